@@ -1,0 +1,51 @@
+//! Wire types of the Chat Completions API: what a request carries and what usage looks like.
+//! Pure data with serde; nothing here sends or receives anything.
+
+use serde::{Deserialize, Serialize};
+
+/// One message of the history as the API wants it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+    /// Thinking models require the reasoning of earlier assistant turns to be sent back.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reasoning_content: Option<String>,
+}
+
+/// Options a user may set in the config. Kimi's current models reject sampling values other
+/// than their fixed ones, so every field here is sent only when the user set it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SamplingOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamOptions {
+    pub include_usage: bool,
+}
+
+/// The body of `POST {base}/chat/completions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChatRequest {
+    pub model: String,
+    pub messages: Vec<ChatMessage>,
+    pub stream: bool,
+    pub stream_options: StreamOptions,
+    #[serde(flatten)]
+    pub sampling: SamplingOptions,
+}
+
+/// Token counts of one reply. Kimi reports cached prompt tokens either flat or, like OpenAI,
+/// nested in `prompt_tokens_details`; both are read into `cached_tokens`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub cached_tokens: Option<u64>,
+}

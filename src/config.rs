@@ -1,0 +1,238 @@
+//! Configuration: command-line flags beat environment variables, which beat the TOML config
+//! file, which beats the built-in defaults. The API key comes only from the environment and is
+//! never written anywhere.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Parser;
+use serde::Deserialize;
+
+use crate::api::SamplingOptions;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.moonshot.ai/v1";
+pub const DEFAULT_MODEL: &str = "kimi-k2.6";
+pub const DEFAULT_SYSTEM_PROMPT: &str = include_str!("../assets/system_prompt.txt");
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 15;
+/// Thinking can take minutes before the first byte of content; this is generous but finite.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 300;
+pub const KEY_VARS: [&str; 2] = ["MOONSHOT_API_KEY", "KIMI_API_KEY"];
+
+#[derive(Debug, Parser)]
+#[command(name = "kimi-tui", version, about = "A full-screen terminal chat client for Kimi")]
+pub struct Args {
+    /// API base URL [env: MOONSHOT_BASE_URL, KIMI_BASE_URL] [default: https://api.moonshot.ai/v1]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Model id [env: KIMI_MODEL] [default: kimi-k2.6]
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Config file to read instead of the default one [env: KIMI_TUI_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The config file's contents. Every field is optional; unknown fields are an error, so a
+/// typo is reported instead of silently ignored.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    /// The system prompt sent first in every conversation; "" sends none.
+    pub system_prompt: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    /// Sampling values are sent only when set here: current Kimi models reject others.
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub max_completion_tokens: Option<u32>,
+    /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
+    /// text selection without holding Shift.
+    pub mouse: Option<bool>,
+}
+
+/// Everything the app runs with, resolved.
+#[derive(Clone)]
+pub struct Config {
+    pub base_url: String,
+    pub model: String,
+    pub system_prompt: String,
+    pub connect_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub sampling: SamplingOptions,
+    pub mouse: bool,
+    pub api_key: Option<ApiKey>,
+}
+
+/// The API key. Its Debug never shows it.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+/// The default config file: `<platform config dir>/kimi-tui/config.toml`.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "kimi-tui").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads the config file. A missing default file is fine; a missing file the user named is
+/// not, and a malformed one never is.
+pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => {
+            return Ok(FileConfig::default());
+        }
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    toml::from_str(&text).map_err(|err| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: err.to_string(),
+    })
+}
+
+/// Resolves flags, environment (through `env`, so tests can pass their own) and file.
+pub fn resolve(
+    args: &Args,
+    file: FileConfig,
+    env: impl Fn(&str) -> Option<String>,
+) -> Config {
+    let env_nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let base_url = args
+        .base_url
+        .clone()
+        .or_else(|| env_nonempty("MOONSHOT_BASE_URL"))
+        .or_else(|| env_nonempty("KIMI_BASE_URL"))
+        .or(file.base_url)
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+    let model = args
+        .model
+        .clone()
+        .or_else(|| env_nonempty("KIMI_MODEL"))
+        .or(file.model)
+        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
+    let api_key = KEY_VARS
+        .iter()
+        .find_map(|name| env_nonempty(name))
+        .map(|key| ApiKey(key.trim().to_string()));
+    Config {
+        base_url: base_url.trim_end_matches('/').to_string(),
+        model,
+        system_prompt: file
+            .system_prompt
+            .unwrap_or_else(|| DEFAULT_SYSTEM_PROMPT.trim().to_string()),
+        connect_timeout: Duration::from_secs(
+            file.connect_timeout_secs.unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS).max(1),
+        ),
+        idle_timeout: Duration::from_secs(
+            file.idle_timeout_secs.unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS).max(1),
+        ),
+        sampling: SamplingOptions {
+            temperature: file.temperature,
+            top_p: file.top_p,
+            max_completion_tokens: file.max_completion_tokens,
+        },
+        mouse: file.mouse.unwrap_or(true),
+        api_key,
+    }
+}
+
+/// The host part of a base URL, for the status bar.
+pub fn endpoint_label(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(base_url);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(base_url: Option<&str>) -> Args {
+        Args {
+            base_url: base_url.map(String::from),
+            model: None,
+            config: None,
+        }
+    }
+
+    #[test]
+    fn flag_beats_env_beats_file() {
+        let file = || FileConfig {
+            base_url: Some("http://file/v1".into()),
+            ..FileConfig::default()
+        };
+        let env = |name: &str| (name == "MOONSHOT_BASE_URL").then(|| "http://env/v1/".to_string());
+        assert_eq!(resolve(&args(Some("http://flag/v1")), file(), env).base_url, "http://flag/v1");
+        assert_eq!(resolve(&args(None), file(), env).base_url, "http://env/v1");
+        assert_eq!(resolve(&args(None), file(), |_| None).base_url, "http://file/v1");
+        assert_eq!(resolve(&args(None), FileConfig::default(), |_| None).base_url, DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn key_prefers_moonshot_var_and_never_debug_prints() {
+        let env = |name: &str| match name {
+            "MOONSHOT_API_KEY" => Some("sk-first".to_string()),
+            "KIMI_API_KEY" => Some("sk-second".to_string()),
+            _ => None,
+        };
+        let config = resolve(&args(None), FileConfig::default(), env);
+        assert_eq!(config.api_key.as_ref().map(ApiKey::expose), Some("sk-first"));
+        assert!(!format!("{config:?}").contains("sk-first"));
+    }
+
+    #[test]
+    fn unknown_config_field_is_reported_with_its_name() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "modle = \"x\"\n").expect("write");
+        let err = load_file(&path, true).expect_err("typo must fail").to_string();
+        assert!(err.contains("modle"), "{err}");
+        assert!(err.contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn sampling_is_unset_unless_configured() {
+        let config = resolve(&args(None), FileConfig::default(), |_| None);
+        assert_eq!(config.sampling, SamplingOptions::default());
+    }
+}

@@ -1,0 +1,78 @@
+//! Errors the user reads. Each variant's Display is the plain sentence shown in the
+//! conversation, with a next step where there is one.
+
+use thiserror::Error;
+
+/// Why a reply did not complete.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ApiError {
+    /// The server answered with the API's JSON error shape, over HTTP or inside the stream.
+    #[error("{}", describe_api_error(.status, .kind, .message))]
+    Api {
+        status: Option<u16>,
+        kind: String,
+        message: String,
+    },
+    /// An HTTP error whose body is not the API's JSON (an HTML gateway page, a proxy error).
+    #[error("{}", describe_http_status(*.status, .reason, .snippet))]
+    Http {
+        status: u16,
+        reason: String,
+        snippet: String,
+    },
+    /// The connection ended before `data: [DONE]`.
+    #[error("The connection closed before the reply finished (interrupted). What arrived is kept.")]
+    Interrupted,
+    #[error("No data from the server for {0} s, so the request was given up (idle timeout). What arrived is kept.")]
+    IdleTimeout(u64),
+    #[error("Could not connect to {url}: {detail}. Check the network, a proxy, or the base URL.")]
+    Connect { url: String, detail: String },
+    #[error("The request failed: {0}")]
+    Transport(String),
+    #[error("No API key is set. {}", NO_KEY_HELP)]
+    NoKey,
+}
+
+/// The guidance shown when no key is configured.
+pub const NO_KEY_HELP: &str = "Set MOONSHOT_API_KEY (or KIMI_API_KEY) in your environment, e.g. \
+`export MOONSHOT_API_KEY=sk-...`, then restart kimi-tui. Keys are made at platform.kimi.ai \
+(international) or platform.kimi.com (China, use --base-url https://api.moonshot.cn/v1).";
+
+fn describe_api_error(status: &Option<u16>, kind: &str, message: &str) -> String {
+    let head = match status {
+        Some(code) => format!("{kind} (HTTP {code})"),
+        None => kind.to_string(),
+    };
+    let hint = match kind {
+        "invalid_authentication_error" | "incorrect_api_key_error" => {
+            " Check your API key; keys only work in the region that issued them (.ai vs .cn)."
+        }
+        "permission_denied_error" => " Your account may not have access to this API or model.",
+        "resource_not_found_error" => " The model may be unknown or retired; try another with --model.",
+        "exceeded_current_quota_error" => " Your balance is used up; top up your account.",
+        "rate_limit_reached_error" => " You hit a rate limit; wait a moment and send again.",
+        "engine_overloaded_error" => " Kimi is overloaded right now; send again in a moment.",
+        "content_filter" => " The request was flagged by the content filter; rephrase it.",
+        _ => "",
+    };
+    if message.is_empty() {
+        format!("The API returned an error: {head}.{hint}")
+    } else {
+        format!("The API returned an error: {head}: {message}{hint}")
+    }
+}
+
+fn describe_http_status(status: u16, reason: &str, snippet: &str) -> String {
+    let hint = if status == 504 {
+        " The gateway timed out; send again."
+    } else if status >= 500 {
+        " The server had a problem; send again in a moment."
+    } else {
+        ""
+    };
+    if snippet.is_empty() {
+        format!("The server answered HTTP {status} {reason} with no API error body.{hint}")
+    } else {
+        format!("The server answered HTTP {status} {reason} with a page that is not an API error (\"{snippet}\").{hint}")
+    }
+}

@@ -1,0 +1,213 @@
+//! The Chat Completions client: sends a request, streams the reply as `StreamEvent`s through
+//! a callback. Timeouts: one to connect, and an idle timeout on every read (including the wait
+//! for the response headers), so a silent server is given up on but a slow thinker is not.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+
+use super::sse::{self, ByteError};
+use crate::api::ChatRequest;
+use crate::config::{ApiKey, Config};
+use crate::error::ApiError;
+use crate::msg::StreamEvent;
+
+/// Error bodies are read up to this size; the rest is not needed to say what went wrong.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct LlmClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: Option<ApiKey>,
+    idle_timeout: Duration,
+}
+
+fn is_loopback(base_url: &str) -> bool {
+    let host = crate::config::endpoint_label(base_url);
+    let host = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+}
+
+impl LlmClient {
+    pub fn new(config: &Config) -> Result<Self, ApiError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("kimi-tui/", env!("CARGO_PKG_VERSION")));
+        if is_loopback(&config.base_url) {
+            // A local server is never behind the user's proxy.
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ApiError::Transport(format!("cannot set up HTTP: {e}")))?;
+        Ok(LlmClient {
+            http,
+            base_url: config.base_url.clone(),
+            api_key: config.api_key.clone(),
+            idle_timeout: config.idle_timeout,
+        })
+    }
+
+    /// Streams one reply. `emit` gets every event in order; the last one is `Done` or `Failed`.
+    pub async fn stream_chat(&self, request: &ChatRequest, mut emit: impl FnMut(StreamEvent)) {
+        let Some(key) = &self.api_key else {
+            emit(StreamEvent::Failed(ApiError::NoKey));
+            return;
+        };
+        let url = format!("{}/chat/completions", self.base_url);
+        let send = self
+            .http
+            .post(&url)
+            .bearer_auth(key.expose())
+            .json(request)
+            .send();
+        let idle_secs = self.idle_timeout.as_secs();
+        let response = match tokio::time::timeout(self.idle_timeout, send).await {
+            Err(_) => return emit(StreamEvent::Failed(ApiError::IdleTimeout(idle_secs))),
+            Ok(Err(err)) => return emit(StreamEvent::Failed(transport_error(&url, &err))),
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        if !status.is_success() {
+            let body = read_capped(response, self.idle_timeout).await;
+            return emit(StreamEvent::Failed(http_error(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &body,
+            )));
+        }
+        emit(StreamEvent::Opened);
+        let bytes = idle_limited(response.bytes_stream(), self.idle_timeout);
+        let mut events = std::pin::pin!(sse::events(bytes));
+        while let Some(event) = events.next().await {
+            emit(event);
+        }
+    }
+}
+
+fn transport_error(url: &str, err: &reqwest::Error) -> ApiError {
+    // The error text never holds the key: it is sent in a header, not the URL.
+    let mut detail = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        detail = format!("{detail}: {inner}");
+        source = inner.source();
+    }
+    if err.is_connect() {
+        ApiError::Connect {
+            url: url.to_string(),
+            detail,
+        }
+    } else if err.is_timeout() {
+        ApiError::Transport(format!("timed out: {detail}"))
+    } else {
+        ApiError::Transport(detail)
+    }
+}
+
+/// Maps an error response to what the user reads: the API's JSON error if it is one, else a
+/// sentence about the status with a short, cleaned excerpt of the body.
+pub fn http_error(status: u16, reason: &str, body: &str) -> ApiError {
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
+        if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
+            return sse::api_error_from_value(Some(status), error);
+        }
+    }
+    ApiError::Http {
+        status,
+        reason: reason.to_string(),
+        snippet: excerpt(body),
+    }
+}
+
+/// The first words of a body with HTML tags and runs of white space removed.
+fn excerpt(body: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    crate::render::text::truncate(&words.join(" "), 80)
+}
+
+async fn read_capped(response: reqwest::Response, idle: Duration) -> String {
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout(idle, stream.next()).await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= MAX_ERROR_BODY {
+            body.truncate(MAX_ERROR_BODY);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Ends the byte stream with `ByteError::Idle` when no bytes come for `idle`.
+fn idle_limited<S>(bytes: S, idle: Duration) -> impl Stream<Item = Result<Bytes, ByteError>> + Unpin
+where
+    S: Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static,
+{
+    let secs = idle.as_secs();
+    Box::pin(futures::stream::unfold(
+        Some(Box::pin(bytes)),
+        move |state| async move {
+            let mut bytes = state?;
+            match tokio::time::timeout(idle, bytes.next()).await {
+                Err(_) => Some((Err(ByteError::Idle(secs)), None)),
+                Ok(None) => None,
+                Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(bytes))),
+                Ok(Some(Err(err))) => Some((Err(ByteError::Transport(err.to_string())), None)),
+            }
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_error_pages_become_a_plain_sentence() {
+        let err = http_error(504, "Gateway Timeout", "<html><body><h1>504 Gateway Time-out</h1></body></html>");
+        let text = err.to_string();
+        assert!(text.contains("HTTP 504"), "{text}");
+        assert!(text.contains("504 Gateway Time-out"), "{text}");
+        assert!(!text.contains('<'), "{text}");
+    }
+
+    #[test]
+    fn json_error_bodies_keep_type_and_message() {
+        let err = http_error(
+            429,
+            "Too Many Requests",
+            r#"{"error":{"type":"engine_overloaded_error","message":"The engine is currently overloaded"}}"#,
+        );
+        assert_eq!(
+            err,
+            ApiError::Api {
+                status: Some(429),
+                kind: "engine_overloaded_error".into(),
+                message: "The engine is currently overloaded".into()
+            }
+        );
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        assert!(is_loopback("http://127.0.0.1:4000/v1"));
+        assert!(is_loopback("http://localhost:8080/v1"));
+        assert!(!is_loopback("https://api.moonshot.ai/v1"));
+    }
+}

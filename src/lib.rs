@@ -1,0 +1,32 @@
+//! kimi-tui: a full-screen terminal chat client for Kimi.
+//!
+//! Shape: terminal events and effect results become `Msg`s; `update` (pure) changes the
+//! `AppState` and returns `Effect`s; the runtime runs those; `ui::render` (pure) draws the
+//! state. See ARCHITECTURE.md in the shared docs and the README.
+
+pub mod api;
+pub mod config;
+pub mod effect;
+pub mod error;
+pub mod io;
+pub mod keymap;
+pub mod msg;
+pub mod render;
+pub mod runtime;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;
+
+pub use state::{AppState, Settings};
+
+/// The settings the UI shows and the reducer uses, from a resolved config.
+pub fn settings_from(config: &config::Config) -> Settings {
+    Settings {
+        model: config.model.clone(),
+        endpoint: config::endpoint_label(&config.base_url),
+        system_prompt: config.system_prompt.clone(),
+        has_key: config.api_key.is_some(),
+        sampling: config.sampling.clone(),
+    }
+}

@@ -1,0 +1,91 @@
+//! Msg: everything that can happen to the app. Intents come from the keymap (imperative
+//! names); results come from effects the runtime ran, tagged with the id they belong to so
+//! the reducer can drop stale ones.
+
+use crossterm::event::KeyEvent;
+
+use crate::api::Usage;
+use crate::error::ApiError;
+
+/// Wall-clock time in milliseconds since the UNIX epoch. The runtime reads the clock and hands
+/// the time to the reducer, which never reads it itself.
+pub type Millis = u64;
+
+/// Tags one request's stream. A fresh id for every request, never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StreamId(pub u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConversationId(pub u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sidebar,
+    Scrollback,
+    Input,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScrollCmd {
+    Up(usize),
+    Down(usize),
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Up,
+    Down,
+    First,
+    Last,
+}
+
+/// What one SSE event means for a reply (mapped by `io::sse`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// The server accepted the request and the body started.
+    Opened,
+    Reasoning(String),
+    Content(String),
+    Usage(Usage),
+    Finish(String),
+    /// `data: [DONE]`: the reply is complete.
+    Done,
+    /// The reply ended with an error; nothing follows.
+    Failed(ApiError),
+    /// An event that was not valid JSON. It is skipped and counted, never fatal.
+    Malformed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    // Input box
+    Submit,
+    InsertNewline,
+    InputKey(KeyEvent),
+    Paste(String),
+    // Streams
+    Stop,
+    /// Ctrl+C: stop the active reply if one streams, else quit.
+    Interrupt,
+    Quit,
+    // Navigation
+    NewConversation,
+    ToggleSidebar,
+    FocusNext,
+    FocusPrev,
+    SetFocus(Focus),
+    SelectConversation(Step),
+    OpenSelectedConversation,
+    Scroll(ScrollCmd),
+    ToggleHelp,
+    CloseOverlay,
+    Resize { width: u16, height: u16 },
+    /// Time passes while something animates (a reply is live).
+    Tick,
+    // Results
+    Stream { stream: StreamId, event: StreamEvent },
+}

@@ -1,0 +1,152 @@
+//! Cached, wrapped rows of a message's text. Text only ever grows while it streams, so the
+//! cache keeps every finished paragraph's rows and, for the paragraph still growing, re-wraps
+//! only from the start of its last row: the cost of a delta depends on the delta, not on
+//! how much came before it. A width change or a shrink starts over.
+//!
+//! The cache sits behind a RefCell so that views, which only get `&AppState`, can fill it:
+//! what it holds is a pure function of (text, width), so filling it changes nothing a caller
+//! can observe except speed.
+
+use std::cell::RefCell;
+
+use super::text::{row_text, wrap_line};
+
+/// The wrapped rows of one text at one width.
+#[derive(Debug, Clone, Default)]
+pub struct TextLayout {
+    width: usize,
+    /// Bytes of the text the rows describe.
+    covered: usize,
+    /// Bytes of finished paragraphs (up to and including the last `\n`).
+    done_bytes: usize,
+    /// Rows of finished paragraphs.
+    done_rows: usize,
+    rows: Vec<String>,
+    /// Start offsets of the rows of the paragraph still growing.
+    tail_starts: Vec<usize>,
+    valid: bool,
+}
+
+impl TextLayout {
+    /// Brings the rows up to date with `text` at `width`.
+    pub fn sync(&mut self, text: &str, width: usize) {
+        let width = width.max(1);
+        if !self.valid || self.width != width || text.len() < self.covered {
+            *self = TextLayout {
+                width,
+                valid: true,
+                ..TextLayout::default()
+            };
+        }
+        if text.len() == self.covered {
+            return;
+        }
+        let mut search_from = self.covered;
+        while let Some(pos) = text[search_from..].find('\n') {
+            let end = search_from + pos;
+            self.extend_paragraph(text, end, true);
+            self.done_bytes = end + 1;
+            self.done_rows = self.rows.len();
+            self.tail_starts.clear();
+            search_from = end + 1;
+        }
+        self.extend_paragraph(text, text.len(), false);
+        self.covered = text.len();
+    }
+
+    /// Re-wraps the growing paragraph from its last row up to `end`.
+    fn extend_paragraph(&mut self, text: &str, end: usize, finished: bool) {
+        let restart = match self.tail_starts.pop() {
+            Some(start) => {
+                self.rows.truncate(self.done_rows + self.tail_starts.len());
+                start
+            }
+            None => self.done_bytes,
+        };
+        if restart == end && !finished && self.tail_starts.is_empty() {
+            // An empty last paragraph (text ends with `\n`) shows no row.
+            return;
+        }
+        let mut ranges = Vec::new();
+        wrap_line(&text[restart..end], self.width, &mut ranges);
+        for range in ranges {
+            self.tail_starts.push(restart + range.start);
+            self.rows
+                .push(row_text(text, restart + range.start..restart + range.end));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> &[String] {
+        &self.rows
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Layouts {
+    pub content: TextLayout,
+    pub reasoning: TextLayout,
+}
+
+/// The per-message cache. Cloning copies the cache.
+#[derive(Debug, Clone, Default)]
+pub struct MessageLayout {
+    inner: RefCell<Layouts>,
+}
+
+impl MessageLayout {
+    /// Syncs both texts at their widths and lends the rows out.
+    pub fn with<R>(
+        &self,
+        content: (&str, usize),
+        reasoning: (&str, usize),
+        f: impl FnOnce(&Layouts) -> R,
+    ) -> R {
+        let mut layouts = self.inner.borrow_mut();
+        layouts.content.sync(content.0, content.1);
+        layouts.reasoning.sync(reasoning.0, reasoning.1);
+        f(&layouts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(text: &str, width: usize) -> Vec<String> {
+        let mut layout = TextLayout::default();
+        layout.sync(text, width);
+        layout.rows().to_vec()
+    }
+
+    #[test]
+    fn growing_text_wraps_like_the_whole_text() {
+        let text = "Streaming text grows a little at a time.\n\n中文的句子也会一点一点地出现，并且按字符换行。 And then \
+                    a verylongwordthatdoesnotfitanywhere ends it.\nlast";
+        for width in [1, 3, 7, 12, 30] {
+            let mut layout = TextLayout::default();
+            let mut end = 0;
+            while end < text.len() {
+                end = (end + 3).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                layout.sync(&text[..end], width);
+                assert_eq!(layout.rows(), full(&text[..end], width), "width {width} at {end}");
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_newline_adds_no_row_but_blank_lines_show() {
+        assert_eq!(full("a\n", 10), ["a"]);
+        assert_eq!(full("a\n\nb", 10), ["a", "", "b"]);
+    }
+}

@@ -1,0 +1,6 @@
+//! Turning text into rows for the terminal: cell widths, sanitizing, wrapping, the per-message
+//! cache, and the transcript as rows. Pure: no IO, no ratatui Frame.
+
+pub mod layout;
+pub mod text;
+pub mod transcript;

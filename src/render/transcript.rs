@@ -1,0 +1,356 @@
+//! A conversation as rows of styled text, built lazily: an item (a message, or the app's
+//! notice after them) is described as parts whose heights come from the wrap cache, and only
+//! the rows in view are ever turned into `Line`s. No IO and no ratatui Frame here.
+
+use ratatui::text::{Line, Span};
+
+use super::text::{display_width, row_text, sanitize, wrap_line};
+use crate::msg::Millis;
+use crate::state::{Conversation, Message, MessageStatus, Role, Scroll};
+use crate::ui::theme;
+
+const CONTENT_INDENT: &str = "  ";
+const REASONING_PREFIX: &str = "  │ ";
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// A spinner frame that depends only on the time, so views stay pure.
+pub fn spinner(now: Millis) -> &'static str {
+    SPINNER[((now / 100) % SPINNER.len() as u64) as usize]
+}
+
+enum Part {
+    Line(Line<'static>),
+    Reasoning(usize),
+    Content(usize),
+}
+
+/// One item of the transcript, ready to be measured or drawn.
+pub struct Item<'a> {
+    message: Option<&'a Message>,
+    parts: Vec<Part>,
+}
+
+impl Item<'_> {
+    pub fn height(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Line(_) => 1,
+                Part::Reasoning(n) | Part::Content(n) => *n,
+            })
+            .sum()
+    }
+
+    /// Appends rows `range` of this item to `out`.
+    pub fn lines(&self, range: std::ops::Range<usize>, width: u16, out: &mut Vec<Line<'static>>) {
+        let mut row = 0;
+        for part in &self.parts {
+            let n = match part {
+                Part::Line(_) => 1,
+                Part::Reasoning(n) | Part::Content(n) => *n,
+            };
+            let from = range.start.max(row);
+            let to = range.end.min(row + n);
+            if from < to {
+                match part {
+                    Part::Line(line) => out.push(line.clone()),
+                    Part::Reasoning(_) | Part::Content(_) => {
+                        let Some(message) = self.message else { continue };
+                        let reasoning = matches!(part, Part::Reasoning(_));
+                        message.layout.with(
+                            (&message.content, content_width(width)),
+                            (&message.reasoning, reasoning_width(width)),
+                            |layouts| {
+                                let rows = if reasoning {
+                                    layouts.reasoning.rows()
+                                } else {
+                                    layouts.content.rows()
+                                };
+                                for text in &rows[from - row..to - row] {
+                                    out.push(if reasoning {
+                                        Line::from(vec![
+                                            Span::styled(REASONING_PREFIX, theme::reasoning_bar()),
+                                            Span::styled(text.clone(), theme::reasoning()),
+                                        ])
+                                    } else {
+                                        Line::from(vec![
+                                            Span::raw(CONTENT_INDENT),
+                                            Span::styled(text.clone(), theme::text()),
+                                        ])
+                                    });
+                                }
+                            },
+                        );
+                    }
+                }
+            }
+            row += n;
+            if row >= range.end {
+                break;
+            }
+        }
+    }
+}
+
+fn content_width(width: u16) -> usize {
+    (width as usize).saturating_sub(display_width(CONTENT_INDENT)).max(1)
+}
+
+fn reasoning_width(width: u16) -> usize {
+    (width as usize).saturating_sub(display_width(REASONING_PREFIX)).max(1)
+}
+
+/// Items: every message, then the notice if there is one.
+pub fn item_count(conv: &Conversation) -> usize {
+    conv.messages.len() + usize::from(conv.notice.is_some())
+}
+
+pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<'_> {
+    match conv.messages.get(index) {
+        Some(message) => message_item(message, width, now),
+        None => notice_item(conv.notice.as_deref().unwrap_or_default(), width),
+    }
+}
+
+fn wrapped(text: &str, indent: &'static str, width: u16, style: ratatui::style::Style) -> Vec<Part> {
+    let avail = (width as usize).saturating_sub(display_width(indent)).max(1);
+    let mut parts = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut ranges = Vec::new();
+        wrap_line(paragraph, avail, &mut ranges);
+        for range in ranges {
+            parts.push(Part::Line(Line::from(vec![
+                Span::raw(indent),
+                Span::styled(row_text(paragraph, range), style),
+            ])));
+        }
+    }
+    parts
+}
+
+fn notice_item(text: &str, width: u16) -> Item<'static> {
+    let mut parts = vec![Part::Line(Line::styled("Note", theme::notice()))];
+    parts.extend(wrapped(text, CONTENT_INDENT, width, theme::notice()));
+    parts.push(Part::Line(Line::default()));
+    Item {
+        message: None,
+        parts,
+    }
+}
+
+fn seconds(ms: Millis) -> String {
+    let secs = ms / 1000;
+    if secs >= 60 {
+        format!("{}m {}s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
+    let (reasoning_rows, content_rows) = message.layout.with(
+        (&message.content, content_width(width)),
+        (&message.reasoning, reasoning_width(width)),
+        |l| (l.reasoning.len(), l.content.len()),
+    );
+    let streaming = message.status == MessageStatus::Streaming;
+    let mut parts = Vec::new();
+    match message.role {
+        Role::User => parts.push(Part::Line(Line::styled("You", theme::user_header()))),
+        Role::Assistant => {
+            let mut header = vec![Span::styled("Kimi", theme::assistant_header())];
+            if let Some(model) = &message.model {
+                header.push(Span::styled(format!(" · {}", sanitize(model)), theme::header_meta()));
+            }
+            parts.push(Part::Line(Line::from(header)));
+        }
+    }
+    if reasoning_rows > 0 {
+        let thinking = streaming && message.reasoning_ended_at.is_none();
+        let took = seconds(message.thinking_millis(now).unwrap_or(0));
+        let label = if thinking {
+            format!("  {} Thinking… {took}", spinner(now))
+        } else {
+            format!("  ✻ Thought for {took}")
+        };
+        parts.push(Part::Line(Line::styled(label, theme::reasoning_label())));
+        parts.push(Part::Reasoning(reasoning_rows));
+    }
+    if content_rows > 0 {
+        parts.push(Part::Content(content_rows));
+    } else if streaming && reasoning_rows == 0 {
+        parts.push(Part::Line(Line::styled(
+            format!("  {} waiting for Kimi…", spinner(now)),
+            theme::placeholder(),
+        )));
+    }
+    parts.extend(footer(message, width));
+    parts.push(Part::Line(Line::default()));
+    Item {
+        message: Some(message),
+        parts,
+    }
+}
+
+fn footer(message: &Message, width: u16) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut status: Vec<Span<'static>> = Vec::new();
+    match message.status {
+        MessageStatus::Stopped => status.push(Span::styled("■ stopped", theme::warning())),
+        MessageStatus::Interrupted => status.push(Span::styled(
+            "⚠ interrupted: the connection closed before the reply finished",
+            theme::warning(),
+        )),
+        _ => {}
+    }
+    if message.finish_reason.as_deref() == Some("length") {
+        status.push(Span::styled(
+            "⚠ cut off at the token limit",
+            theme::warning(),
+        ));
+    }
+    if message.malformed_events > 0 {
+        status.push(Span::styled(
+            format!("⚠ {} malformed event(s) skipped", message.malformed_events),
+            theme::warning(),
+        ));
+    }
+    if let Some(usage) = message.usage {
+        let mut text = format!(
+            "{} prompt · {} completion tokens",
+            usage.prompt_tokens, usage.completion_tokens
+        );
+        if let Some(cached) = usage.cached_tokens.filter(|&c| c > 0) {
+            text.push_str(&format!(" · {cached} cached"));
+        }
+        status.push(Span::styled(text, theme::footer()));
+    }
+    if !status.is_empty() {
+        let mut spans = vec![Span::raw(CONTENT_INDENT)];
+        for (i, span) in status.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme::footer()));
+            }
+            spans.push(span);
+        }
+        parts.push(Part::Line(Line::from(spans)));
+    }
+    if let Some(error) = &message.error {
+        parts.extend(wrapped(&format!("✖ {error}"), CONTENT_INDENT, width, theme::error()));
+    }
+    parts
+}
+
+/// What the scrollback shows: the rows in view and whether more lies below them.
+pub struct View {
+    pub lines: Vec<Line<'static>>,
+    pub more_below: bool,
+}
+
+/// The top of the view when following the end: (item, row).
+pub fn follow_top(conv: &Conversation, width: u16, height: usize, now: Millis) -> (usize, usize) {
+    let mut need = height;
+    let mut index = item_count(conv);
+    while index > 0 {
+        index -= 1;
+        let h = item(conv, index, width, now).height();
+        if h >= need {
+            return (index, h - need);
+        }
+        need -= h;
+    }
+    (0, 0)
+}
+
+/// Rows from (item, row) to the end, counted up to `limit`.
+fn rows_below(conv: &Conversation, (index, row): (usize, usize), width: u16, limit: usize, now: Millis) -> usize {
+    let mut total = 0;
+    for i in index..item_count(conv) {
+        let h = item(conv, i, width, now).height();
+        total += if i == index { h.saturating_sub(row) } else { h };
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
+/// Where the view's top is, resolving a follow or an anchor too close to the end.
+pub fn resolve_top(
+    conv: &Conversation,
+    scroll: Scroll,
+    width: u16,
+    height: usize,
+    now: Millis,
+) -> ((usize, usize), bool) {
+    match scroll {
+        Scroll::Follow => (follow_top(conv, width, height, now), false),
+        Scroll::Anchored { item: index, row } => {
+            if index >= item_count(conv) || rows_below(conv, (index, row), width, height, now) <= height {
+                (follow_top(conv, width, height, now), false)
+            } else {
+                ((index, row), true)
+            }
+        }
+    }
+}
+
+/// Builds the rows in view. Cost grows with the view's size, not the conversation's.
+pub fn view(conv: &Conversation, width: u16, height: usize, now: Millis) -> View {
+    let ((mut index, mut row), anchored) = resolve_top(conv, conv.scroll, width, height, now);
+    let mut lines = Vec::with_capacity(height);
+    let count = item_count(conv);
+    while lines.len() < height && index < count {
+        let it = item(conv, index, width, now);
+        let h = it.height();
+        let take = (h.saturating_sub(row)).min(height - lines.len());
+        it.lines(row..row + take, width, &mut lines);
+        index += 1;
+        row = 0;
+    }
+    View {
+        lines,
+        more_below: anchored,
+    }
+}
+
+/// Moves the view by a number of rows (negative: up). Reaching the end resumes following.
+pub fn scrolled(conv: &Conversation, delta: isize, width: u16, height: usize, now: Millis) -> Scroll {
+    let count = item_count(conv);
+    if count == 0 {
+        return Scroll::Follow;
+    }
+    let ((mut index, mut row), _) = resolve_top(conv, conv.scroll, width, height, now);
+    if delta < 0 {
+        let mut up = delta.unsigned_abs();
+        while up > 0 {
+            if row >= up {
+                row -= up;
+                up = 0;
+            } else {
+                up -= row;
+                if index == 0 {
+                    row = 0;
+                    break;
+                }
+                index -= 1;
+                row = item(conv, index, width, now).height();
+            }
+        }
+    } else {
+        row += delta as usize;
+        loop {
+            let h = item(conv, index, width, now).height();
+            if row < h || index + 1 >= count {
+                break;
+            }
+            row -= h;
+            index += 1;
+        }
+    }
+    if rows_below(conv, (index, row), width, height, now) <= height {
+        Scroll::Follow
+    } else {
+        Scroll::Anchored { item: index, row }
+    }
+}

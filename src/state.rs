@@ -1,0 +1,258 @@
+//! AppState: everything the UI shows and the reducer changes. Conversations live in a map
+//! keyed by id with a separate sidebar order, so a stream result finds its conversation in
+//! O(1) however many there are, and persistence (issue 3) can fill both from the store.
+//! No IO here.
+
+use std::collections::HashMap;
+
+use tui_textarea::TextArea;
+
+use crate::api::{SamplingOptions, Usage};
+use crate::msg::{ConversationId, Focus, Millis, StreamId};
+use crate::render::layout::MessageLayout;
+
+/// What the session was started with (resolved from flags, env and the config file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub model: String,
+    /// Shown in the status bar: the host of the base URL.
+    pub endpoint: String,
+    pub system_prompt: String,
+    pub has_key: bool,
+    pub sampling: SamplingOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Still arriving.
+    Streaming,
+    Complete,
+    /// The user stopped it; the text is what arrived.
+    Stopped,
+    /// The connection ended before `[DONE]`.
+    Interrupted,
+    /// The request or the stream failed; `Message::error` says why.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    pub error: Option<String>,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    pub created_at: Millis,
+    pub reasoning_started_at: Option<Millis>,
+    pub reasoning_ended_at: Option<Millis>,
+    /// Events that were not valid JSON and were skipped.
+    pub malformed_events: u32,
+    /// Rendered, wrapped lines; a cache keyed by width and text length.
+    pub layout: MessageLayout,
+}
+
+impl Message {
+    pub fn user(content: String, at: Millis) -> Self {
+        Self::new(Role::User, content, MessageStatus::Complete, None, at)
+    }
+
+    pub fn assistant_streaming(model: String, at: Millis) -> Self {
+        Self::new(
+            Role::Assistant,
+            String::new(),
+            MessageStatus::Streaming,
+            Some(model),
+            at,
+        )
+    }
+
+    fn new(
+        role: Role,
+        content: String,
+        status: MessageStatus,
+        model: Option<String>,
+        at: Millis,
+    ) -> Self {
+        Message {
+            role,
+            content,
+            reasoning: String::new(),
+            status,
+            error: None,
+            usage: None,
+            finish_reason: None,
+            model,
+            created_at: at,
+            reasoning_started_at: None,
+            reasoning_ended_at: None,
+            malformed_events: 0,
+            layout: MessageLayout::default(),
+        }
+    }
+
+    /// How long the model thought, once it has stopped thinking.
+    pub fn thinking_millis(&self, now: Millis) -> Option<Millis> {
+        let start = self.reasoning_started_at?;
+        let end = self.reasoning_ended_at.unwrap_or(now);
+        Some(end.saturating_sub(start))
+    }
+}
+
+/// Where a conversation's reply stands. One live stream per conversation at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPhase {
+    Idle,
+    /// Request sent, nothing received yet.
+    Waiting { stream: StreamId, since: Millis },
+    /// The body is arriving.
+    Streaming { stream: StreamId, since: Millis },
+}
+
+impl StreamPhase {
+    pub fn stream(&self) -> Option<StreamId> {
+        match *self {
+            StreamPhase::Idle => None,
+            StreamPhase::Waiting { stream, .. } | StreamPhase::Streaming { stream, .. } => {
+                Some(stream)
+            }
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.stream().is_some()
+    }
+}
+
+/// Where the scrollback's view is. Following shows the end and keeps up with new output;
+/// anchored pins the top row of the view to a row of one item, so text streaming in below
+/// never moves what the user is reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scroll {
+    #[default]
+    Follow,
+    Anchored { item: usize, row: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub title: String,
+    pub messages: Vec<Message>,
+    pub phase: StreamPhase,
+    pub scroll: Scroll,
+    /// A note from the app shown after the messages (e.g. how to set a key); not history.
+    pub notice: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+impl Conversation {
+    pub fn new(id: ConversationId, at: Millis) -> Self {
+        Conversation {
+            id,
+            title: String::new(),
+            messages: Vec::new(),
+            phase: StreamPhase::Idle,
+            scroll: Scroll::Follow,
+            notice: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            "New chat"
+        } else {
+            &self.title
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub settings: Settings,
+    pub conversations: HashMap<ConversationId, Conversation>,
+    /// Sidebar order: most recently active first.
+    pub order: Vec<ConversationId>,
+    pub active: ConversationId,
+    /// Which live stream feeds which conversation.
+    pub live: HashMap<StreamId, ConversationId>,
+    pub sidebar_visible: bool,
+    /// Highlighted row of the sidebar.
+    pub sidebar_selected: usize,
+    pub focus: Focus,
+    pub input: TextArea<'static>,
+    pub overlay: Option<Overlay>,
+    pub width: u16,
+    pub height: u16,
+    pub now: Millis,
+    pub quitting: bool,
+    next_id: u64,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, now: Millis) -> Self {
+        let first = ConversationId(1);
+        let mut conversations = HashMap::new();
+        conversations.insert(first, Conversation::new(first, now));
+        AppState {
+            settings,
+            conversations,
+            order: vec![first],
+            active: first,
+            live: HashMap::new(),
+            sidebar_visible: true,
+            sidebar_selected: 0,
+            focus: Focus::Input,
+            input: crate::ui::input::new_textarea(),
+            overlay: None,
+            width: 80,
+            height: 24,
+            now,
+            quitting: false,
+            next_id: 2,
+        }
+    }
+
+    /// A fresh id for a conversation or a stream; never reused in one run.
+    pub fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    pub fn active_conversation(&self) -> &Conversation {
+        // `active` always names a conversation: every removal picks a new one.
+        &self.conversations[&self.active]
+    }
+
+    pub fn active_conversation_mut(&mut self) -> &mut Conversation {
+        self.conversations
+            .get_mut(&self.active)
+            .expect("the active conversation exists")
+    }
+
+    /// Whether anything moves on screen by itself (a spinner, a thinking timer).
+    pub fn is_animating(&self) -> bool {
+        !self.live.is_empty()
+    }
+
+    pub fn input_text(&self) -> String {
+        self.input.lines().join("\n")
+    }
+}

@@ -1,0 +1,54 @@
+//! Where each pane goes, as a pure function of the state. The reducer uses it too, to know
+//! how tall a page of scrollback is.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::AppState;
+
+pub const SIDEBAR_WIDTH: u16 = 30;
+/// Below this terminal width the sidebar gives its room to the scrollback.
+pub const SIDEBAR_MIN_TERMINAL_WIDTH: u16 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub sidebar: Option<Rect>,
+    /// The scrollback pane with its border.
+    pub scrollback: Rect,
+    /// Inside the border: where transcript rows go.
+    pub transcript: Rect,
+    pub input: Rect,
+    pub status: Rect,
+}
+
+pub fn sidebar_shown(state: &AppState) -> bool {
+    state.sidebar_visible && state.width >= SIDEBAR_MIN_TERMINAL_WIDTH
+}
+
+pub fn areas(state: &AppState) -> Areas {
+    let full = Rect::new(0, 0, state.width, state.height);
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(full);
+    let (sidebar, main) = if sidebar_shown(state) {
+        let [side, main] =
+            Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Min(1)]).areas(body);
+        (Some(side), main)
+    } else {
+        (None, body)
+    };
+    let max_input = (body.height / 3).max(3);
+    let input_height = (state.input.lines().len() as u16 + 2).clamp(3, max_input);
+    let [scrollback, input] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(input_height)]).areas(main);
+    let transcript = Rect {
+        x: scrollback.x + 1,
+        y: scrollback.y + 1,
+        width: scrollback.width.saturating_sub(2),
+        height: scrollback.height.saturating_sub(2),
+    };
+    Areas {
+        sidebar,
+        scrollback,
+        transcript,
+        input,
+        status,
+    }
+}

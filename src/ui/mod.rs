@@ -1,0 +1,27 @@
+//! Views: `render(&AppState, &mut Frame)`. They read the state and draw; they never change
+//! it (the wrap cache behind a RefCell only memoizes) and never do IO.
+
+pub mod help;
+pub mod input;
+pub mod layout;
+pub mod scrollback;
+pub mod sidebar;
+pub mod status;
+pub mod theme;
+
+use ratatui::Frame;
+
+use crate::state::{AppState, Overlay};
+
+pub fn render(state: &AppState, frame: &mut Frame) {
+    let areas = layout::areas(state);
+    if let Some(area) = areas.sidebar {
+        sidebar::render(state, frame, area);
+    }
+    scrollback::render(state, frame, areas.scrollback, areas.transcript);
+    input::render(state, frame, areas.input);
+    status::render(state, frame, areas.status);
+    if state.overlay == Some(Overlay::Help) {
+        help::render(frame, frame.area());
+    }
+}

@@ -1,0 +1,82 @@
+//! The transcript pane: the rows in view from `render::transcript`, a welcome when the
+//! conversation is empty, and a marker when there is more below.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use super::theme;
+use crate::error::NO_KEY_HELP;
+use crate::msg::Focus;
+use crate::render::text::{sanitize, truncate};
+use crate::render::transcript::{self, item_count};
+use crate::state::AppState;
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
+    let conv = state.active_conversation();
+    let focused = state.focus == Focus::Scrollback;
+    let title = truncate(conv.display_title(), (area.width as usize).saturating_sub(6));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(format!(" {title} "), theme::title()))
+        .border_style(if focused {
+            theme::border_focused()
+        } else {
+            theme::border()
+        });
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    if item_count(conv) == 0 {
+        render_welcome(state, frame, inner);
+        return;
+    }
+    let view = transcript::view(conv, inner.width, inner.height as usize, state.now);
+    frame.render_widget(Paragraph::new(view.lines), inner);
+    if view.more_below {
+        let label = " ▼ more below · End follows ";
+        let width = (label.chars().count() as u16).min(inner.width);
+        let marker = Rect {
+            x: inner.x + inner.width - width,
+            y: inner.y + inner.height - 1,
+            width,
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(Span::styled(label, theme::more_below())), marker);
+    }
+}
+
+fn render_welcome(state: &AppState, frame: &mut Frame, area: Rect) {
+    let settings = &state.settings;
+    let mut lines = vec![
+        Line::default(),
+        Line::styled("kimi-tui", theme::assistant_header()),
+        Line::styled(
+            format!(
+                "{} at {}",
+                sanitize(&settings.model),
+                sanitize(&settings.endpoint)
+            ),
+            theme::header_meta(),
+        ),
+        Line::default(),
+    ];
+    if settings.has_key {
+        lines.push(Line::from("Type a message below and press Enter."));
+        lines.push(Line::styled(
+            "F1 shows every key. Ctrl+Q quits.",
+            theme::header_meta(),
+        ));
+    } else {
+        lines.push(Line::styled("No API key is set.", theme::notice()));
+        lines.push(Line::styled(NO_KEY_HELP, theme::notice()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}

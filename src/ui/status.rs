@@ -1,0 +1,78 @@
+//! The one-line status bar: model, what is happening, key hints for the focused pane.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use crate::msg::Focus;
+use crate::render::text::{display_width, sanitize};
+use crate::render::transcript::spinner;
+use crate::state::{AppState, StreamPhase};
+
+fn activity(state: &AppState) -> (String, bool) {
+    let conv = state.active_conversation();
+    let spin = spinner(state.now);
+    match conv.phase {
+        StreamPhase::Waiting { .. } => (format!("{spin} waiting for Kimi · Esc stops"), true),
+        StreamPhase::Streaming { .. } => {
+            let thinking = conv
+                .messages
+                .last()
+                .is_some_and(|m| m.reasoning_started_at.is_some() && m.reasoning_ended_at.is_none());
+            let what = if thinking { "thinking" } else { "streaming" };
+            (format!("{spin} {what} · Esc stops"), true)
+        }
+        StreamPhase::Idle => {
+            let elsewhere = state.live.len();
+            if elsewhere > 0 {
+                (format!("{spin} {elsewhere} reply streaming in another chat"), true)
+            } else if !state.settings.has_key {
+                ("no API key: see the scrollback".into(), true)
+            } else {
+                ("ready".into(), false)
+            }
+        }
+    }
+}
+
+fn hints(state: &AppState) -> &'static str {
+    if state.overlay.is_some() {
+        return "Esc close";
+    }
+    match state.focus {
+        Focus::Input => "Enter send · Shift+Enter newline · Tab focus · Ctrl+N new · F1 help · Ctrl+Q quit",
+        Focus::Sidebar => "↑↓ select · Enter open · Ctrl+B hide · Tab focus · ? help · Ctrl+Q quit",
+        Focus::Scrollback => "↑↓ PgUp PgDn Home End scroll · Tab focus · ? help · Ctrl+Q quit",
+    }
+}
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
+    let model = format!(" {} ", sanitize(&state.settings.model));
+    let (text, busy) = activity(state);
+    let left = Line::from(vec![
+        Span::styled(model, theme::status_model()),
+        Span::styled(
+            format!(" {text} "),
+            if busy {
+                theme::status_busy()
+            } else {
+                theme::status_bar()
+            },
+        ),
+    ]);
+    let left_width = left.width() as u16;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(left), left_area);
+    let hint = hints(state);
+    if display_width(hint) + 1 <= right_area.width as usize {
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("{hint} "), theme::status_hint()))
+                .alignment(ratatui::layout::Alignment::Right),
+            right_area,
+        );
+    }
+}

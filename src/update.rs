@@ -1,0 +1,73 @@
+//! The reducer: `update(state, msg, now)` changes the state and returns the effects the
+//! runtime must run. Pure and synchronous: the time comes in as an argument, and everything
+//! that waits goes out as an `Effect`.
+
+mod chat;
+mod nav;
+
+use crate::effect::Effect;
+use crate::msg::{Focus, Millis, Msg};
+
+pub use chat::build_request;
+
+use crate::state::AppState;
+
+pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
+    state.now = now;
+    match msg {
+        Msg::Submit => chat::submit(state, now),
+        Msg::InsertNewline => {
+            focus_input(state);
+            state.input.insert_newline();
+            Vec::new()
+        }
+        Msg::InputKey(key) => {
+            focus_input(state);
+            state.input.input(key);
+            Vec::new()
+        }
+        Msg::Paste(text) => {
+            focus_input(state);
+            state
+                .input
+                .insert_str(crate::render::text::clean_input(&text));
+            Vec::new()
+        }
+        Msg::Stop => chat::stop_active(state),
+        Msg::Interrupt => {
+            if state.active_conversation().phase.is_live() {
+                chat::stop_active(state)
+            } else {
+                quit(state)
+            }
+        }
+        Msg::Quit => quit(state),
+        Msg::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
+        Msg::Tick => Vec::new(),
+        other => {
+            let effects = nav::update(state, other, now);
+            let focused = state.focus == Focus::Input;
+            crate::ui::input::show_cursor(&mut state.input, focused);
+            effects
+        }
+    }
+}
+
+/// Typing goes to the input box, wherever the focus was.
+fn focus_input(state: &mut AppState) {
+    if state.focus != Focus::Input {
+        state.focus = Focus::Input;
+        crate::ui::input::show_cursor(&mut state.input, true);
+    }
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quitting = true;
+    let mut effects: Vec<Effect> = state.live.keys().map(|&s| Effect::CancelStream(s)).collect();
+    effects.sort_by_key(|e| match e {
+        Effect::CancelStream(s) => s.0,
+        _ => 0,
+    });
+    effects.push(Effect::Quit);
+    effects
+}

@@ -1,0 +1,209 @@
+//! Sending a prompt, applying a reply's stream events, stopping. Every stream event names its
+//! stream; one that no conversation waits for any more is dropped here.
+
+use crate::api::{ChatMessage, ChatRequest, StreamOptions};
+use crate::effect::Effect;
+use crate::error::ApiError;
+use crate::msg::{ConversationId, Millis, StreamEvent, StreamId};
+use crate::state::{
+    AppState, Conversation, Message, MessageStatus, Role, Scroll, Settings, StreamPhase,
+};
+
+/// Cells of the sidebar a default title may take.
+const TITLE_CELLS: usize = 40;
+
+pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
+    let text = state.input_text();
+    let text = text.trim_end();
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    if !state.settings.has_key {
+        let conv = state.active_conversation_mut();
+        conv.notice = Some(format!(
+            "Not sent: {} Your message is still in the input box.",
+            ApiError::NoKey
+        ));
+        conv.scroll = Scroll::Follow;
+        return Vec::new();
+    }
+    if state.active_conversation().phase.is_live() {
+        let conv = state.active_conversation_mut();
+        conv.notice = Some(
+            "A reply is still streaming here. Press Esc to stop it, or wait; your message stays in the input box."
+                .into(),
+        );
+        return Vec::new();
+    }
+    let text = text.to_string();
+    let stream = StreamId(state.next_id());
+    let model = state.settings.model.clone();
+    let active = state.active;
+    let Some(conv) = state.conversations.get_mut(&active) else {
+        return Vec::new();
+    };
+    conv.notice = None;
+    if conv.title.is_empty() {
+        conv.title = default_title(&text);
+    }
+    conv.messages.push(Message::user(text, now));
+    let request = build_request(conv, &state.settings);
+    conv.messages.push(Message::assistant_streaming(model, now));
+    conv.phase = StreamPhase::Waiting { stream, since: now };
+    conv.scroll = Scroll::Follow;
+    conv.updated_at = now;
+    state.live.insert(stream, active);
+    state.input = crate::ui::input::new_textarea();
+    move_to_top(state, active);
+    vec![Effect::StartStream { stream, request }]
+}
+
+/// The first line of the first message, cut by display cells.
+fn default_title(text: &str) -> String {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    crate::render::text::truncate(first.trim(), TITLE_CELLS)
+}
+
+fn move_to_top(state: &mut AppState, id: ConversationId) {
+    if let Some(pos) = state.order.iter().position(|&c| c == id) {
+        state.order.remove(pos);
+        state.order.insert(0, id);
+        if state.active == id {
+            state.sidebar_selected = 0;
+        }
+    }
+}
+
+/// The request for a conversation whose last message is the user's new prompt: the system
+/// prompt, then every user and assistant message in order. Assistant messages carry their
+/// reasoning (thinking models require it); ones with no text are left out, since the API
+/// rejects empty content.
+pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
+    let mut messages = Vec::with_capacity(conv.messages.len() + 1);
+    if !settings.system_prompt.trim().is_empty() {
+        messages.push(ChatMessage {
+            role: "system".into(),
+            content: settings.system_prompt.clone(),
+            reasoning_content: None,
+        });
+    }
+    for message in &conv.messages {
+        if message.content.is_empty() {
+            continue;
+        }
+        messages.push(match message.role {
+            Role::User => ChatMessage {
+                role: "user".into(),
+                content: message.content.clone(),
+                reasoning_content: None,
+            },
+            Role::Assistant => ChatMessage {
+                role: "assistant".into(),
+                content: message.content.clone(),
+                reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
+            },
+        });
+    }
+    ChatRequest {
+        model: settings.model.clone(),
+        messages,
+        stream: true,
+        stream_options: StreamOptions {
+            include_usage: true,
+        },
+        sampling: settings.sampling.clone(),
+    }
+}
+
+pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    let conv = state.active_conversation_mut();
+    let Some(stream) = conv.phase.stream() else {
+        return Vec::new();
+    };
+    conv.phase = StreamPhase::Idle;
+    if let Some(message) = conv.messages.last_mut() {
+        if message.status == MessageStatus::Streaming {
+            message.status = MessageStatus::Stopped;
+            if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
+                message.reasoning_ended_at = Some(now);
+            }
+        }
+    }
+    state.live.remove(&stream);
+    vec![Effect::CancelStream(stream)]
+}
+
+pub fn on_stream_event(
+    state: &mut AppState,
+    stream: StreamId,
+    event: StreamEvent,
+    now: Millis,
+) -> Vec<Effect> {
+    let Some(&conv_id) = state.live.get(&stream) else {
+        return Vec::new(); // stale: stopped, or its conversation moved on
+    };
+    let Some(conv) = state.conversations.get_mut(&conv_id) else {
+        state.live.remove(&stream);
+        return Vec::new();
+    };
+    if conv.phase.stream() != Some(stream) {
+        state.live.remove(&stream);
+        return Vec::new();
+    }
+    let Some(message) = conv
+        .messages
+        .last_mut()
+        .filter(|m| m.role == Role::Assistant && m.status == MessageStatus::Streaming)
+    else {
+        conv.phase = StreamPhase::Idle;
+        state.live.remove(&stream);
+        return Vec::new();
+    };
+    if let StreamPhase::Waiting { since, .. } = conv.phase {
+        if !matches!(event, StreamEvent::Failed(_)) {
+            conv.phase = StreamPhase::Streaming { stream, since };
+        }
+    }
+    conv.updated_at = now;
+    let mut finished = false;
+    match event {
+        StreamEvent::Opened => {}
+        StreamEvent::Reasoning(text) => {
+            if message.reasoning_started_at.is_none() {
+                message.reasoning_started_at = Some(now);
+            }
+            message.reasoning.push_str(&text);
+        }
+        StreamEvent::Content(text) => {
+            if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
+                message.reasoning_ended_at = Some(now);
+            }
+            message.content.push_str(&text);
+        }
+        StreamEvent::Usage(usage) => message.usage = Some(usage),
+        StreamEvent::Finish(reason) => message.finish_reason = Some(reason),
+        StreamEvent::Malformed(_) => message.malformed_events += 1,
+        StreamEvent::Done => {
+            message.status = MessageStatus::Complete;
+            finished = true;
+        }
+        StreamEvent::Failed(error) => {
+            if error == ApiError::Interrupted {
+                message.status = MessageStatus::Interrupted;
+            } else {
+                message.status = MessageStatus::Failed;
+                message.error = Some(error.to_string());
+            }
+            finished = true;
+        }
+    }
+    if finished {
+        if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
+            message.reasoning_ended_at = Some(now);
+        }
+        conv.phase = StreamPhase::Idle;
+        state.live.remove(&stream);
+    }
+    Vec::new()
+}

@@ -1,0 +1,313 @@
+//! A mock of Kimi's Chat Completions API on 127.0.0.1 with port 0, streaming real SSE.
+//!
+//! Tests queue `Reply`s (chunks with delays, reasoning, usage in either place, HTTP error
+//! bodies, in-stream errors, cut-offs); with none queued it echoes the last user message with
+//! a little reasoning first. Every request body is recorded with the time it arrived, so tests
+//! check what the client sent. It runs on its own thread and runtime, so sync tests (the pty
+//! ones) and async ones use it alike; dropping it stops the server.
+//! `cargo run --example mock-kimi` runs it on its own for trying the app by hand.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+/// One scripted answer: a status, a content type, and body frames sent after their delays.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub frames: Vec<(Duration, String)>,
+    pub headers: Vec<(String, String)>,
+}
+
+fn chunk(delta: Value, finish: Option<&str>, usage_in_choice: Option<Value>) -> String {
+    let mut choice = json!({"index": 0, "delta": delta, "finish_reason": finish});
+    if let Some(usage) = usage_in_choice {
+        choice["usage"] = usage;
+    }
+    let body = json!({
+        "id": "cmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000,
+        "model": "kimi-mock", "choices": [choice]
+    });
+    format!("data: {body}\n\n")
+}
+
+impl Reply {
+    /// A streamed reply: reasoning pieces, then content pieces, each after `delay`, then a
+    /// final chunk with usage inside `choices[0]`, then `[DONE]`.
+    pub fn chat<R: AsRef<str>, C: AsRef<str>>(reasoning: &[R], content: &[C], delay: Duration) -> Self {
+        let mut frames = vec![(Duration::ZERO, chunk(json!({"role": "assistant", "content": ""}), None, None))];
+        for piece in reasoning {
+            frames.push((delay, chunk(json!({"reasoning_content": piece.as_ref()}), None, None)));
+        }
+        for piece in content {
+            frames.push((delay, chunk(json!({"content": piece.as_ref()}), None, None)));
+        }
+        let usage = json!({"prompt_tokens": 19, "completion_tokens": 13, "total_tokens": 32, "cached_tokens": 8});
+        frames.push((Duration::ZERO, chunk(json!({}), Some("stop"), Some(usage))));
+        frames.push((Duration::ZERO, "data: [DONE]\n\n".into()));
+        Reply {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            frames,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Content only, no delay.
+    pub fn text(content: &[&str]) -> Self {
+        Self::chat::<&str, &str>(&[], content, Duration::ZERO)
+    }
+
+    /// Moves usage from `choices[0]` to a separate top-level chunk with empty `choices`.
+    pub fn usage_at_top_level(mut self) -> Self {
+        let usage = json!({"prompt_tokens": 21, "completion_tokens": 5, "total_tokens": 26,
+                           "prompt_tokens_details": {"cached_tokens": 3}});
+        let n = self.frames.len();
+        if n >= 2 {
+            self.frames[n - 2] = (Duration::ZERO, chunk(json!({}), Some("stop"), None));
+            let top = json!({"id": "cmpl-mock", "object": "chat.completion.chunk", "choices": [], "usage": usage});
+            self.frames.insert(n - 1, (Duration::ZERO, format!("data: {top}\n\n")));
+        }
+        self
+    }
+
+    /// Ends the body after the content, without usage or `[DONE]`.
+    pub fn cut(mut self) -> Self {
+        self.frames.truncate(self.frames.len().saturating_sub(2));
+        self
+    }
+
+    /// Replaces the end with an in-stream `data: {"error": ...}` event.
+    pub fn stream_error(mut self, kind: &str, message: &str) -> Self {
+        self.frames.truncate(self.frames.len().saturating_sub(2));
+        let error = json!({"error": {"type": kind, "message": message}});
+        self.frames.push((Duration::ZERO, format!("data: {error}\n\n")));
+        self
+    }
+
+    /// Holds the body open for `wait` after its last frame (for stop tests), then cuts.
+    pub fn hang(mut self, wait: Duration) -> Self {
+        self.frames.truncate(self.frames.len().saturating_sub(2));
+        self.frames.push((wait, String::new()));
+        self
+    }
+
+    /// Replaces every frame with raw bytes (for malformed-event tests).
+    pub fn raw_sse(frames: &[&str]) -> Self {
+        Reply {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            frames: frames.iter().map(|f| (Duration::ZERO, f.to_string())).collect(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// An HTTP error with the API's JSON error body.
+    pub fn error(status: u16, kind: &str, message: &str) -> Self {
+        let body = json!({"error": {"type": kind, "message": message}}).to_string();
+        Reply {
+            status,
+            content_type: "application/json".into(),
+            frames: vec![(Duration::ZERO, body)],
+            headers: Vec::new(),
+        }
+    }
+
+    /// An HTTP error with a body that is not JSON (a gateway's HTML page).
+    pub fn html(status: u16, body: &str) -> Self {
+        Reply {
+            status,
+            content_type: "text/html".into(),
+            frames: vec![(Duration::ZERO, body.into())],
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// One request the mock received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub body: Value,
+    pub at: Instant,
+    pub authorization: Option<String>,
+}
+
+impl Recorded {
+    /// (role, content) of every message sent.
+    pub fn messages(&self) -> Vec<(String, String)> {
+        self.body["messages"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|m| {
+                        (
+                            m["role"].as_str().unwrap_or_default().to_string(),
+                            m["content"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    replies: Mutex<VecDeque<Reply>>,
+    log: Mutex<Vec<Recorded>>,
+    /// Delay between pieces of the default echo reply.
+    echo_delay: Mutex<Duration>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub struct MockKimi {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MockKimi {
+    pub fn start() -> Self {
+        Self::start_on("127.0.0.1:0")
+    }
+
+    pub fn start_on(bind: &str) -> Self {
+        let shared = Arc::new(Shared::default());
+        *lock(&shared.echo_delay) = Duration::from_millis(15);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let app_shared = shared.clone();
+        let bind = bind.to_string();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("mock runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&bind).await.expect("bind mock");
+                addr_tx.send(listener.local_addr().expect("mock addr")).expect("report addr");
+                let app = Router::new()
+                    .route("/v1/chat/completions", post(chat))
+                    .with_state(app_shared);
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stop_rx.await;
+                    })
+                    .await;
+            });
+        });
+        let addr = addr_rx.recv().expect("mock started");
+        MockKimi {
+            addr,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn push(&self, reply: Reply) {
+        lock(&self.shared.replies).push_back(reply);
+    }
+
+    pub fn set_echo_delay(&self, delay: Duration) {
+        *lock(&self.shared.echo_delay) = delay;
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// Waits (polling, up to `limit`) until `n` requests have arrived.
+    pub fn wait_for_requests(&self, n: usize, limit: Duration) -> Vec<Recorded> {
+        let start = Instant::now();
+        loop {
+            let log = self.requests();
+            if log.len() >= n || start.elapsed() > limit {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for MockKimi {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The default reply: a little reasoning, then the prompt echoed back word by word.
+fn echo(body: &Value, delay: Duration) -> Reply {
+    let prompt = body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let turns = body["messages"].as_array().map_or(0, |m| m.len());
+    let reasoning = ["The user wrote something. ", "I will echo it back."];
+    let answer = format!("Echo #{turns}: {prompt}");
+    let words: Vec<String> = answer.split_inclusive(' ').map(String::from).collect();
+    Reply::chat(&reasoning, &words, delay)
+}
+
+async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    lock(&shared.log).push(Recorded {
+        body: value.clone(),
+        at: Instant::now(),
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from),
+    });
+    let queued = lock(&shared.replies).pop_front();
+    let reply = queued.unwrap_or_else(|| echo(&value, *lock(&shared.echo_delay)));
+    let frames = reply.frames.clone();
+    let stream = futures::stream::unfold(frames.into_iter(), |mut frames| async move {
+        let (delay, text) = frames.next()?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        Some((Ok::<_, std::io::Error>(Bytes::from(text)), frames))
+    });
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header(header::CONTENT_TYPE, reply.content_type.as_str());
+    for (name, value) in &reply.headers {
+        response = response.header(name.as_str(), value.as_str());
+    }
+    response
+        .body(Body::from_stream(stream))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
