@@ -60,13 +60,27 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
 fn new_conversation(state: &mut AppState, now: Millis) {
     state.focus = Focus::Input;
     state.overlay = None;
-    let current = state.active_conversation();
-    if current.messages.is_empty() && !current.phase.is_live() {
-        state.active_conversation_mut().notice = None;
-        return; // already on a fresh conversation
+    // An untouched conversation is reused rather than piling up empty ones.
+    let empty = state.order.iter().copied().find(|id| {
+        state
+            .conversations
+            .get(id)
+            .is_some_and(|c| c.messages.is_empty() && !c.phase.is_live())
+    });
+    let id = match empty {
+        Some(id) => {
+            state.order.retain(|&c| c != id);
+            id
+        }
+        None => {
+            let id = ConversationId(state.next_id());
+            state.conversations.insert(id, Conversation::new(id, now));
+            id
+        }
+    };
+    if let Some(conv) = state.conversations.get_mut(&id) {
+        conv.notice = None;
     }
-    let id = ConversationId(state.next_id());
-    state.conversations.insert(id, Conversation::new(id, now));
     state.order.insert(0, id);
     state.active = id;
     state.sidebar_selected = 0;

@@ -210,12 +210,13 @@ impl MockKimi {
                 let app = Router::new()
                     .route("/v1/chat/completions", post(chat))
                     .with_state(app_shared);
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stop_rx.await;
-                    })
-                    .await;
+                // Stopping drops open connections at once instead of waiting for them.
+                tokio::select! {
+                    _ = axum::serve(listener, app) => {}
+                    _ = stop_rx => {}
+                }
             });
+            rt.shutdown_timeout(Duration::from_millis(100));
         });
         let addr = addr_rx.recv().expect("mock started");
         MockKimi {
