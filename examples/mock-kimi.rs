@@ -12,7 +12,10 @@ fn main() {
     let port = std::env::args().nth(1).unwrap_or_else(|| "8765".into());
     let mock = mock_kimi::MockKimi::start_on(&format!("127.0.0.1:{port}"));
     println!("mock Kimi API on {}", mock.base_url());
-    println!("try: MOONSHOT_API_KEY=test cargo run -- --base-url {}", mock.base_url());
+    println!(
+        "try: MOONSHOT_API_KEY=test cargo run -- --base-url {}",
+        mock.base_url()
+    );
     loop {
         std::thread::park();
     }

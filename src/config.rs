@@ -19,7 +19,11 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 300;
 pub const KEY_VARS: [&str; 2] = ["MOONSHOT_API_KEY", "KIMI_API_KEY"];
 
 #[derive(Debug, Parser)]
-#[command(name = "kimi-tui", version, about = "A full-screen terminal chat client for Kimi")]
+#[command(
+    name = "kimi-tui",
+    version,
+    about = "A full-screen terminal chat client for Kimi"
+)]
 pub struct Args {
     /// API base URL [env: MOONSHOT_BASE_URL, KIMI_BASE_URL] [default: https://api.moonshot.ai/v1]
     #[arg(long, value_name = "URL")]
@@ -129,11 +133,7 @@ pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError>
 }
 
 /// Resolves flags, environment (through `env`, so tests can pass their own) and file.
-pub fn resolve(
-    args: &Args,
-    file: FileConfig,
-    env: impl Fn(&str) -> Option<String>,
-) -> Config {
+pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Config {
     let env_nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     let base_url = args
         .base_url
@@ -159,10 +159,14 @@ pub fn resolve(
             .system_prompt
             .unwrap_or_else(|| DEFAULT_SYSTEM_PROMPT.trim().to_string()),
         connect_timeout: Duration::from_secs(
-            file.connect_timeout_secs.unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS).max(1),
+            file.connect_timeout_secs
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS)
+                .max(1),
         ),
         idle_timeout: Duration::from_secs(
-            file.idle_timeout_secs.unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS).max(1),
+            file.idle_timeout_secs
+                .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS)
+                .max(1),
         ),
         sampling: SamplingOptions {
             temperature: file.temperature,
@@ -202,10 +206,19 @@ mod tests {
             ..FileConfig::default()
         };
         let env = |name: &str| (name == "MOONSHOT_BASE_URL").then(|| "http://env/v1/".to_string());
-        assert_eq!(resolve(&args(Some("http://flag/v1")), file(), env).base_url, "http://flag/v1");
+        assert_eq!(
+            resolve(&args(Some("http://flag/v1")), file(), env).base_url,
+            "http://flag/v1"
+        );
         assert_eq!(resolve(&args(None), file(), env).base_url, "http://env/v1");
-        assert_eq!(resolve(&args(None), file(), |_| None).base_url, "http://file/v1");
-        assert_eq!(resolve(&args(None), FileConfig::default(), |_| None).base_url, DEFAULT_BASE_URL);
+        assert_eq!(
+            resolve(&args(None), file(), |_| None).base_url,
+            "http://file/v1"
+        );
+        assert_eq!(
+            resolve(&args(None), FileConfig::default(), |_| None).base_url,
+            DEFAULT_BASE_URL
+        );
     }
 
     #[test]
@@ -216,7 +229,10 @@ mod tests {
             _ => None,
         };
         let config = resolve(&args(None), FileConfig::default(), env);
-        assert_eq!(config.api_key.as_ref().map(ApiKey::expose), Some("sk-first"));
+        assert_eq!(
+            config.api_key.as_ref().map(ApiKey::expose),
+            Some("sk-first")
+        );
         assert!(!format!("{config:?}").contains("sk-first"));
     }
 
@@ -225,7 +241,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "modle = \"x\"\n").expect("write");
-        let err = load_file(&path, true).expect_err("typo must fail").to_string();
+        let err = load_file(&path, true)
+            .expect_err("typo must fail")
+            .to_string();
         assert!(err.contains("modle"), "{err}");
         assert!(err.contains("config.toml"), "{err}");
     }

@@ -23,7 +23,9 @@ pub enum ApiError {
     /// The connection ended before `data: [DONE]`.
     #[error("The connection closed before the reply finished (interrupted). What arrived is kept.")]
     Interrupted,
-    #[error("No data from the server for {0} s, so the request was given up (idle timeout). What arrived is kept.")]
+    #[error(
+        "No data from the server for {0} s, so the request was given up (idle timeout). What arrived is kept."
+    )]
     IdleTimeout(u64),
     #[error("Could not connect to {url}: {detail}. Check the network, a proxy, or the base URL.")]
     Connect { url: String, detail: String },
@@ -48,17 +50,22 @@ fn describe_api_error(status: &Option<u16>, kind: &str, message: &str) -> String
             " Check your API key; keys only work in the region that issued them (.ai vs .cn)."
         }
         "permission_denied_error" => " Your account may not have access to this API or model.",
-        "resource_not_found_error" => " The model may be unknown or retired; try another with --model.",
+        "resource_not_found_error" => {
+            " The model may be unknown or retired; try another with --model."
+        }
         "exceeded_current_quota_error" => " Your balance is used up; top up your account.",
         "rate_limit_reached_error" => " You hit a rate limit; wait a moment and send again.",
         "engine_overloaded_error" => " Kimi is overloaded right now; send again in a moment.",
         "content_filter" => " The request was flagged by the content filter; rephrase it.",
         _ => "",
     };
+    let message = message.trim();
     if message.is_empty() {
         format!("The API returned an error: {head}.{hint}")
-    } else {
+    } else if message.ends_with(['.', '!', '?', '。']) {
         format!("The API returned an error: {head}: {message}{hint}")
+    } else {
+        format!("The API returned an error: {head}: {message}.{hint}")
     }
 }
 
@@ -73,6 +80,8 @@ fn describe_http_status(status: u16, reason: &str, snippet: &str) -> String {
     if snippet.is_empty() {
         format!("The server answered HTTP {status} {reason} with no API error body.{hint}")
     } else {
-        format!("The server answered HTTP {status} {reason} with a page that is not an API error (\"{snippet}\").{hint}")
+        format!(
+            "The server answered HTTP {status} {reason} with a page that is not an API error (\"{snippet}\").{hint}"
+        )
     }
 }

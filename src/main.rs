@@ -10,9 +10,10 @@ use kimi_tui::{AppState, runtime, settings_from, terminal};
 
 fn main() -> ExitCode {
     let default_path = config::default_config_path();
-    let shown_path = default_path
-        .as_ref()
-        .map_or_else(|| "(no config directory on this system)".into(), |p| p.display().to_string());
+    let shown_path = default_path.as_ref().map_or_else(
+        || "(no config directory on this system)".into(),
+        |p| p.display().to_string(),
+    );
     let help = format!(
         "Config file: {shown_path}\n\
          API key: MOONSHOT_API_KEY, else KIMI_API_KEY (read from the environment only).\n\
@@ -62,7 +63,9 @@ fn main() -> ExitCode {
     let mut tui = match terminal::init(config.mouse) {
         Ok(tui) => tui,
         Err(err) => {
-            eprintln!("kimi-tui: cannot take over the terminal ({err}); run it in an interactive terminal.");
+            eprintln!(
+                "kimi-tui: cannot take over the terminal ({err}); run it in an interactive terminal."
+            );
             return ExitCode::FAILURE;
         }
     };

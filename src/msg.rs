@@ -83,9 +83,15 @@ pub enum Msg {
     Scroll(ScrollCmd),
     ToggleHelp,
     CloseOverlay,
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time passes while something animates (a reply is live).
     Tick,
     // Results
-    Stream { stream: StreamId, event: StreamEvent },
+    Stream {
+        stream: StreamId,
+        event: StreamEvent,
+    },
 }

@@ -112,9 +112,15 @@ impl Message {
 pub enum StreamPhase {
     Idle,
     /// Request sent, nothing received yet.
-    Waiting { stream: StreamId, since: Millis },
+    Waiting {
+        stream: StreamId,
+        since: Millis,
+    },
     /// The body is arriving.
-    Streaming { stream: StreamId, since: Millis },
+    Streaming {
+        stream: StreamId,
+        since: Millis,
+    },
 }
 
 impl StreamPhase {
@@ -139,7 +145,10 @@ impl StreamPhase {
 pub enum Scroll {
     #[default]
     Follow,
-    Anchored { item: usize, row: usize },
+    Anchored {
+        item: usize,
+        row: usize,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -63,7 +63,11 @@ fn focus_input(state: &mut AppState) {
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quitting = true;
-    let mut effects: Vec<Effect> = state.live.keys().map(|&s| Effect::CancelStream(s)).collect();
+    let mut effects: Vec<Effect> = state
+        .live
+        .keys()
+        .map(|&s| Effect::CancelStream(s))
+        .collect();
     effects.sort_by_key(|e| match e {
         Effect::CancelStream(s) => s.0,
         _ => 0,

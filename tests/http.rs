@@ -13,19 +13,34 @@ use kimi_tui::msg::StreamEvent;
 use support::mock_kimi::{MockKimi, Reply};
 
 fn client(mock: &MockKimi, key: Option<&str>, idle_secs: u64) -> LlmClient {
-    let args = Args { base_url: Some(mock.base_url()), model: None, config: None };
-    let file = FileConfig { idle_timeout_secs: Some(idle_secs), ..FileConfig::default() };
+    let args = Args {
+        base_url: Some(mock.base_url()),
+        model: None,
+        config: None,
+    };
+    let file = FileConfig {
+        idle_timeout_secs: Some(idle_secs),
+        ..FileConfig::default()
+    };
     let key = key.map(String::from);
-    let config = resolve(&args, file, move |name| (name == "MOONSHOT_API_KEY").then(|| key.clone()).flatten());
+    let config = resolve(&args, file, move |name| {
+        (name == "MOONSHOT_API_KEY").then(|| key.clone()).flatten()
+    });
     LlmClient::new(&config).expect("client")
 }
 
 fn request(sampling: SamplingOptions) -> ChatRequest {
     ChatRequest {
         model: "kimi-k2.6".into(),
-        messages: vec![ChatMessage { role: "user".into(), content: "hi".into(), reasoning_content: None }],
+        messages: vec![ChatMessage {
+            role: "user".into(),
+            content: "hi".into(),
+            reasoning_content: None,
+        }],
         stream: true,
-        stream_options: StreamOptions { include_usage: true },
+        stream_options: StreamOptions {
+            include_usage: true,
+        },
         sampling,
     }
 }
@@ -49,8 +64,16 @@ fn text_of(events: &[StreamEvent]) -> String {
 #[tokio::test]
 async fn a_streamed_reply_arrives_in_order_and_completes() {
     let mock = MockKimi::start();
-    mock.push(Reply::chat(&["thinking"], &["Hel", "lo"], Duration::from_millis(5)));
-    let events = collect(&client(&mock, Some("sk-test"), 30), &request(SamplingOptions::default())).await;
+    mock.push(Reply::chat(
+        &["thinking"],
+        &["Hel", "lo"],
+        Duration::from_millis(5),
+    ));
+    let events = collect(
+        &client(&mock, Some("sk-test"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert_eq!(events.first(), Some(&StreamEvent::Opened));
     assert_eq!(events[1], StreamEvent::Reasoning("thinking".into()));
     assert_eq!(text_of(&events), "Hello");
@@ -61,15 +84,29 @@ async fn a_streamed_reply_arrives_in_order_and_completes() {
 async fn the_request_carries_the_key_stream_flags_and_no_sampling_fields() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["ok"]));
-    collect(&client(&mock, Some("sk-test"), 30), &request(SamplingOptions::default())).await;
+    collect(
+        &client(&mock, Some("sk-test"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     let sent = mock.requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].authorization.as_deref(), Some("Bearer sk-test"));
     let body = &sent[0].body;
     assert_eq!(body["stream"], true);
     assert_eq!(body["stream_options"]["include_usage"], true);
-    for field in ["temperature", "top_p", "n", "presence_penalty", "frequency_penalty", "max_completion_tokens"] {
-        assert!(body.get(field).is_none(), "{field} must not be sent unless configured");
+    for field in [
+        "temperature",
+        "top_p",
+        "n",
+        "presence_penalty",
+        "frequency_penalty",
+        "max_completion_tokens",
+    ] {
+        assert!(
+            body.get(field).is_none(),
+            "{field} must not be sent unless configured"
+        );
     }
 }
 
@@ -77,7 +114,11 @@ async fn the_request_carries_the_key_stream_flags_and_no_sampling_fields() {
 async fn sampling_values_set_in_the_config_are_sent() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["ok"]));
-    let sampling = SamplingOptions { temperature: Some(0.6), top_p: None, max_completion_tokens: Some(32000) };
+    let sampling = SamplingOptions {
+        temperature: Some(0.6),
+        top_p: None,
+        max_completion_tokens: Some(32000),
+    };
     collect(&client(&mock, Some("k"), 30), &request(sampling)).await;
     let body = &mock.requests()[0].body;
     assert_eq!(body["temperature"], 0.6);
@@ -89,29 +130,59 @@ async fn sampling_values_set_in_the_config_are_sent() {
 async fn usage_is_read_from_the_top_level_chunk_too() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["ok"]).usage_at_top_level());
-    let events = collect(&client(&mock, Some("k"), 30), &request(SamplingOptions::default())).await;
+    let events = collect(
+        &client(&mock, Some("k"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert!(events.iter().any(|e| matches!(e, StreamEvent::Usage(u) if u.prompt_tokens == 21 && u.cached_tokens == Some(3))), "{events:?}");
 }
 
 #[tokio::test]
 async fn an_http_error_with_a_json_body_gives_its_type_and_message() {
     let mock = MockKimi::start();
-    mock.push(Reply::error(401, "invalid_authentication_error", "Invalid Authentication"));
-    let events = collect(&client(&mock, Some("bad"), 30), &request(SamplingOptions::default())).await;
-    let [StreamEvent::Failed(error)] = events.as_slice() else { panic!("{events:?}") };
+    mock.push(Reply::error(
+        401,
+        "invalid_authentication_error",
+        "Invalid Authentication",
+    ));
+    let events = collect(
+        &client(&mock, Some("bad"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
+    let [StreamEvent::Failed(error)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
     assert_eq!(
         *error,
-        ApiError::Api { status: Some(401), kind: "invalid_authentication_error".into(), message: "Invalid Authentication".into() }
+        ApiError::Api {
+            status: Some(401),
+            kind: "invalid_authentication_error".into(),
+            message: "Invalid Authentication".into()
+        }
     );
-    assert!(error.to_string().contains("region"), "the hint mentions the .ai/.cn region: {error}");
+    assert!(
+        error.to_string().contains("region"),
+        "the hint mentions the .ai/.cn region: {error}"
+    );
 }
 
 #[tokio::test]
 async fn an_html_gateway_page_gets_a_plain_message() {
     let mock = MockKimi::start();
-    mock.push(Reply::html(504, "<html><head><title>504 Gateway Time-out</title></head><body>nginx</body></html>"));
-    let events = collect(&client(&mock, Some("k"), 30), &request(SamplingOptions::default())).await;
-    let [StreamEvent::Failed(error)] = events.as_slice() else { panic!("{events:?}") };
+    mock.push(Reply::html(
+        504,
+        "<html><head><title>504 Gateway Time-out</title></head><body>nginx</body></html>",
+    ));
+    let events = collect(
+        &client(&mock, Some("k"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
+    let [StreamEvent::Failed(error)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
     let text = error.to_string();
     assert!(text.contains("504"), "{text}");
     assert!(!text.contains("<html"), "{text}");
@@ -121,33 +192,57 @@ async fn an_html_gateway_page_gets_a_plain_message() {
 async fn an_in_stream_error_keeps_what_came_before_it() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["partial "]).stream_error("server_error", "boom"));
-    let events = collect(&client(&mock, Some("k"), 30), &request(SamplingOptions::default())).await;
+    let events = collect(
+        &client(&mock, Some("k"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert_eq!(text_of(&events), "partial ");
-    assert!(matches!(events.last(), Some(StreamEvent::Failed(ApiError::Api { kind, .. })) if kind == "server_error"));
+    assert!(
+        matches!(events.last(), Some(StreamEvent::Failed(ApiError::Api { kind, .. })) if kind == "server_error")
+    );
 }
 
 #[tokio::test]
 async fn a_cut_connection_is_interrupted() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["half"]).cut());
-    let events = collect(&client(&mock, Some("k"), 30), &request(SamplingOptions::default())).await;
+    let events = collect(
+        &client(&mock, Some("k"), 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert_eq!(text_of(&events), "half");
-    assert_eq!(events.last(), Some(&StreamEvent::Failed(ApiError::Interrupted)));
+    assert_eq!(
+        events.last(),
+        Some(&StreamEvent::Failed(ApiError::Interrupted))
+    );
 }
 
 #[tokio::test]
 async fn a_silent_server_hits_the_idle_timeout() {
     let mock = MockKimi::start();
     mock.push(Reply::text(&["slow"]).hang(Duration::from_secs(30)));
-    let events = collect(&client(&mock, Some("k"), 1), &request(SamplingOptions::default())).await;
+    let events = collect(
+        &client(&mock, Some("k"), 1),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert_eq!(text_of(&events), "slow");
-    assert_eq!(events.last(), Some(&StreamEvent::Failed(ApiError::IdleTimeout(1))));
+    assert_eq!(
+        events.last(),
+        Some(&StreamEvent::Failed(ApiError::IdleTimeout(1)))
+    );
 }
 
 #[tokio::test]
 async fn no_key_fails_before_anything_is_sent() {
     let mock = MockKimi::start();
-    let events = collect(&client(&mock, None, 30), &request(SamplingOptions::default())).await;
+    let events = collect(
+        &client(&mock, None, 30),
+        &request(SamplingOptions::default()),
+    )
+    .await;
     assert_eq!(events, [StreamEvent::Failed(ApiError::NoKey)]);
     assert!(mock.requests().is_empty());
 }
@@ -158,7 +253,9 @@ async fn a_refused_connection_names_the_url() {
     let client = client(&mock, Some("k"), 30);
     drop(mock); // nothing listens on that port any more
     let events = collect(&client, &request(SamplingOptions::default())).await;
-    let [StreamEvent::Failed(error)] = events.as_slice() else { panic!("{events:?}") };
+    let [StreamEvent::Failed(error)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
     assert!(matches!(error, ApiError::Connect { .. }), "{error:?}");
     assert!(error.to_string().contains("127.0.0.1"), "{error}");
 }

@@ -22,7 +22,11 @@ fn submit_commits_the_prompt_and_asks_for_a_stream_with_the_history() {
     let [Effect::StartStream { request, .. }] = effects.as_slice() else {
         panic!("expected one StartStream, got {effects:?}");
     };
-    let roles: Vec<_> = request.messages.iter().map(|m| (m.role.as_str(), m.content.as_str())).collect();
+    let roles: Vec<_> = request
+        .messages
+        .iter()
+        .map(|m| (m.role.as_str(), m.content.as_str()))
+        .collect();
     assert_eq!(roles, [("system", "Be brief."), ("user", "Hi Kimi")]);
     assert!(request.stream);
     assert_eq!(request.model, "kimi-k2.6");
@@ -48,15 +52,41 @@ fn reasoning_then_content_is_timed_and_the_finish_keeps_usage() {
     let mut state = app();
     let stream = send(&mut state, "think", T0).expect("stream");
     feed(&mut state, stream, vec![StreamEvent::Opened], T0 + 100);
-    assert!(matches!(state.active_conversation().phase, StreamPhase::Streaming { .. }));
-    feed(&mut state, stream, vec![StreamEvent::Reasoning("Hmm, ".into())], T0 + 1_000);
-    feed(&mut state, stream, vec![StreamEvent::Reasoning("let me see.".into())], T0 + 2_000);
-    feed(&mut state, stream, vec![content("The answer"), content(" is 42.")], T0 + 13_000);
-    let usage = Usage { prompt_tokens: 19, completion_tokens: 13, cached_tokens: Some(8) };
+    assert!(matches!(
+        state.active_conversation().phase,
+        StreamPhase::Streaming { .. }
+    ));
     feed(
         &mut state,
         stream,
-        vec![StreamEvent::Finish("stop".into()), StreamEvent::Usage(usage), StreamEvent::Done],
+        vec![StreamEvent::Reasoning("Hmm, ".into())],
+        T0 + 1_000,
+    );
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Reasoning("let me see.".into())],
+        T0 + 2_000,
+    );
+    feed(
+        &mut state,
+        stream,
+        vec![content("The answer"), content(" is 42.")],
+        T0 + 13_000,
+    );
+    let usage = Usage {
+        prompt_tokens: 19,
+        completion_tokens: 13,
+        cached_tokens: Some(8),
+    };
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Finish("stop".into()),
+            StreamEvent::Usage(usage),
+            StreamEvent::Done,
+        ],
         T0 + 14_000,
     );
     let conv = state.active_conversation();
@@ -77,16 +107,28 @@ fn the_second_request_carries_the_first_exchange_with_its_reasoning() {
     feed(
         &mut state,
         first,
-        vec![StreamEvent::Reasoning("r1".into()), content("a1"), StreamEvent::Done],
+        vec![
+            StreamEvent::Reasoning("r1".into()),
+            content("a1"),
+            StreamEvent::Done,
+        ],
         T0,
     );
     update(&mut state, Msg::Paste("two".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
-    let Some(Effect::StartStream { request, .. }) = effects.first() else { panic!("{effects:?}") };
+    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
     let sent: Vec<_> = request
         .messages
         .iter()
-        .map(|m| (m.role.as_str(), m.content.as_str(), m.reasoning_content.as_deref()))
+        .map(|m| {
+            (
+                m.role.as_str(),
+                m.content.as_str(),
+                m.reasoning_content.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         sent,
@@ -106,7 +148,12 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
     feed(&mut state, stream, vec![content("Once upon")], T0 + 10);
     let effects = update(&mut state, Msg::Stop, T0 + 20);
     assert_eq!(effects, [Effect::CancelStream(stream)]);
-    feed(&mut state, stream, vec![content(" a time"), StreamEvent::Done], T0 + 30);
+    feed(
+        &mut state,
+        stream,
+        vec![content(" a time"), StreamEvent::Done],
+        T0 + 30,
+    );
     let reply = &state.active_conversation().messages[1];
     assert_eq!(reply.content, "Once upon");
     assert_eq!(reply.status, MessageStatus::Stopped);
@@ -117,7 +164,10 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
 fn ctrl_c_stops_a_stream_first_and_quits_when_idle() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    assert_eq!(update(&mut state, Msg::Interrupt, T0), [Effect::CancelStream(stream)]);
+    assert_eq!(
+        update(&mut state, Msg::Interrupt, T0),
+        [Effect::CancelStream(stream)]
+    );
     assert!(!state.quitting);
     assert_eq!(update(&mut state, Msg::Interrupt, T0), [Effect::Quit]);
     assert!(state.quitting);
@@ -130,7 +180,14 @@ fn quitting_cancels_every_live_stream() {
     update(&mut state, Msg::NewConversation, T0);
     let b = send(&mut state, "second", T0).expect("stream");
     let effects = update(&mut state, Msg::Quit, T0);
-    assert_eq!(effects, [Effect::CancelStream(a), Effect::CancelStream(b), Effect::Quit]);
+    assert_eq!(
+        effects,
+        [
+            Effect::CancelStream(a),
+            Effect::CancelStream(b),
+            Effect::Quit
+        ]
+    );
 }
 
 #[test]
@@ -141,8 +198,16 @@ fn a_reply_keeps_streaming_into_its_own_conversation_after_a_switch() {
     update(&mut state, Msg::NewConversation, T0);
     let second_id = state.active;
     assert_ne!(first_id, second_id);
-    feed(&mut state, stream, vec![content("belongs to the first"), StreamEvent::Done], T0);
-    assert!(state.conversations[&second_id].messages.is_empty(), "nothing lands in the wrong conversation");
+    feed(
+        &mut state,
+        stream,
+        vec![content("belongs to the first"), StreamEvent::Done],
+        T0,
+    );
+    assert!(
+        state.conversations[&second_id].messages.is_empty(),
+        "nothing lands in the wrong conversation"
+    );
     let first = &state.conversations[&first_id];
     assert_eq!(first.messages[1].content, "belongs to the first");
     assert_eq!(first.messages[1].status, MessageStatus::Complete);
@@ -153,7 +218,12 @@ fn deltas_of_an_unknown_stream_change_nothing() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
     let stale = kimi_tui::msg::StreamId(stream.0 + 1000);
-    feed(&mut state, stale, vec![content("ghost"), StreamEvent::Done], T0);
+    feed(
+        &mut state,
+        stale,
+        vec![content("ghost"), StreamEvent::Done],
+        T0,
+    );
     let reply = &state.active_conversation().messages[1];
     assert_eq!(reply.content, "");
     assert_eq!(reply.status, MessageStatus::Streaming);
@@ -174,18 +244,31 @@ fn an_api_error_shows_inline_and_the_conversation_stays_usable() {
     let shown = reply.error.as_deref().unwrap_or_default();
     assert!(shown.contains("engine_overloaded_error"), "{shown}");
     assert!(shown.contains("overloaded"), "{shown}");
-    assert!(send(&mut state, "again", T0).is_some(), "a new prompt can be sent");
+    assert!(
+        send(&mut state, "again", T0).is_some(),
+        "a new prompt can be sent"
+    );
 }
 
 #[test]
 fn a_failed_empty_reply_is_left_out_of_the_next_request() {
     let mut state = app();
     let stream = send(&mut state, "one", T0).expect("stream");
-    feed(&mut state, stream, vec![StreamEvent::Failed(ApiError::IdleTimeout(5))], T0);
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Failed(ApiError::IdleTimeout(5))],
+        T0,
+    );
     update(&mut state, Msg::Paste("two".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
-    let Some(Effect::StartStream { request, .. }) = effects.first() else { panic!("{effects:?}") };
-    assert!(request.messages.iter().all(|m| !m.content.is_empty()), "the API rejects empty content");
+    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        request.messages.iter().all(|m| !m.content.is_empty()),
+        "the API rejects empty content"
+    );
     assert_eq!(request.messages.len(), 3);
 }
 
@@ -193,7 +276,12 @@ fn a_failed_empty_reply_is_left_out_of_the_next_request() {
 fn a_cut_stream_is_marked_interrupted_and_keeps_its_text() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    feed(&mut state, stream, vec![content("half"), StreamEvent::Failed(ApiError::Interrupted)], T0);
+    feed(
+        &mut state,
+        stream,
+        vec![content("half"), StreamEvent::Failed(ApiError::Interrupted)],
+        T0,
+    );
     let reply = &state.active_conversation().messages[1];
     assert_eq!(reply.status, MessageStatus::Interrupted);
     assert_eq!(reply.content, "half");
@@ -206,7 +294,12 @@ fn malformed_events_are_counted_not_fatal() {
     feed(
         &mut state,
         stream,
-        vec![content("a"), StreamEvent::Malformed("bad".into()), content("b"), StreamEvent::Done],
+        vec![
+            content("a"),
+            StreamEvent::Malformed("bad".into()),
+            content("b"),
+            StreamEvent::Done,
+        ],
         T0,
     );
     let reply = &state.active_conversation().messages[1];
@@ -223,7 +316,12 @@ fn without_a_key_nothing_is_sent_the_guidance_shows_and_the_input_stays() {
     assert!(update(&mut state, Msg::Submit, T0).is_empty());
     let conv = state.active_conversation();
     assert!(conv.messages.is_empty());
-    assert!(conv.notice.as_deref().unwrap_or_default().contains("MOONSHOT_API_KEY"));
+    assert!(
+        conv.notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("MOONSHOT_API_KEY")
+    );
     assert_eq!(state.input_text(), "hello");
 }
 
@@ -245,13 +343,20 @@ fn newline_keys_add_lines_and_enter_sends_them_all() {
     update(&mut state, Msg::Paste("line two".into()), T0);
     assert_eq!(state.input_text(), "line one\nline two");
     send(&mut state, "", T0);
-    assert_eq!(state.active_conversation().messages[0].content, "line one\nline two");
+    assert_eq!(
+        state.active_conversation().messages[0].content,
+        "line one\nline two"
+    );
 }
 
 #[test]
 fn pasted_control_characters_never_reach_the_input_box() {
     let mut state = app();
-    update(&mut state, Msg::Paste("a\x1b]52;c;ZXZpbA==\x07b\r\nc".into()), T0);
+    update(
+        &mut state,
+        Msg::Paste("a\x1b]52;c;ZXZpbA==\x07b\r\nc".into()),
+        T0,
+    );
     assert_eq!(state.input_text(), "a]52;c;ZXZpbA==b\nc");
 }
 
@@ -332,7 +437,10 @@ fn scrolling_up_pins_the_view_while_text_streams_in_below() {
         panic!("PgUp leaves follow mode");
     };
     feed(&mut state, stream, vec![content("more\nand more\n")], T0);
-    assert_eq!(state.active_conversation().scroll, Scroll::Anchored { item, row });
+    assert_eq!(
+        state.active_conversation().scroll,
+        Scroll::Anchored { item, row }
+    );
     update(&mut state, Msg::Scroll(ScrollCmd::Bottom), T0);
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
 }
@@ -342,7 +450,10 @@ fn scrolling_down_to_the_end_resumes_following() {
     let mut state = app();
     long_conversation(&mut state);
     update(&mut state, Msg::Scroll(ScrollCmd::Up(5)), T0);
-    assert!(matches!(state.active_conversation().scroll, Scroll::Anchored { .. }));
+    assert!(matches!(
+        state.active_conversation().scroll,
+        Scroll::Anchored { .. }
+    ));
     update(&mut state, Msg::Scroll(ScrollCmd::Down(5)), T0);
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
 }
@@ -352,16 +463,27 @@ fn home_goes_to_the_top_of_the_conversation() {
     let mut state = app();
     long_conversation(&mut state);
     update(&mut state, Msg::Scroll(ScrollCmd::Top), T0);
-    assert_eq!(state.active_conversation().scroll, Scroll::Anchored { item: 0, row: 0 });
+    assert_eq!(
+        state.active_conversation().scroll,
+        Scroll::Anchored { item: 0, row: 0 }
+    );
     update(&mut state, Msg::Scroll(ScrollCmd::Up(3)), T0);
-    assert_eq!(state.active_conversation().scroll, Scroll::Anchored { item: 0, row: 0 });
+    assert_eq!(
+        state.active_conversation().scroll,
+        Scroll::Anchored { item: 0, row: 0 }
+    );
 }
 
 #[test]
 fn a_short_conversation_never_leaves_follow_mode() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    feed(&mut state, stream, vec![content("short"), StreamEvent::Done], T0);
+    feed(
+        &mut state,
+        stream,
+        vec![content("short"), StreamEvent::Done],
+        T0,
+    );
     update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
     assert_eq!(state.active_conversation().messages[0].role, Role::User);

@@ -8,8 +8,10 @@ use kimi_tui::io::sse::{ByteError, events};
 use kimi_tui::msg::StreamEvent;
 
 fn run(chunks: Vec<&[u8]>) -> Vec<StreamEvent> {
-    let owned: Vec<Result<Bytes, ByteError>> =
-        chunks.into_iter().map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    let owned: Vec<Result<Bytes, ByteError>> = chunks
+        .into_iter()
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect();
     futures::executor::block_on(events(futures::stream::iter(owned)).collect())
 }
 
@@ -30,7 +32,11 @@ fn chat_events() -> Vec<StreamEvent> {
         StreamEvent::Reasoning("Think".into()),
         content("你好"),
         StreamEvent::Finish("stop".into()),
-        StreamEvent::Usage(Usage { prompt_tokens: 19, completion_tokens: 13, cached_tokens: Some(8) }),
+        StreamEvent::Usage(Usage {
+            prompt_tokens: 19,
+            completion_tokens: 13,
+            cached_tokens: Some(8),
+        }),
         StreamEvent::Done,
     ]
 }
@@ -44,9 +50,17 @@ fn a_whole_reply_in_one_chunk_maps_in_order() {
 fn events_split_at_every_byte_boundary_map_the_same() {
     let bytes = CHAT.as_bytes();
     let chunks: Vec<&[u8]> = bytes.chunks(1).collect();
-    assert_eq!(run(chunks), chat_events(), "split inside UTF-8 and inside JSON");
+    assert_eq!(
+        run(chunks),
+        chat_events(),
+        "split inside UTF-8 and inside JSON"
+    );
     for size in [2, 3, 7, 64] {
-        assert_eq!(run(bytes.chunks(size).collect()), chat_events(), "chunks of {size}");
+        assert_eq!(
+            run(bytes.chunks(size).collect()),
+            chat_events(),
+            "chunks of {size}"
+        );
     }
 }
 
@@ -80,7 +94,11 @@ fn usage_at_the_top_level_with_empty_choices_is_read() {
         [
             content("hi"),
             StreamEvent::Finish("stop".into()),
-            StreamEvent::Usage(Usage { prompt_tokens: 21, completion_tokens: 5, cached_tokens: Some(3) }),
+            StreamEvent::Usage(Usage {
+                prompt_tokens: 21,
+                completion_tokens: 5,
+                cached_tokens: Some(3)
+            }),
             StreamEvent::Done
         ]
     );
@@ -103,9 +121,13 @@ fn a_stream_that_ends_without_done_is_interrupted() {
 
 #[test]
 fn finish_reason_without_done_is_still_interrupted() {
-    let body = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\n";
+    let body =
+        "data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\n";
     let out = run(vec![body.as_bytes()]);
-    assert_eq!(out.last(), Some(&StreamEvent::Failed(ApiError::Interrupted)));
+    assert_eq!(
+        out.last(),
+        Some(&StreamEvent::Failed(ApiError::Interrupted))
+    );
 }
 
 #[test]
@@ -146,16 +168,25 @@ fn an_in_stream_error_ends_the_reply_with_its_type_and_message() {
 
 #[test]
 fn json_split_over_several_data_lines_is_joined() {
-    let body = "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"joined\"}}]}\n\ndata: [DONE]\n\n";
-    assert_eq!(run(vec![body.as_bytes()]), [content("joined"), StreamEvent::Done]);
+    let body =
+        "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"joined\"}}]}\n\ndata: [DONE]\n\n";
+    assert_eq!(
+        run(vec![body.as_bytes()]),
+        [content("joined"), StreamEvent::Done]
+    );
 }
 
 #[test]
 fn a_transport_error_mid_stream_fails_the_reply() {
     let chunks: Vec<Result<Bytes, ByteError>> = vec![
-        Ok(Bytes::from_static(b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n")),
+        Ok(Bytes::from_static(
+            b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n",
+        )),
         Err(ByteError::Idle(30)),
     ];
     let out: Vec<_> = futures::executor::block_on(events(futures::stream::iter(chunks)).collect());
-    assert_eq!(out, [content("a"), StreamEvent::Failed(ApiError::IdleTimeout(30))]);
+    assert_eq!(
+        out,
+        [content("a"), StreamEvent::Failed(ApiError::IdleTimeout(30))]
+    );
 }

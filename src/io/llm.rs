@@ -110,10 +110,10 @@ fn transport_error(url: &str, err: &reqwest::Error) -> ApiError {
 /// Maps an error response to what the user reads: the API's JSON error if it is one, else a
 /// sentence about the status with a short, cleaned excerpt of the body.
 pub fn http_error(status: u16, reason: &str, body: &str) -> ApiError {
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
-        if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
-            return sse::api_error_from_value(Some(status), error);
-        }
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+        && let Some(error) = value.get("error").filter(|e| !e.is_null())
+    {
+        return sse::api_error_from_value(Some(status), error);
     }
     ApiError::Http {
         status,
@@ -180,7 +180,11 @@ mod tests {
 
     #[test]
     fn html_error_pages_become_a_plain_sentence() {
-        let err = http_error(504, "Gateway Timeout", "<html><body><h1>504 Gateway Time-out</h1></body></html>");
+        let err = http_error(
+            504,
+            "Gateway Timeout",
+            "<html><body><h1>504 Gateway Time-out</h1></body></html>",
+        );
         let text = err.to_string();
         assert!(text.contains("HTTP 504"), "{text}");
         assert!(text.contains("504 Gateway Time-out"), "{text}");

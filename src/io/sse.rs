@@ -108,7 +108,11 @@ pub fn api_error_from_value(status: Option<u16>, error: &Value) -> ApiError {
             let kind = text("type");
             ApiError::Api {
                 status,
-                kind: if kind.is_empty() { "error".into() } else { kind },
+                kind: if kind.is_empty() {
+                    "error".into()
+                } else {
+                    kind
+                },
                 message: text("message"),
             }
         }

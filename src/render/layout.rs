@@ -139,7 +139,11 @@ mod tests {
                     end += 1;
                 }
                 layout.sync(&text[..end], width);
-                assert_eq!(layout.rows(), full(&text[..end], width), "width {width} at {end}");
+                assert_eq!(
+                    layout.rows(),
+                    full(&text[..end], width),
+                    "width {width} at {end}"
+                );
             }
         }
     }

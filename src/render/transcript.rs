@@ -55,7 +55,9 @@ impl Item<'_> {
                 match part {
                     Part::Line(line) => out.push(line.clone()),
                     Part::Reasoning(_) | Part::Content(_) => {
-                        let Some(message) = self.message else { continue };
+                        let Some(message) = self.message else {
+                            continue;
+                        };
                         let reasoning = matches!(part, Part::Reasoning(_));
                         message.layout.with(
                             (&message.content, content_width(width)),
@@ -93,11 +95,15 @@ impl Item<'_> {
 }
 
 fn content_width(width: u16) -> usize {
-    (width as usize).saturating_sub(display_width(CONTENT_INDENT)).max(1)
+    (width as usize)
+        .saturating_sub(display_width(CONTENT_INDENT))
+        .max(1)
 }
 
 fn reasoning_width(width: u16) -> usize {
-    (width as usize).saturating_sub(display_width(REASONING_PREFIX)).max(1)
+    (width as usize)
+        .saturating_sub(display_width(REASONING_PREFIX))
+        .max(1)
 }
 
 /// Items: every message, then the notice if there is one.
@@ -112,8 +118,15 @@ pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<
     }
 }
 
-fn wrapped(text: &str, indent: &'static str, width: u16, style: ratatui::style::Style) -> Vec<Part> {
-    let avail = (width as usize).saturating_sub(display_width(indent)).max(1);
+fn wrapped(
+    text: &str,
+    indent: &'static str,
+    width: u16,
+    style: ratatui::style::Style,
+) -> Vec<Part> {
+    let avail = (width as usize)
+        .saturating_sub(display_width(indent))
+        .max(1);
     let mut parts = Vec::new();
     for paragraph in text.split('\n') {
         let mut ranges = Vec::new();
@@ -138,12 +151,15 @@ fn notice_item(text: &str, width: u16) -> Item<'static> {
     }
 }
 
-fn seconds(ms: Millis) -> String {
+/// "0.4 s", "12 s", "2m 05s".
+pub fn duration_label(ms: Millis) -> String {
     let secs = ms / 1000;
     if secs >= 60 {
-        format!("{}m {}s", secs / 60, secs % 60)
-    } else {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    } else if secs >= 10 {
         format!("{secs} s")
+    } else {
+        format!("{}.{} s", secs, (ms % 1000) / 100)
     }
 }
 
@@ -160,14 +176,17 @@ fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
         Role::Assistant => {
             let mut header = vec![Span::styled("Kimi", theme::assistant_header())];
             if let Some(model) = &message.model {
-                header.push(Span::styled(format!(" · {}", sanitize(model)), theme::header_meta()));
+                header.push(Span::styled(
+                    format!(" · {}", sanitize(model)),
+                    theme::header_meta(),
+                ));
             }
             parts.push(Part::Line(Line::from(header)));
         }
     }
     if reasoning_rows > 0 {
         let thinking = streaming && message.reasoning_ended_at.is_none();
-        let took = seconds(message.thinking_millis(now).unwrap_or(0));
+        let took = duration_label(message.thinking_millis(now).unwrap_or(0));
         let label = if thinking {
             format!("  {} Thinking… {took}", spinner(now))
         } else {
@@ -236,7 +255,12 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
         parts.push(Part::Line(Line::from(spans)));
     }
     if let Some(error) = &message.error {
-        parts.extend(wrapped(&format!("✖ {error}"), CONTENT_INDENT, width, theme::error()));
+        parts.extend(wrapped(
+            &format!("✖ {error}"),
+            CONTENT_INDENT,
+            width,
+            theme::error(),
+        ));
     }
     parts
 }
@@ -263,7 +287,13 @@ pub fn follow_top(conv: &Conversation, width: u16, height: usize, now: Millis) -
 }
 
 /// Rows from (item, row) to the end, counted up to `limit`.
-fn rows_below(conv: &Conversation, (index, row): (usize, usize), width: u16, limit: usize, now: Millis) -> usize {
+fn rows_below(
+    conv: &Conversation,
+    (index, row): (usize, usize),
+    width: u16,
+    limit: usize,
+    now: Millis,
+) -> usize {
     let mut total = 0;
     for i in index..item_count(conv) {
         let h = item(conv, i, width, now).height();
@@ -286,7 +316,9 @@ pub fn resolve_top(
     match scroll {
         Scroll::Follow => (follow_top(conv, width, height, now), false),
         Scroll::Anchored { item: index, row } => {
-            if index >= item_count(conv) || rows_below(conv, (index, row), width, height, now) <= height {
+            if index >= item_count(conv)
+                || rows_below(conv, (index, row), width, height, now) <= height
+            {
                 (follow_top(conv, width, height, now), false)
             } else {
                 ((index, row), true)
@@ -315,7 +347,13 @@ pub fn view(conv: &Conversation, width: u16, height: usize, now: Millis) -> View
 }
 
 /// Moves the view by a number of rows (negative: up). Reaching the end resumes following.
-pub fn scrolled(conv: &Conversation, delta: isize, width: u16, height: usize, now: Millis) -> Scroll {
+pub fn scrolled(
+    conv: &Conversation,
+    delta: isize,
+    width: u16,
+    height: usize,
+    now: Millis,
+) -> Scroll {
     let count = item_count(conv);
     if count == 0 {
         return Scroll::Follow;

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 pub fn new_textarea() -> TextArea<'static> {
     let mut textarea = TextArea::default();
-    textarea.set_placeholder_text("Message Kimi…  (Enter sends, Shift+Enter or Ctrl+J adds a line)");
+    textarea.set_placeholder_text("Message Kimi…  (Enter sends)");
     textarea.set_placeholder_style(theme::placeholder());
     textarea.set_cursor_line_style(Style::default());
     textarea

@@ -28,8 +28,9 @@ pub fn areas(state: &AppState) -> Areas {
     let full = Rect::new(0, 0, state.width, state.height);
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(full);
     let (sidebar, main) = if sidebar_shown(state) {
+        let side_width = SIDEBAR_WIDTH.min(state.width / 4).max(16);
         let [side, main] =
-            Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Min(1)]).areas(body);
+            Layout::horizontal([Constraint::Length(side_width), Constraint::Min(1)]).areas(body);
         (Some(side), main)
     } else {
         (None, body)

@@ -16,7 +16,10 @@ use crate::state::AppState;
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     let conv = state.active_conversation();
     let focused = state.focus == Focus::Scrollback;
-    let title = truncate(conv.display_title(), (area.width as usize).saturating_sub(6));
+    let title = truncate(
+        conv.display_title(),
+        (area.width as usize).saturating_sub(6),
+    );
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(format!(" {title} "), theme::title()))
@@ -44,7 +47,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
             width,
             height: 1,
         };
-        frame.render_widget(Paragraph::new(Span::styled(label, theme::more_below())), marker);
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, theme::more_below())),
+            marker,
+        );
     }
 }
 

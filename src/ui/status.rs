@@ -17,17 +17,19 @@ fn activity(state: &AppState) -> (String, bool) {
     match conv.phase {
         StreamPhase::Waiting { .. } => (format!("{spin} waiting for Kimi · Esc stops"), true),
         StreamPhase::Streaming { .. } => {
-            let thinking = conv
-                .messages
-                .last()
-                .is_some_and(|m| m.reasoning_started_at.is_some() && m.reasoning_ended_at.is_none());
+            let thinking = conv.messages.last().is_some_and(|m| {
+                m.reasoning_started_at.is_some() && m.reasoning_ended_at.is_none()
+            });
             let what = if thinking { "thinking" } else { "streaming" };
             (format!("{spin} {what} · Esc stops"), true)
         }
         StreamPhase::Idle => {
             let elsewhere = state.live.len();
             if elsewhere > 0 {
-                (format!("{spin} {elsewhere} reply streaming in another chat"), true)
+                (
+                    format!("{spin} {elsewhere} reply streaming in another chat"),
+                    true,
+                )
             } else if !state.settings.has_key {
                 ("no API key: see the scrollback".into(), true)
             } else {
@@ -37,15 +39,52 @@ fn activity(state: &AppState) -> (String, bool) {
     }
 }
 
-fn hints(state: &AppState) -> &'static str {
+/// Key hints for the focused pane, most important first.
+fn hints(state: &AppState) -> &'static [&'static str] {
     if state.overlay.is_some() {
-        return "Esc close";
+        return &["Esc close"];
     }
     match state.focus {
-        Focus::Input => "Enter send · Shift+Enter newline · Tab focus · Ctrl+N new · F1 help · Ctrl+Q quit",
-        Focus::Sidebar => "↑↓ select · Enter open · Ctrl+B hide · Tab focus · ? help · Ctrl+Q quit",
-        Focus::Scrollback => "↑↓ PgUp PgDn Home End scroll · Tab focus · ? help · Ctrl+Q quit",
+        Focus::Input => &[
+            "F1 help",
+            "Enter send",
+            "Shift+Enter newline",
+            "Tab focus",
+            "Ctrl+N new",
+            "Ctrl+Q quit",
+        ],
+        Focus::Sidebar => &[
+            "? help",
+            "↑↓ select",
+            "Enter open",
+            "Ctrl+B hide",
+            "Tab focus",
+            "Ctrl+Q quit",
+        ],
+        Focus::Scrollback => &[
+            "? help",
+            "↑↓ PgUp PgDn scroll",
+            "End follow",
+            "Tab focus",
+            "Ctrl+Q quit",
+        ],
     }
+}
+
+/// As many hints as fit in `width` cells, joined.
+fn fitted_hints(hints: &[&str], width: usize) -> String {
+    let mut out = String::new();
+    for hint in hints {
+        let extra = if out.is_empty() { 0 } else { 3 };
+        if display_width(&out) + extra + display_width(hint) + 1 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str(" · ");
+        }
+        out.push_str(hint);
+    }
+    out
 }
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -67,8 +106,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(left), left_area);
-    let hint = hints(state);
-    if display_width(hint) + 1 <= right_area.width as usize {
+    let hint = fitted_hints(hints(state), right_area.width as usize);
+    if !hint.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{hint} "), theme::status_hint()))
                 .alignment(ratatui::layout::Alignment::Right),

@@ -122,12 +122,12 @@ pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     conv.phase = StreamPhase::Idle;
-    if let Some(message) = conv.messages.last_mut() {
-        if message.status == MessageStatus::Streaming {
-            message.status = MessageStatus::Stopped;
-            if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
-                message.reasoning_ended_at = Some(now);
-            }
+    if let Some(message) = conv.messages.last_mut()
+        && message.status == MessageStatus::Streaming
+    {
+        message.status = MessageStatus::Stopped;
+        if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
+            message.reasoning_ended_at = Some(now);
         }
     }
     state.live.remove(&stream);
@@ -160,10 +160,10 @@ pub fn on_stream_event(
         state.live.remove(&stream);
         return Vec::new();
     };
-    if let StreamPhase::Waiting { since, .. } = conv.phase {
-        if !matches!(event, StreamEvent::Failed(_)) {
-            conv.phase = StreamPhase::Streaming { stream, since };
-        }
+    if let StreamPhase::Waiting { since, .. } = conv.phase
+        && !matches!(event, StreamEvent::Failed(_))
+    {
+        conv.phase = StreamPhase::Streaming { stream, since };
     }
     conv.updated_at = now;
     let mut finished = false;

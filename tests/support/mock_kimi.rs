@@ -45,10 +45,20 @@ fn chunk(delta: Value, finish: Option<&str>, usage_in_choice: Option<Value>) -> 
 impl Reply {
     /// A streamed reply: reasoning pieces, then content pieces, each after `delay`, then a
     /// final chunk with usage inside `choices[0]`, then `[DONE]`.
-    pub fn chat<R: AsRef<str>, C: AsRef<str>>(reasoning: &[R], content: &[C], delay: Duration) -> Self {
-        let mut frames = vec![(Duration::ZERO, chunk(json!({"role": "assistant", "content": ""}), None, None))];
+    pub fn chat<R: AsRef<str>, C: AsRef<str>>(
+        reasoning: &[R],
+        content: &[C],
+        delay: Duration,
+    ) -> Self {
+        let mut frames = vec![(
+            Duration::ZERO,
+            chunk(json!({"role": "assistant", "content": ""}), None, None),
+        )];
         for piece in reasoning {
-            frames.push((delay, chunk(json!({"reasoning_content": piece.as_ref()}), None, None)));
+            frames.push((
+                delay,
+                chunk(json!({"reasoning_content": piece.as_ref()}), None, None),
+            ));
         }
         for piece in content {
             frames.push((delay, chunk(json!({"content": piece.as_ref()}), None, None)));
@@ -77,7 +87,8 @@ impl Reply {
         if n >= 2 {
             self.frames[n - 2] = (Duration::ZERO, chunk(json!({}), Some("stop"), None));
             let top = json!({"id": "cmpl-mock", "object": "chat.completion.chunk", "choices": [], "usage": usage});
-            self.frames.insert(n - 1, (Duration::ZERO, format!("data: {top}\n\n")));
+            self.frames
+                .insert(n - 1, (Duration::ZERO, format!("data: {top}\n\n")));
         }
         self
     }
@@ -92,7 +103,8 @@ impl Reply {
     pub fn stream_error(mut self, kind: &str, message: &str) -> Self {
         self.frames.truncate(self.frames.len().saturating_sub(2));
         let error = json!({"error": {"type": kind, "message": message}});
-        self.frames.push((Duration::ZERO, format!("data: {error}\n\n")));
+        self.frames
+            .push((Duration::ZERO, format!("data: {error}\n\n")));
         self
     }
 
@@ -108,7 +120,10 @@ impl Reply {
         Reply {
             status: 200,
             content_type: "text/event-stream".into(),
-            frames: frames.iter().map(|f| (Duration::ZERO, f.to_string())).collect(),
+            frames: frames
+                .iter()
+                .map(|f| (Duration::ZERO, f.to_string()))
+                .collect(),
             headers: Vec::new(),
         }
     }
@@ -205,8 +220,12 @@ impl MockKimi {
                 .build()
                 .expect("mock runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&bind).await.expect("bind mock");
-                addr_tx.send(listener.local_addr().expect("mock addr")).expect("report addr");
+                let listener = tokio::net::TcpListener::bind(&bind)
+                    .await
+                    .expect("bind mock");
+                addr_tx
+                    .send(listener.local_addr().expect("mock addr"))
+                    .expect("report addr");
                 let app = Router::new()
                     .route("/v1/chat/completions", post(chat))
                     .with_state(app_shared);

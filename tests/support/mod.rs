@@ -23,7 +23,14 @@ pub fn settings() -> Settings {
 
 pub fn app() -> AppState {
     let mut state = AppState::new(settings(), T0);
-    update(&mut state, Msg::Resize { width: 80, height: 24 }, T0);
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+        T0,
+    );
     state
 }
 

@@ -1,0 +1,114 @@
+//! Keys resolve by focus and mode before the reducer sees them.
+
+mod support;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use kimi_tui::keymap::to_msg;
+use kimi_tui::msg::{Focus, Msg, ScrollCmd, Step};
+use kimi_tui::update::update;
+use support::{T0, app, send};
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+#[test]
+fn enter_sends_and_every_newline_chord_adds_a_line() {
+    let state = app();
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Enter, KeyModifiers::NONE)),
+        Some(Msg::Submit)
+    );
+    for modifiers in [KeyModifiers::SHIFT, KeyModifiers::ALT] {
+        assert_eq!(
+            to_msg(&state, &key(KeyCode::Enter, modifiers)),
+            Some(Msg::InsertNewline)
+        );
+    }
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Char('j'), KeyModifiers::CONTROL)),
+        Some(Msg::InsertNewline)
+    );
+}
+
+#[test]
+fn esc_stops_a_streaming_reply_and_otherwise_returns_to_the_input() {
+    let mut state = app();
+    let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &esc), None);
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    assert_eq!(to_msg(&state, &esc), Some(Msg::SetFocus(Focus::Input)));
+    send(&mut state, "hi", T0).expect("stream");
+    assert_eq!(to_msg(&state, &esc), Some(Msg::Stop));
+}
+
+#[test]
+fn question_mark_types_in_the_input_but_opens_help_elsewhere() {
+    let mut state = app();
+    let question = key(KeyCode::Char('?'), KeyModifiers::NONE);
+    assert!(matches!(to_msg(&state, &question), Some(Msg::InputKey(_))));
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    assert_eq!(to_msg(&state, &question), Some(Msg::ToggleHelp));
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::F(1), KeyModifiers::NONE)),
+        Some(Msg::ToggleHelp)
+    );
+}
+
+#[test]
+fn the_help_overlay_swallows_keys_but_not_quit() {
+    let mut state = app();
+    update(&mut state, Msg::ToggleHelp, T0);
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Char('x'), KeyModifiers::NONE)),
+        None
+    );
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Esc, KeyModifiers::NONE)),
+        Some(Msg::CloseOverlay)
+    );
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+        Some(Msg::Quit)
+    );
+}
+
+#[test]
+fn arrows_mean_selection_in_the_sidebar_and_scrolling_in_the_scrollback() {
+    let mut state = app();
+    let down = key(KeyCode::Down, KeyModifiers::NONE);
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    assert_eq!(
+        to_msg(&state, &down),
+        Some(Msg::SelectConversation(Step::Down))
+    );
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    assert_eq!(to_msg(&state, &down), Some(Msg::Scroll(ScrollCmd::Down(1))));
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::PageUp, KeyModifiers::NONE)),
+        Some(Msg::Scroll(ScrollCmd::PageUp))
+    );
+}
+
+#[test]
+fn typing_a_letter_outside_the_input_goes_to_the_input() {
+    let mut state = app();
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    let event = key(KeyCode::Char('h'), KeyModifiers::NONE);
+    let msg = to_msg(&state, &event).expect("a message");
+    update(&mut state, msg, T0);
+    assert_eq!(state.focus, Focus::Input);
+    assert_eq!(state.input_text(), "h");
+}
+
+#[test]
+fn the_mouse_wheel_scrolls() {
+    let state = app();
+    let wheel = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollUp,
+        column: 0,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(to_msg(&state, &wheel), Some(Msg::Scroll(ScrollCmd::Up(3))));
+}

@@ -1,0 +1,271 @@
+//! Whole-screen snapshots (TestBackend + insta) of the states a user sees, at 80x24 and
+//! 120x40, plus cell-by-cell style checks where colour carries meaning.
+
+mod support;
+
+use kimi_tui::error::ApiError;
+use kimi_tui::msg::{Focus, Msg, StreamEvent};
+use kimi_tui::update::update;
+use kimi_tui::{AppState, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use support::{T0, app, feed, send};
+
+fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    update(state, Msg::Resize { width, height }, state.now);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::render(state, frame))
+        .expect("draw");
+    terminal
+}
+
+fn both_sizes(name: &str, state: &mut AppState) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = draw(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+fn screen_text(buffer: &Buffer) -> String {
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(col) = row.find(needle) {
+            let x = row[..col].chars().count() as u16;
+            return Some((x, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn empty_screen() {
+    let mut state = app();
+    both_sizes("empty", &mut state);
+}
+
+#[test]
+fn no_key_screen_tells_how_to_set_one() {
+    let mut state = app();
+    state.settings.has_key = false;
+    both_sizes("no_key", &mut state);
+    let terminal = draw(&mut state, 120, 40);
+    assert!(screen_text(terminal.backend().buffer()).contains("MOONSHOT_API_KEY"));
+}
+
+#[test]
+fn waiting_screen() {
+    let mut state = app();
+    send(&mut state, "What is the capital of France?", T0).expect("stream");
+    both_sizes("waiting", &mut state);
+}
+
+#[test]
+fn reasoning_screen_shows_a_live_thinking_block() {
+    let mut state = app();
+    let stream = send(
+        &mut state,
+        "Prove that there are infinitely many primes.",
+        T0,
+    )
+    .expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Opened,
+            StreamEvent::Reasoning("Classic Euclid. Suppose finitely many primes p1..pn; ".into()),
+            StreamEvent::Reasoning("consider their product plus one.".into()),
+        ],
+        T0 + 1_000,
+    );
+    state.now = T0 + 4_500;
+    both_sizes("reasoning", &mut state);
+}
+
+#[test]
+fn streaming_screen_with_chinese_text() {
+    let mut state = app();
+    let stream = send(&mut state, "用中文介绍一下你自己", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Reasoning("用户想要一个简短的自我介绍。".into()),
+            StreamEvent::Content(
+                "你好！我是 Kimi，由月之暗面开发的人工智能助手。我可以用中文和英文回答问题、写作、"
+                    .into(),
+            ),
+            StreamEvent::Content(
+                "翻译和编程。长句子会在字符之间换行，而不会只在空格处断开。".into(),
+            ),
+        ],
+        T0 + 2_000,
+    );
+    both_sizes("streaming", &mut state);
+}
+
+#[test]
+fn finished_reply_with_usage_and_a_second_conversation_in_the_sidebar() {
+    let mut state = app();
+    let stream = send(&mut state, "Say hi", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("Hi! How can I help?".into()),
+            StreamEvent::Usage(kimi_tui::api::Usage {
+                prompt_tokens: 19,
+                completion_tokens: 13,
+                cached_tokens: Some(8),
+            }),
+            StreamEvent::Done,
+        ],
+        T0 + 1_000,
+    );
+    update(&mut state, Msg::NewConversation, T0 + 2_000);
+    send(
+        &mut state,
+        "A second chat whose title is long enough to be cut in the sidebar",
+        T0 + 2_000,
+    );
+    both_sizes("two_conversations", &mut state);
+}
+
+#[test]
+fn error_screen() {
+    let mut state = app();
+    let stream = send(&mut state, "hello", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Failed(ApiError::Api {
+            status: Some(429),
+            kind: "engine_overloaded_error".into(),
+            message: "The engine is currently overloaded, please try again later".into(),
+        })],
+        T0 + 500,
+    );
+    both_sizes("error", &mut state);
+}
+
+#[test]
+fn stopped_and_interrupted_replies_say_so() {
+    let mut state = app();
+    let stream = send(&mut state, "first", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("Partial answer".into())],
+        T0,
+    );
+    update(&mut state, Msg::Stop, T0);
+    let stream = send(&mut state, "second", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("Cut off".into()),
+            StreamEvent::Failed(ApiError::Interrupted),
+        ],
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("stopped_interrupted_80x24", terminal.backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = app();
+    update(&mut state, Msg::ToggleHelp, T0);
+    both_sizes("help", &mut state);
+}
+
+#[test]
+fn scrolled_up_shows_that_there_is_more_below() {
+    let mut state = app();
+    let stream = send(&mut state, "count", T0).expect("stream");
+    let many: String = (1..=60).map(|i| format!("line {i}\n")).collect();
+    feed(&mut state, stream, vec![StreamEvent::Content(many)], T0);
+    update(
+        &mut state,
+        Msg::Scroll(kimi_tui::msg::ScrollCmd::PageUp),
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("scrolled_up_80x24", terminal.backend());
+}
+
+#[test]
+fn model_output_cannot_put_control_characters_into_cells() {
+    let mut state = app();
+    let stream = send(&mut state, "hi", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content(
+            "evil \x1b]52;c;aGk=\x07 \x1b[2J \u{9b}31m \x08\r done".into(),
+        )],
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "control char in {:?}",
+            cell.symbol()
+        );
+    }
+    assert!(screen_text(buffer).contains("evil ␛]52;c;aGk=␇ ␛[2J"));
+}
+
+#[test]
+fn reasoning_is_dim_and_the_focused_pane_has_an_accent_border() {
+    let mut state = app();
+    let stream = send(&mut state, "q", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Reasoning("pondering".into())],
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "pondering").expect("reasoning on screen");
+    assert_eq!(buffer[(x, y)].fg, Color::DarkGray);
+    assert_eq!(buffer[(0, 0)].symbol(), "╭");
+    assert_eq!(
+        buffer[(0, 0)].fg,
+        Color::DarkGray,
+        "the sidebar is not focused"
+    );
+    // The input box is focused: its top-left corner is the last ╭ on screen.
+    let input_top = (0..buffer.area.height)
+        .rev()
+        .find(|&y| (0..buffer.area.width).any(|x| buffer[(x, y)].symbol() == "╭"))
+        .expect("input border");
+    let input_x = (0..buffer.area.width)
+        .rev()
+        .find(|&x| buffer[(x, input_top)].symbol() == "╭")
+        .expect("corner");
+    assert_eq!(buffer[(input_x, input_top)].fg, Color::Cyan);
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    let terminal = draw(&mut state, 80, 24);
+    assert_eq!(terminal.backend().buffer()[(0, 0)].fg, Color::Cyan);
+}
