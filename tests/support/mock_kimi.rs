@@ -188,6 +188,8 @@ struct Shared {
     log: Mutex<Vec<Recorded>>,
     /// Delay between pieces of the default echo reply.
     echo_delay: Mutex<Duration>,
+    /// When the last frame of the latest reply was handed to the connection.
+    last_sent: Mutex<Option<Instant>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -258,6 +260,11 @@ impl MockKimi {
         *lock(&self.shared.echo_delay) = delay;
     }
 
+    /// When the last frame of the latest reply was handed to the connection.
+    pub fn last_sent(&self) -> Option<Instant> {
+        *lock(&self.shared.last_sent)
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.shared.log).clone()
     }
@@ -314,12 +321,19 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
     let queued = lock(&shared.replies).pop_front();
     let reply = queued.unwrap_or_else(|| echo(&value, *lock(&shared.echo_delay)));
     let frames = reply.frames.clone();
-    let stream = futures::stream::unfold(frames.into_iter(), |mut frames| async move {
-        let (delay, text) = frames.next()?;
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
+    let done = shared.clone();
+    let stream = futures::stream::unfold(frames.into_iter(), move |mut frames| {
+        let done = done.clone();
+        async move {
+            let Some((delay, text)) = frames.next() else {
+                *lock(&done.last_sent) = Some(Instant::now());
+                return None;
+            };
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            Some((Ok::<_, std::io::Error>(Bytes::from(text)), frames))
         }
-        Some((Ok::<_, std::io::Error>(Bytes::from(text)), frames))
     });
     let mut response = Response::builder()
         .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod mock_kimi;
+pub mod pty;
 
 use kimi_tui::api::SamplingOptions;
 use kimi_tui::effect::Effect;

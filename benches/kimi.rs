@@ -1,0 +1,610 @@
+//! kimi-tui's benchmarks: `cargo bench --bench kimi` prints a Markdown table (see BENCHMARKS.md).
+//!
+//! The real binary runs in a pseudo-terminal against the loopback mock for start-up,
+//! streaming, idle CPU and memory; the in-process rows drive the reducer and the renderer
+//! (into ratatui's TestBackend) directly. Every figure is the median of several runs with the
+//! spread; nothing here passes or fails. `cargo bench --bench kimi -- quick` runs fewer rounds.
+
+#[path = "../tests/support/mock_kimi.rs"]
+mod mock_kimi;
+#[path = "../tests/support/pty.rs"]
+mod pty;
+
+use std::time::{Duration, Instant};
+
+use kimi_tui::api::SamplingOptions;
+use kimi_tui::msg::{Msg, ScrollCmd, StreamEvent};
+use kimi_tui::state::{Message, MessageStatus, Scroll};
+use kimi_tui::update::update;
+use kimi_tui::{AppState, Settings, ui};
+use mock_kimi::{MockKimi, Reply};
+use pty::App;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const T0: u64 = 1_700_000_000_000;
+
+// ---------------------------------------------------------------- measuring
+
+fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) a process has used.
+fn proc_cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
+}
+
+/// CPU time of the calling thread, in nanoseconds of precision.
+fn thread_cpu() -> Duration {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns = text
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
+}
+
+fn self_rss_kb() -> u64 {
+    proc_field(std::process::id(), "status", "VmRSS:")
+}
+
+struct Stat {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn stat(mut values: Vec<f64>) -> Stat {
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    Stat {
+        median,
+        min: values[0],
+        max: values[n - 1],
+    }
+}
+
+struct Table {
+    rows: Vec<String>,
+}
+
+impl Table {
+    fn row(
+        &mut self,
+        what: &str,
+        s: &Stat,
+        unit: &str,
+        digits: usize,
+        target: &str,
+        met: Option<bool>,
+    ) {
+        let verdict = match met {
+            Some(true) => "met",
+            Some(false) => "**missed**",
+            None => "",
+        };
+        let line = format!(
+            "| {what} | {:.d$} {unit} | {:.d$}–{:.d$} | {target} | {verdict} |",
+            s.median,
+            s.min,
+            s.max,
+            d = digits
+        );
+        println!("{line}");
+        self.rows.push(line);
+    }
+}
+
+fn wait_screen(app: &App, needle: &str, limit: Duration) -> Option<Instant> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if app.contents().contains(needle) {
+            return Some(Instant::now());
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    None
+}
+
+fn quit(mut app: App) {
+    app.keys("\x11");
+    app.wait_exit();
+}
+
+// ---------------------------------------------------------------- content
+
+/// Reply pieces like a model's tokens: ~4-byte words, a paragraph break every 20 words.
+fn token_pieces(count: usize) -> Vec<String> {
+    let words = [
+        "the ", "quick ", "brown ", "fox ", "jumps ", "over ", "lazy ", "dog, ", "和", "中文",
+        "字符 ",
+    ];
+    (0..count)
+        .map(|i| {
+            let w = words[i % words.len()];
+            if i % 20 == 19 {
+                format!("{w}\n\n")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A markdown document of about `bytes`, cut into `piece`-byte deltas (on char boundaries).
+fn markdown_pieces(bytes: usize, piece: usize) -> Vec<String> {
+    let block = "## Section\n\nSome **bold** text and `inline code` in a paragraph that wraps over the \
+                 width of the terminal more than once, with a [link](https://example.com).\n\n\
+                 - item one\n- item two\n\n```rust\nfn main() {\n    println!(\"hello\");\n}\n```\n\n";
+    let mut doc = String::new();
+    while doc.len() < bytes {
+        doc.push_str(block);
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < doc.len() {
+        let mut end = (start + piece).min(doc.len());
+        while !doc.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(doc[start..end].to_string());
+        start = end;
+    }
+    out
+}
+
+fn settings() -> Settings {
+    Settings {
+        model: "kimi-k2.6".into(),
+        endpoint: "bench".into(),
+        system_prompt: String::new(),
+        has_key: true,
+        sampling: SamplingOptions::default(),
+    }
+}
+
+/// A state whose active conversation holds about `bytes` of earlier transcript.
+fn state_with_transcript(bytes: usize) -> AppState {
+    let mut state = AppState::new(settings(), T0);
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    let paragraph: String = token_pieces(200).concat();
+    let mut total = 0;
+    let conv = state.active_conversation_mut();
+    while total < bytes {
+        conv.messages
+            .push(Message::user("Tell me more, please.".into(), T0));
+        let mut reply = Message::assistant_streaming("kimi-k2.6".into(), T0);
+        reply.content = paragraph.clone();
+        reply.status = MessageStatus::Complete;
+        total += reply.content.len() + 21;
+        conv.messages.push(reply);
+    }
+    state
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, state: &AppState) {
+    terminal
+        .draw(|frame| ui::render(state, frame))
+        .expect("draw");
+}
+
+// ---------------------------------------------------------------- scenarios
+
+fn first_frame(table: &mut Table, rounds: usize) {
+    let mock = MockKimi::start();
+    let mut times = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let app = App::start(&mock.base_url(), &[]);
+        let Some(seen) = wait_screen(&app, "Type a message below", Duration::from_secs(10)) else {
+            eprintln!("first frame never appeared");
+            continue;
+        };
+        times.push((seen - start).as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(200));
+        rss.push(proc_field(app.pid(), "status", "VmRSS:") as f64 / 1024.0);
+        quit(app);
+    }
+    let s = stat(times);
+    let met = s.median < 50.0;
+    table.row(
+        "1. Time to first frame, empty (spawn to welcome on screen)",
+        &s,
+        "ms",
+        1,
+        "< 50 ms",
+        Some(met),
+    );
+    let r = stat(rss);
+    let met = r.median < 30.0;
+    table.row(
+        "6. RSS when empty (after the first frame)",
+        &r,
+        "MB",
+        1,
+        "< 30 MB",
+        Some(met),
+    );
+}
+
+fn streaming(table: &mut Table, rounds: usize, label: &str, pieces: Vec<String>) {
+    let mock = MockKimi::start();
+    let count = pieces.len();
+    let bytes: usize = pieces.iter().map(String::len).sum();
+    let (mut cpu, mut wall, mut rate, mut latency, mut peak) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        mock.push(Reply::chat::<&str, String>(&[], &pieces, Duration::ZERO));
+        let mut app = App::start(&mock.base_url(), &[]);
+        wait_screen(&app, "Type a message below", Duration::from_secs(10));
+        let cpu0 = proc_cpu(app.pid());
+        let before = mock.requests().len();
+        app.keys("go\r");
+        let Some(seen) = wait_screen(&app, "completion tokens", Duration::from_secs(300)) else {
+            eprintln!("{label}: the reply never completed");
+            quit(app);
+            continue;
+        };
+        let cpu1 = proc_cpu(app.pid());
+        let sent_at = mock.requests().get(before).map(|r| r.at).unwrap_or(seen);
+        let last = mock.last_sent().unwrap_or(seen);
+        let secs = (seen - sent_at).as_secs_f64();
+        cpu.push((cpu1 - cpu0).as_secs_f64());
+        wall.push(secs);
+        rate.push(count as f64 / secs);
+        latency.push(seen.saturating_duration_since(last).as_secs_f64() * 1000.0);
+        peak.push(proc_field(app.pid(), "status", "VmHWM:") as f64 / 1024.0);
+        quit(app);
+    }
+    let kb = bytes / 1024;
+    table.row(
+        &format!("2. {label} ({count} deltas, {kb} KB): app CPU"),
+        &stat(cpu),
+        "s",
+        2,
+        "REPL ≈ 0.4 s / 1 s",
+        None,
+    );
+    table.row(
+        &format!("2. {label}: wall time, request to last frame"),
+        &stat(wall),
+        "s",
+        2,
+        "",
+        None,
+    );
+    let r = stat(rate);
+    let met = r.median >= 50_000.0;
+    table.row(
+        &format!("2. {label}: deltas per second kept up with"),
+        &r,
+        "/s",
+        0,
+        "≥ 50,000/s",
+        Some(met),
+    );
+    table.row(
+        &format!("2. {label}: last byte sent to frame showing it"),
+        &stat(latency),
+        "ms",
+        1,
+        "",
+        None,
+    );
+    table.row(
+        &format!("2. {label}: peak RSS"),
+        &stat(peak),
+        "MB",
+        1,
+        "",
+        None,
+    );
+}
+
+/// CPU per delta with `prior` bytes of transcript before the reply: (update only, update
+/// plus one frame).
+fn per_delta(prior: usize, deltas: usize, rounds: usize) -> (Stat, Stat) {
+    let mut updates = Vec::new();
+    let mut values = Vec::new();
+    for _ in 0..rounds {
+        let mut state = state_with_transcript(prior);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        update(&mut state, Msg::Paste("next".into()), T0);
+        let effects = update(&mut state, Msg::Submit, T0);
+        let Some(kimi_tui::effect::Effect::StartStream { stream, .. }) = effects.into_iter().next()
+        else {
+            panic!("no stream started");
+        };
+        draw(&mut terminal, &state);
+        let start = thread_cpu();
+        for piece in token_pieces(deltas) {
+            update(
+                &mut state,
+                Msg::Stream {
+                    stream,
+                    event: StreamEvent::Content(piece),
+                },
+                T0,
+            );
+        }
+        updates.push((thread_cpu() - start).as_secs_f64() * 1e6 / deltas as f64);
+        draw(&mut terminal, &state);
+        let start = thread_cpu();
+        for piece in token_pieces(deltas) {
+            update(
+                &mut state,
+                Msg::Stream {
+                    stream,
+                    event: StreamEvent::Content(piece),
+                },
+                T0,
+            );
+            draw(&mut terminal, &state);
+        }
+        values.push((thread_cpu() - start).as_secs_f64() * 1e6 / deltas as f64);
+    }
+    (stat(updates), stat(values))
+}
+
+fn delta_cost(table: &mut Table, rounds: usize) {
+    let (base_update, base) = per_delta(0, 2000, rounds);
+    table.row(
+        "3. CPU per delta, update only, 0 B before",
+        &base_update,
+        "µs",
+        2,
+        "",
+        None,
+    );
+    table.row(
+        "3. CPU per delta + frame (120x40), 0 B before",
+        &base,
+        "µs",
+        1,
+        "",
+        None,
+    );
+    for (label, bytes) in [("100 KB", 100 * 1024), ("2 MB", 2 * 1024 * 1024)] {
+        let (u, s) = per_delta(bytes, 2000, rounds);
+        let ratio = u.median / base_update.median;
+        table.row(
+            &format!("3. CPU per delta, update only, {label} before ({ratio:.2}x)"),
+            &u,
+            "µs",
+            2,
+            "≤ 1.2x the 0 B cost",
+            Some(ratio <= 1.2),
+        );
+        let ratio = s.median / base.median;
+        let met = ratio <= 1.2;
+        table.row(
+            &format!("3. CPU per delta + frame (120x40), {label} before ({ratio:.2}x)"),
+            &s,
+            "µs",
+            1,
+            "≤ 1.2x the 0 B cost",
+            Some(met),
+        );
+    }
+}
+
+fn scrolling(table: &mut Table, rounds: usize) {
+    let mut pgup = Vec::new();
+    let mut frame = Vec::new();
+    let mut keypress = Vec::new();
+    for _ in 0..rounds {
+        let mut state = state_with_transcript(2 * 1024 * 1024);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 200,
+                height: 60,
+            },
+            T0,
+        );
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+        let middle = state.active_conversation().messages.len() / 2;
+        state.active_conversation_mut().scroll = Scroll::Anchored {
+            item: middle,
+            row: 0,
+        };
+        draw(&mut terminal, &state);
+        let start = thread_cpu();
+        for _ in 0..200 {
+            update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
+            draw(&mut terminal, &state);
+        }
+        pgup.push((thread_cpu() - start).as_secs_f64() * 1e6 / 200.0);
+        let start = thread_cpu();
+        for _ in 0..200 {
+            draw(&mut terminal, &state);
+        }
+        frame.push((thread_cpu() - start).as_secs_f64() * 1e3 / 200.0);
+        let key = Msg::InputKey(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('a'),
+        ));
+        let start = thread_cpu();
+        for _ in 0..200 {
+            update(&mut state, key.clone(), T0);
+            draw(&mut terminal, &state);
+        }
+        keypress.push((thread_cpu() - start).as_secs_f64() * 1e6 / 200.0);
+    }
+    table.row(
+        "4. CPU per PgUp (update + frame), 2 MB transcript, 200x60",
+        &stat(pgup),
+        "µs",
+        1,
+        "",
+        None,
+    );
+    let f = stat(frame);
+    let met = f.median < 2.0;
+    table.row(
+        "4. Frame time at 200x60, scrolled to the middle of 2 MB",
+        &f,
+        "ms",
+        3,
+        "< 2 ms",
+        Some(met),
+    );
+    table.row(
+        "4. Keypress to frame in the input box (update + frame)",
+        &stat(keypress),
+        "µs",
+        1,
+        "",
+        None,
+    );
+}
+
+/// Runs in a fresh child process (`memory-child`), so memory freed by other scenarios does
+/// not hide the growth; prints the growth in KB.
+fn transcript_memory_child() {
+    let bytes = 2 * 1024 * 1024;
+    let before = self_rss_kb();
+    let mut state = state_with_transcript(bytes);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    // Scroll through everything so every message's wrap cache is filled: the worst case.
+    update(&mut state, Msg::Scroll(ScrollCmd::Top), T0);
+    for _ in 0..5_000 {
+        update(&mut state, Msg::Scroll(ScrollCmd::PageDown), T0);
+        draw(&mut terminal, &state);
+        if state.active_conversation().scroll == Scroll::Follow {
+            break;
+        }
+    }
+    let after = self_rss_kb();
+    println!("{}", after.saturating_sub(before));
+    drop(state);
+}
+
+fn transcript_memory(table: &mut Table) {
+    let bytes = 2 * 1024 * 1024;
+    let exe = std::env::current_exe().expect("bench exe");
+    let out = std::process::Command::new(exe)
+        .arg("memory-child")
+        .output()
+        .expect("run child");
+    let kb: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0.0);
+    let mb = kb / 1024.0;
+    let ratio = mb / (bytes as f64 / 1024.0 / 1024.0);
+    let s = Stat {
+        median: mb,
+        min: mb,
+        max: mb,
+    };
+    let met = mb < 4.0 * 2.0 + 30.0;
+    table.row(
+        &format!("6. Memory a 2 MB transcript takes, all of it wrapped ({ratio:.1}x its bytes)"),
+        &s,
+        "MB",
+        1,
+        "< 4x bytes + 30 MB",
+        Some(met),
+    );
+}
+
+fn idle(table: &mut Table, rounds: usize, seconds: u64) {
+    let mock = MockKimi::start();
+    let mut values = Vec::new();
+    for _ in 0..rounds {
+        let app = App::start(&mock.base_url(), &[]);
+        wait_screen(&app, "Type a message below", Duration::from_secs(10));
+        std::thread::sleep(Duration::from_secs(1));
+        let cpu0 = proc_cpu(app.pid());
+        std::thread::sleep(Duration::from_secs(seconds));
+        let cpu1 = proc_cpu(app.pid());
+        values.push((cpu1 - cpu0).as_secs_f64() / seconds as f64 * 100.0);
+        quit(app);
+    }
+    let s = stat(values);
+    let met = s.median < 0.1;
+    table.row(
+        &format!("5. Idle CPU over {seconds} s"),
+        &s,
+        "%",
+        2,
+        "< 0.1%",
+        Some(met),
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        return; // `cargo test --benches` asks; there is nothing to list
+    }
+    if args.iter().any(|a| a == "memory-child") {
+        transcript_memory_child();
+        return;
+    }
+    if args.iter().any(|a| a == "profile-delta") {
+        // For `perf record`: only the per-delta loop.
+        let (_, s) = per_delta(0, 20_000, 1);
+        println!("{:.1} µs per delta", s.median);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "quick");
+    let rounds = if quick { 3 } else { 5 };
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!("Machine: {cores} cores, {cpu}. Rounds per figure: {rounds} (median, min–max).\n");
+    println!("| Scenario | Median | Spread | Target | |");
+    println!("|---|---|---|---|---|");
+    let mut table = Table { rows: Vec::new() };
+    first_frame(&mut table, if quick { 5 } else { 10 });
+    streaming(&mut table, rounds, "Streaming tokens", token_pieces(20_000));
+    streaming(
+        &mut table,
+        rounds,
+        "Streaming a 200 KB markdown reply",
+        markdown_pieces(200 * 1024, 4),
+    );
+    delta_cost(&mut table, rounds);
+    scrolling(&mut table, rounds);
+    transcript_memory(&mut table);
+    idle(&mut table, 3, if quick { 5 } else { 10 });
+}

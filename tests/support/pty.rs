@@ -1,0 +1,158 @@
+//! The real kimi-tui binary in a pseudo-terminal, its screen read through a vt100 parser.
+//! Used by the end-to-end tests and the benchmarks.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub const ROWS: u16 = 30;
+pub const COLS: u16 = 100;
+
+/// How long to wait for something to show up before failing. A liveness bound, not a speed
+/// target: it only trips if the app hangs.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+pub fn parser() -> vt100::Parser {
+    let rows = std::num::NonZeroU16::new(ROWS).expect("rows");
+    let cols = std::num::NonZeroU16::new(COLS).expect("cols");
+    vt100::Parser::new(rows, cols, 0)
+}
+
+pub struct App {
+    pub screen: Arc<Mutex<vt100::Parser>>,
+    pub raw: Arc<Mutex<Vec<u8>>>,
+    pub writer: Box<dyn Write + Send>,
+    pub child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    pub home: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts the binary against `base_url` with a fresh home, plus `extra` arguments.
+    pub fn start(base_url: &str, extra: &[&str]) -> App {
+        let home = tempfile::tempdir().expect("temp home");
+        Self::start_in(home, base_url, extra, Some("sk-e2e"))
+    }
+
+    /// Starts the binary with `home` as its home and data dirs and `key` as its API key.
+    pub fn start_in(
+        home: tempfile::TempDir,
+        base_url: &str,
+        extra: &[&str],
+        key: Option<&str>,
+    ) -> App {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kimi-tui"));
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("TERM", "xterm-256color");
+        if let Some(key) = key {
+            cmd.env("MOONSHOT_API_KEY", key);
+        }
+        cmd.args(["--base-url", base_url]);
+        cmd.args(extra);
+        let child = pair.slave.spawn_command(cmd).expect("spawn kimi-tui");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let screen = Arc::new(Mutex::new(parser()));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen_in, raw_in) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen_in.lock().expect("screen").process(&buf[..n]);
+                raw_in.lock().expect("raw").extend_from_slice(&buf[..n]);
+            }
+        });
+        App {
+            screen,
+            raw,
+            writer,
+            child,
+            _master: pair.master,
+            home,
+        }
+    }
+
+    pub fn contents(&self) -> String {
+        self.screen.lock().expect("screen").screen().contents()
+    }
+
+    pub fn wait_for(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.contents().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "{needle:?} never appeared; the screen shows:\n{}",
+            self.contents()
+        );
+    }
+
+    pub fn keys(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).expect("type");
+        self.writer.flush().expect("flush");
+        // Give the app a moment so separate keys are not read as one escape sequence.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!(
+            "kimi-tui did not exit; the screen shows:\n{}",
+            self.contents()
+        );
+    }
+
+    /// Whether the terminal was handed back: alternate screen left, raw modes turned off.
+    pub fn restored(&self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            let raw = self.raw.lock().expect("raw").clone();
+            let text = String::from_utf8_lossy(&raw);
+            if text.contains("\x1b[?1049l") && text.contains("\x1b[?2004l") {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl App {
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap_or(0)
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
