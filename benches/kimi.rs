@@ -204,8 +204,8 @@ fn state_with_transcript(bytes: usize) -> AppState {
     let conv = state.active_conversation_mut();
     while total < bytes {
         conv.messages
-            .push(Message::user("Tell me more, please.".into(), T0));
-        let mut reply = Message::assistant_streaming("kimi-k2.6".into(), T0);
+            .push(Message::user(0, "Tell me more, please.".into(), T0));
+        let mut reply = Message::assistant_streaming(0, "kimi-k2.6".into(), T0);
         reply.content = paragraph.clone();
         reply.status = MessageStatus::Complete;
         total += reply.content.len() + 21;

@@ -34,6 +34,18 @@ pub struct Args {
     /// Config file to read instead of the default one [env: KIMI_TUI_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where conversations are saved [env: KIMI_TUI_DATA_DIR]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print the saved conversations and exit
+    #[arg(long)]
+    pub list: bool,
+    /// Open the most recently active conversation (what happens by default)
+    #[arg(long, conflicts_with = "new")]
+    pub r#continue: bool,
+    /// Start with a new conversation
+    #[arg(long)]
+    pub new: bool,
 }
 
 /// The config file's contents. Every field is optional; unknown fields are an error, so a
@@ -104,6 +116,16 @@ pub enum ConfigError {
     },
     #[error("the config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
+}
+
+/// The default data directory: `<platform data dir>/kimi-tui`.
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "kimi-tui").map(|d| d.data_dir().to_path_buf())
+}
+
+/// The database file in a data directory.
+pub fn database_path(dir: &Path) -> PathBuf {
+    dir.join("conversations.sqlite3")
 }
 
 /// The default config file: `<platform config dir>/kimi-tui/config.toml`.
@@ -196,6 +218,10 @@ mod tests {
             base_url: base_url.map(String::from),
             model: None,
             config: None,
+            data_dir: None,
+            list: false,
+            r#continue: false,
+            new: false,
         }
     }
 

@@ -2,16 +2,37 @@
 //! reports the outcome back as a `Msg`.
 
 use crate::api::ChatRequest;
-use crate::msg::StreamId;
+use crate::msg::{ConversationId, StreamId};
+use crate::persist::{ConversationMeta, MessageRecord};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Send the request and stream the reply back as `Msg::Stream { stream, .. }`.
+    /// Send the request and stream the reply back as `Msg::Stream { stream, .. }`. The
+    /// runtime sends it only after every save asked for before it has been committed.
     StartStream {
         stream: StreamId,
         request: ChatRequest,
     },
     /// Close the stream's connection; whatever it still sends is dropped.
     CancelStream(StreamId),
+    SaveConversation(ConversationMeta),
+    SaveMessage(MessageRecord),
+    DeleteConversation(ConversationId),
+    /// Read a saved conversation's messages: `Msg::ConversationLoaded`.
+    LoadConversation(ConversationId),
+    /// Full-text search: `Msg::SearchResults` with the same request.
+    Search {
+        request: u64,
+        query: String,
+    },
+    /// Write `markdown` to `{stem}.md` and `json` to `{stem}.json`; unless `overwrite`,
+    /// existing files are reported back instead (`Msg::ExportBlocked`).
+    Export {
+        id: ConversationId,
+        stem: String,
+        markdown: String,
+        json: String,
+        overwrite: bool,
+    },
     Quit,
 }

@@ -3,15 +3,28 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
-use crate::msg::{Focus, Msg, ScrollCmd, Step};
-use crate::state::AppState;
+use crate::msg::{FieldEdit, Focus, Msg, ScrollCmd, Step};
+use crate::state::{AppState, Dialog, SidebarMode};
 
 /// Rows one wheel notch scrolls.
 const WHEEL_ROWS: usize = 3;
 
+/// Whether typed keys go to a one-line field (rename, search, export path) right now.
+fn field_active(state: &AppState) -> bool {
+    matches!(state.dialog, Some(Dialog::ExportPath { .. }))
+        || (state.dialog.is_none()
+            && matches!(
+                state.sidebar_mode,
+                SidebarMode::Rename { .. } | SidebarMode::Search { .. }
+            ))
+}
+
 pub fn to_msg(state: &AppState, event: &Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_to_msg(state, *key),
+        Event::Paste(text) if field_active(state) => {
+            Some(Msg::EditField(FieldEdit::Paste(text.clone())))
+        }
         Event::Paste(text) => Some(Msg::Paste(text.clone())),
         Event::Resize(width, height) => Some(Msg::Resize {
             width: *width,
@@ -36,16 +49,53 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('c') if ctrl => return Some(Msg::Interrupt),
         _ => {}
     }
+    if let Some(dialog) = &state.dialog {
+        return match dialog {
+            Dialog::ExportPath { .. } => field_key(key),
+            Dialog::ConfirmOverwrite { .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::ConfirmOverwrite(true)),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    Some(Msg::ConfirmOverwrite(false))
+                }
+                _ => None,
+            },
+        };
+    }
     if state.overlay.is_some() {
         return match key.code {
             KeyCode::Esc | KeyCode::F(1) | KeyCode::Char('?') | KeyCode::Char('q') => {
                 Some(Msg::CloseOverlay)
             }
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::Scroll(ScrollCmd::Up(1))),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::Scroll(ScrollCmd::Down(1))),
             _ => None,
         };
     }
+    match &state.sidebar_mode {
+        SidebarMode::List => {}
+        SidebarMode::Rename { .. } => return field_key(key),
+        SidebarMode::ConfirmDelete { .. } => {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::ConfirmDelete(true)),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    Some(Msg::ConfirmDelete(false))
+                }
+                _ => None,
+            };
+        }
+        SidebarMode::Search { .. } => {
+            return match key.code {
+                KeyCode::Up => Some(Msg::SelectConversation(Step::Up)),
+                KeyCode::Down => Some(Msg::SelectConversation(Step::Down)),
+                _ => field_key(key),
+            };
+        }
+    }
     match key.code {
         KeyCode::Char('n') if ctrl => return Some(Msg::NewConversation),
+        KeyCode::Char('f') if ctrl => return Some(Msg::StartSearch),
+        KeyCode::Char('e') if ctrl => return Some(Msg::StartExport),
+        KeyCode::F(2) => return Some(Msg::StartRename),
         KeyCode::Char('b') if ctrl => return Some(Msg::ToggleSidebar),
         KeyCode::F(1) => return Some(Msg::ToggleHelp),
         KeyCode::Tab => return Some(Msg::FocusNext),
@@ -77,6 +127,10 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
             KeyCode::End | KeyCode::Char('G') => Some(Msg::SelectConversation(Step::Last)),
             KeyCode::Enter => Some(Msg::OpenSelectedConversation),
             KeyCode::Char('?') => Some(Msg::ToggleHelp),
+            KeyCode::Char('/') => Some(Msg::StartSearch),
+            KeyCode::Char('r') => Some(Msg::StartRename),
+            KeyCode::Char('d') | KeyCode::Delete => Some(Msg::StartDelete),
+            KeyCode::Char('e') => Some(Msg::StartExport),
             _ => typed_elsewhere(key),
         },
         Focus::Scrollback => match key.code {
@@ -88,6 +142,21 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
             KeyCode::Enter => Some(Msg::SetFocus(Focus::Input)),
             _ => typed_elsewhere(key),
         },
+    }
+}
+
+/// Keys while typing in a one-line field.
+fn field_key(key: KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => Some(Msg::SubmitField),
+        KeyCode::Esc => Some(Msg::CancelField),
+        KeyCode::Backspace => Some(Msg::EditField(FieldEdit::Backspace)),
+        KeyCode::Char('u') if ctrl => Some(Msg::EditField(FieldEdit::Clear)),
+        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+            Some(Msg::EditField(FieldEdit::Insert(c)))
+        }
+        _ => None,
     }
 }
 

@@ -1,23 +1,47 @@
-//! The kimi-tui binary: flags and config, then the terminal and the event loop. Whatever way
-//! the loop ends, the terminal is restored before anything is printed.
+//! The kimi-tui binary: flags and config, the database, then the terminal and the event
+//! loop. Whatever way the loop ends, the terminal is restored before anything is printed.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use kimi_tui::config::{self, Args};
 use kimi_tui::io::llm::LlmClient;
-use kimi_tui::{AppState, runtime, settings_from, terminal};
+use kimi_tui::io::store::{Store, StoreError};
+use kimi_tui::persist::{conversation_from, fill};
+use kimi_tui::runtime::{self, Services};
+use kimi_tui::{AppState, settings_from, terminal};
+
+fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("kimi-tui: {message}");
+    ExitCode::from(code)
+}
+
+fn data_dir(args: &Args) -> Option<PathBuf> {
+    args.data_dir
+        .clone()
+        .or_else(|| {
+            std::env::var_os("KIMI_TUI_DATA_DIR")
+                .filter(|v| !v.is_empty())
+                .map(Into::into)
+        })
+        .or_else(config::default_data_dir)
+}
 
 fn main() -> ExitCode {
     let default_path = config::default_config_path();
-    let shown_path = default_path.as_ref().map_or_else(
-        || "(no config directory on this system)".into(),
-        |p| p.display().to_string(),
-    );
+    let shown = |p: &Option<PathBuf>| {
+        p.as_ref().map_or_else(
+            || "(no such directory on this system)".into(),
+            |p| p.display().to_string(),
+        )
+    };
     let help = format!(
-        "Config file: {shown_path}\n\
+        "Config file: {}\nConversations: {}\n\
          API key: MOONSHOT_API_KEY, else KIMI_API_KEY (read from the environment only).\n\
-         Precedence: flag, then environment, then config file."
+         Precedence: flag, then environment, then config file.",
+        shown(&default_path),
+        shown(&config::default_data_dir().map(|d| config::database_path(&d))),
     );
     let matches = Args::command().after_help(help).get_matches();
     let args = match Args::from_arg_matches(&matches) {
@@ -34,50 +58,126 @@ fn main() -> ExitCode {
     let file = match path {
         Some(path) => match config::load_file(&path, required) {
             Ok(file) => file,
-            Err(err) => {
-                eprintln!("kimi-tui: {err}");
-                return ExitCode::from(2);
-            }
+            Err(err) => return fail(err, 2),
         },
         None => config::FileConfig::default(),
     };
     let config = config::resolve(&args, file, |name| std::env::var(name).ok());
+
+    let Some(dir) = data_dir(&args) else {
+        return fail("no data directory on this system; pass --data-dir", 2);
+    };
+    let db_path = config::database_path(&dir);
+    // A damaged or newer database stops here, untouched. A directory that cannot be written
+    // yet (read-only, full) does not: the app runs, keeps everything in memory and retries.
+    let store = match Store::open(&db_path) {
+        Ok(store) => Some(store),
+        Err(err) if err.is_retryable() && !args.list => None,
+        Err(err) => return fail(err, 2),
+    };
+
+    if args.list {
+        return list(store.as_ref());
+    }
+
+    let now = runtime::now_millis();
+    let mut state = AppState::new(settings_from(&config), now);
+    state.data_path = db_path.display().to_string();
+    if let Some(store) = &store {
+        match load_saved(store, !args.new) {
+            Ok((saved, open)) => state.restore(saved, open),
+            Err(err) => return fail(err, 2),
+        }
+    } else {
+        state.store_error = Some(format!(
+            "cannot open {}; conversations are kept in memory and saving is retried",
+            db_path.display()
+        ));
+    }
+
     let client = match LlmClient::new(&config) {
         Ok(client) => client,
-        Err(err) => {
-            eprintln!("kimi-tui: {err}");
-            return ExitCode::FAILURE;
-        }
+        Err(err) => return fail(err, 1),
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("kimi-tui: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
+        Err(err) => return fail(format!("cannot start the async runtime: {err}"), 1),
     };
-    let mut state = AppState::new(settings_from(&config), runtime::now_millis());
     let mut tui = match terminal::init(config.mouse) {
         Ok(tui) => tui,
         Err(err) => {
-            eprintln!(
-                "kimi-tui: cannot take over the terminal ({err}); run it in an interactive terminal."
+            return fail(
+                format!(
+                    "cannot take over the terminal ({err}); run it in an interactive terminal."
+                ),
+                1,
             );
-            return ExitCode::FAILURE;
         }
     };
+    let services = Services {
+        client,
+        store: Some((db_path, store)),
+    };
     let events = crossterm::event::EventStream::new();
-    let result = rt.block_on(runtime::run(&mut tui, &mut state, client, events));
+    let result = rt.block_on(runtime::run(&mut tui, &mut state, services, events));
     terminal::restore();
     rt.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("kimi-tui: {err}");
-            ExitCode::FAILURE
-        }
+        Err(err) => fail(err, 1),
     }
+}
+
+/// Every saved conversation, and the one to open (the most recent, loaded) unless `open_last`
+/// is false.
+fn load_saved(
+    store: &Store,
+    open_last: bool,
+) -> Result<
+    (
+        Vec<kimi_tui::state::Conversation>,
+        Option<kimi_tui::msg::ConversationId>,
+    ),
+    StoreError,
+> {
+    let mut saved: Vec<_> = store.list()?.into_iter().map(conversation_from).collect();
+    let mut open = None;
+    if open_last && let Some(first) = saved.first_mut() {
+        let messages = store.load(first.id)?;
+        let prompt = store.system_prompt(first.id)?;
+        fill(first, messages, prompt);
+        open = Some(first.id);
+    }
+    Ok((saved, open))
+}
+
+fn list(store: Option<&Store>) -> ExitCode {
+    let Some(store) = store else {
+        return fail("the database cannot be opened", 1);
+    };
+    let summaries = match store.list() {
+        Ok(list) => list,
+        Err(err) => return fail(err, 1),
+    };
+    if summaries.is_empty() {
+        println!("No saved conversations yet.");
+    }
+    let now = runtime::now_millis();
+    for s in summaries {
+        let title = if s.title.is_empty() {
+            "New chat"
+        } else {
+            &s.title
+        };
+        println!(
+            "{:>10}  {:<40}  {}",
+            kimi_tui::ui::sidebar::relative_time(now, s.updated_at),
+            kimi_tui::render::text::truncate(title, 40),
+            s.model
+        );
+    }
+    ExitCode::SUCCESS
 }

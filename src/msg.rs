@@ -6,6 +6,7 @@ use crossterm::event::KeyEvent;
 
 use crate::api::Usage;
 use crate::error::ApiError;
+use crate::persist::{MessageRecord, SearchHit};
 
 /// Wall-clock time in milliseconds since the UNIX epoch. The runtime reads the clock and hands
 /// the time to the reducer, which never reads it itself.
@@ -89,9 +90,58 @@ pub enum Msg {
     },
     /// Time passes while something animates (a reply is live).
     Tick,
+    // Sidebar management
+    StartRename,
+    StartDelete,
+    /// y or n to a delete question.
+    ConfirmDelete(bool),
+    StartSearch,
+    /// Edits the field being typed in (rename, search, export path).
+    EditField(FieldEdit),
+    /// Enter in a field.
+    SubmitField,
+    /// Esc in a field or dialog.
+    CancelField,
+    StartExport,
+    /// y or n to an overwrite question.
+    ConfirmOverwrite(bool),
     // Results
     Stream {
         stream: StreamId,
         event: StreamEvent,
     },
+    ConversationLoaded {
+        id: ConversationId,
+        messages: Vec<MessageRecord>,
+        system_prompt: Option<String>,
+    },
+    ConversationLoadFailed {
+        id: ConversationId,
+        error: String,
+    },
+    SearchResults {
+        request: u64,
+        hits: Vec<SearchHit>,
+    },
+    /// Saving fails (`Some(why)`) or works again (`None`).
+    StoreStatus(Option<String>),
+    Exported {
+        paths: Vec<String>,
+    },
+    ExportBlocked {
+        id: ConversationId,
+        stem: String,
+        existing: Vec<String>,
+    },
+    ExportFailed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldEdit {
+    Insert(char),
+    /// Pasted text; line breaks become spaces.
+    Paste(String),
+    Backspace,
+    /// Ctrl+U: clear the field.
+    Clear,
 }

@@ -16,6 +16,8 @@ use tokio::task::JoinHandle;
 
 use crate::effect::Effect;
 use crate::io::llm::LlmClient;
+use crate::io::store::Store;
+use crate::io::store_worker::{self, StoreCmd, StoreHandle};
 use crate::msg::{Millis, Msg, StreamId};
 use crate::state::AppState;
 use crate::{keymap, ui, update};
@@ -34,20 +36,50 @@ pub fn now_millis() -> Millis {
         .unwrap_or(0)
 }
 
+/// What the loop talks to besides the terminal.
+pub struct Services {
+    pub client: LlmClient,
+    /// The database's path and, if it opened, the store. `None`: nothing is saved (tests,
+    /// benchmarks).
+    pub store: Option<(std::path::PathBuf, Option<Store>)>,
+}
+
+/// How long quitting waits for the last saves.
+const CLOSE_STORE_WITHIN: Duration = Duration::from_secs(3);
+/// How long a request waits for its prompt to be committed before it goes anyway.
+const FLUSH_BEFORE_SEND: Duration = Duration::from_secs(3);
+
 struct Effects {
     client: LlmClient,
     tx: UnboundedSender<Msg>,
     streams: HashMap<StreamId, JoinHandle<()>>,
+    store: Option<StoreHandle>,
 }
 
 impl Effects {
+    fn store(&self, cmd: StoreCmd) {
+        if let Some(store) = &self.store {
+            store.send(cmd);
+        }
+    }
+
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::StartStream { stream, request } => {
                 self.streams.retain(|_, task| !task.is_finished());
                 let client = self.client.clone();
                 let tx = self.tx.clone();
+                let (saved_tx, saved_rx) = tokio::sync::oneshot::channel::<()>();
+                self.store(StoreCmd::Flush(Box::new(move || {
+                    let _ = saved_tx.send(());
+                })));
+                let wait_for_store = self.store.is_some();
                 let task = tokio::spawn(async move {
+                    if wait_for_store {
+                        // The prompt is committed before the request leaves (or, if the disk
+                        // is stuck, after a bound: the reply must not hang on it).
+                        let _ = tokio::time::timeout(FLUSH_BEFORE_SEND, saved_rx).await;
+                    }
                     client
                         .stream_chat(&request, |event| {
                             // The receiver lives as long as the loop; after it, nobody listens.
@@ -61,6 +93,24 @@ impl Effects {
                 if let Some(task) = self.streams.remove(&stream) {
                     task.abort(); // drops the response, which closes the connection
                 }
+            }
+            Effect::SaveConversation(meta) => self.store(StoreCmd::SaveConversation(meta)),
+            Effect::SaveMessage(record) => self.store(StoreCmd::SaveMessage(record)),
+            Effect::DeleteConversation(id) => self.store(StoreCmd::Delete(id)),
+            Effect::LoadConversation(id) => self.store(StoreCmd::Load(id)),
+            Effect::Search { request, query } => self.store(StoreCmd::Search { request, query }),
+            Effect::Export {
+                id,
+                stem,
+                markdown,
+                json,
+                overwrite,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = crate::io::files::export(id, &stem, &markdown, &json, overwrite);
+                    let _ = tx.send(msg);
+                });
             }
             Effect::Quit => {}
         }
@@ -79,7 +129,7 @@ impl Drop for Effects {
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     state: &mut AppState,
-    client: LlmClient,
+    services: Services,
     mut events: E,
 ) -> io::Result<()>
 where
@@ -88,10 +138,17 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = unbounded_channel();
+    let store = services.store.map(|(path, store)| {
+        let report = tx.clone();
+        store_worker::spawn(path, store, move |msg| {
+            let _ = report.send(msg);
+        })
+    });
     let mut effects = Effects {
-        client,
+        client: services.client,
         tx,
         streams: HashMap::new(),
+        store,
     };
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);
@@ -156,6 +213,10 @@ where
                 apply(state, Msg::Quit, &mut effects);
             }
         }
+    }
+    if let Some(store) = effects.store.take() {
+        // Quitting: blocking here briefly is what lets the last saves land.
+        store.close(CLOSE_STORE_WITHIN);
     }
     Ok(())
 }

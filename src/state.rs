@@ -43,6 +43,8 @@ pub enum MessageStatus {
 
 #[derive(Debug, Clone)]
 pub struct Message {
+    /// Unique across runs (see `AppState::next_id`); the store's primary key.
+    pub id: u64,
     pub role: Role,
     pub content: String,
     pub reasoning: String,
@@ -52,21 +54,26 @@ pub struct Message {
     pub finish_reason: Option<String>,
     pub model: Option<String>,
     pub created_at: Millis,
+    pub updated_at: Millis,
     pub reasoning_started_at: Option<Millis>,
     pub reasoning_ended_at: Option<Millis>,
     /// Events that were not valid JSON and were skipped.
     pub malformed_events: u32,
+    /// When the store was last asked to save this message, and how much text it had then.
+    pub saved_at: Millis,
+    pub saved_bytes: usize,
     /// Rendered, wrapped lines; a cache keyed by width and text length.
     pub layout: MessageLayout,
 }
 
 impl Message {
-    pub fn user(content: String, at: Millis) -> Self {
-        Self::new(Role::User, content, MessageStatus::Complete, None, at)
+    pub fn user(id: u64, content: String, at: Millis) -> Self {
+        Self::new(id, Role::User, content, MessageStatus::Complete, None, at)
     }
 
-    pub fn assistant_streaming(model: String, at: Millis) -> Self {
+    pub fn assistant_streaming(id: u64, model: String, at: Millis) -> Self {
         Self::new(
+            id,
             Role::Assistant,
             String::new(),
             MessageStatus::Streaming,
@@ -76,6 +83,7 @@ impl Message {
     }
 
     fn new(
+        id: u64,
         role: Role,
         content: String,
         status: MessageStatus,
@@ -83,6 +91,7 @@ impl Message {
         at: Millis,
     ) -> Self {
         Message {
+            id,
             role,
             content,
             reasoning: String::new(),
@@ -92,9 +101,12 @@ impl Message {
             finish_reason: None,
             model,
             created_at: at,
+            updated_at: at,
             reasoning_started_at: None,
             reasoning_ended_at: None,
             malformed_events: 0,
+            saved_at: at,
+            saved_bytes: 0,
             layout: MessageLayout::default(),
         }
     }
@@ -160,16 +172,22 @@ pub struct Conversation {
     pub scroll: Scroll,
     /// A note from the app shown after the messages (e.g. how to set a key); not history.
     pub notice: Option<String>,
+    /// The system prompt this conversation was started with; saved with it.
+    pub system_prompt: String,
+    /// False while a saved conversation's messages are still being read.
+    pub loaded: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
 
 impl Conversation {
-    pub fn new(id: ConversationId, at: Millis) -> Self {
+    pub fn new(id: ConversationId, system_prompt: String, at: Millis) -> Self {
         Conversation {
             id,
             title: String::new(),
             messages: Vec::new(),
+            system_prompt,
+            loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,
             notice: None,
@@ -192,6 +210,40 @@ pub enum Overlay {
     Help,
 }
 
+/// What the sidebar is doing besides listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SidebarMode {
+    List,
+    Rename {
+        id: ConversationId,
+        text: String,
+    },
+    ConfirmDelete {
+        id: ConversationId,
+    },
+    Search {
+        query: String,
+        /// Tags the newest search so older results are dropped.
+        request: u64,
+        hits: Vec<crate::persist::SearchHit>,
+        selected: usize,
+    },
+}
+
+/// A question in a dialog box over everything.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Where to export the open conversation (a path without extension; .md and .json are
+    /// written).
+    ExportPath { id: ConversationId, text: String },
+    /// Files exist at the export path: overwrite them?
+    ConfirmOverwrite {
+        id: ConversationId,
+        stem: String,
+        existing: Vec<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub settings: Settings,
@@ -207,6 +259,16 @@ pub struct AppState {
     pub focus: Focus,
     pub input: TextArea<'static>,
     pub overlay: Option<Overlay>,
+    /// How far the help overlay is scrolled.
+    pub help_scroll: u16,
+    pub sidebar_mode: SidebarMode,
+    pub dialog: Option<Dialog>,
+    /// Why saving fails right now, if it does (the data stays in memory and is retried).
+    pub store_error: Option<String>,
+    /// A one-line message for the status bar (export done, copy failed, ...).
+    pub flash: Option<String>,
+    /// Where the database lives, for the help overlay.
+    pub data_path: String,
     pub width: u16,
     pub height: u16,
     pub now: Millis,
@@ -216,9 +278,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, now: Millis) -> Self {
-        let first = ConversationId(1);
+        // Ids start from the clock so that they stay unique across runs and processes
+        // sharing one database (a process would need 1000 ids in one millisecond to collide).
+        let mut next_id = now.saturating_mul(1000);
+        let first = ConversationId(next_id);
+        next_id += 1;
         let mut conversations = HashMap::new();
-        conversations.insert(first, Conversation::new(first, now));
+        conversations.insert(
+            first,
+            Conversation::new(first, settings.system_prompt.clone(), now),
+        );
         AppState {
             settings,
             conversations,
@@ -230,12 +299,51 @@ impl AppState {
             focus: Focus::Input,
             input: crate::ui::input::new_textarea(),
             overlay: None,
+            help_scroll: 0,
+            sidebar_mode: SidebarMode::List,
+            dialog: None,
+            store_error: None,
+            flash: None,
+            data_path: String::new(),
             width: 80,
             height: 24,
             now,
             quitting: false,
-            next_id: 2,
+            next_id,
         }
+    }
+
+    /// Replaces the fresh conversation with the saved ones. `open` is the conversation to
+    /// show (already loaded, with its messages); `None` keeps a fresh empty one on top.
+    pub fn restore(&mut self, saved: Vec<Conversation>, open: Option<ConversationId>) {
+        let fresh = self.active;
+        if open.is_some() {
+            self.conversations.clear();
+            self.order.clear();
+        }
+        for conv in saved {
+            if self.conversations.contains_key(&conv.id) {
+                continue;
+            }
+            self.order.push(conv.id);
+            self.conversations.insert(conv.id, conv);
+        }
+        self.active = match open {
+            Some(id) if self.conversations.contains_key(&id) => id,
+            _ => fresh,
+        };
+        if !self.conversations.contains_key(&self.active) {
+            let id = ConversationId(self.next_id());
+            let conv = Conversation::new(id, self.settings.system_prompt.clone(), self.now);
+            self.conversations.insert(id, conv);
+            self.order.insert(0, id);
+            self.active = id;
+        }
+        self.sidebar_selected = self
+            .order
+            .iter()
+            .position(|&id| id == self.active)
+            .unwrap_or(0);
     }
 
     /// A fresh id for a conversation or a stream; never reused in one run.

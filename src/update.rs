@@ -3,10 +3,12 @@
 //! that waits goes out as an `Effect`.
 
 mod chat;
+mod manage;
 mod nav;
 
 use crate::effect::Effect;
-use crate::msg::{Focus, Millis, Msg};
+use crate::msg::{Focus, Millis, Msg, Step};
+use crate::state::SidebarMode;
 
 pub use chat::build_request;
 
@@ -14,6 +16,10 @@ use crate::state::AppState;
 
 pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
     state.now = now;
+    if is_intent(&msg) {
+        // A status-bar message lasts until the user does something.
+        state.flash = None;
+    }
     match msg {
         Msg::Submit => chat::submit(state, now),
         Msg::InsertNewline => {
@@ -43,7 +49,36 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         }
         Msg::Quit => quit(state),
         Msg::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
-        Msg::Tick => Vec::new(),
+        Msg::Tick => chat::autosave(state, now),
+        Msg::StartRename
+        | Msg::StartDelete
+        | Msg::ConfirmDelete(_)
+        | Msg::StartSearch
+        | Msg::EditField(_)
+        | Msg::SubmitField
+        | Msg::CancelField
+        | Msg::StartExport
+        | Msg::ConfirmOverwrite(_)
+        | Msg::ConversationLoaded { .. }
+        | Msg::ConversationLoadFailed { .. }
+        | Msg::SearchResults { .. }
+        | Msg::StoreStatus(_)
+        | Msg::Exported { .. }
+        | Msg::ExportBlocked { .. }
+        | Msg::ExportFailed(_) => {
+            let effects = manage::update(state, msg, now);
+            let focused = state.focus == Focus::Input;
+            crate::ui::input::show_cursor(&mut state.input, focused);
+            effects
+        }
+        Msg::SelectConversation(step) if manage::select_hit(state, matches!(step, Step::Down)) => {
+            Vec::new()
+        }
+        Msg::OpenSelectedConversation
+            if matches!(state.sidebar_mode, SidebarMode::Search { .. }) =>
+        {
+            update(state, Msg::SubmitField, now)
+        }
         other => {
             let effects = nav::update(state, other, now);
             let focused = state.focus == Focus::Input;
@@ -74,4 +109,20 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     });
     effects.push(Effect::Quit);
     effects
+}
+
+fn is_intent(msg: &Msg) -> bool {
+    !matches!(
+        msg,
+        Msg::Stream { .. }
+            | Msg::Tick
+            | Msg::Resize { .. }
+            | Msg::ConversationLoaded { .. }
+            | Msg::ConversationLoadFailed { .. }
+            | Msg::SearchResults { .. }
+            | Msg::StoreStatus(_)
+            | Msg::Exported { .. }
+            | Msg::ExportBlocked { .. }
+            | Msg::ExportFailed(_)
+    )
 }

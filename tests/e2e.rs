@@ -99,7 +99,7 @@ fn sigterm_restores_the_terminal() {
 fn without_a_key_the_screen_says_how_to_set_one() {
     let mock = MockKimi::start();
     let home = tempfile::tempdir().expect("temp home");
-    let mut app = App::start_in(home, &mock.base_url(), &[], None);
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], None);
     app.wait_for("MOONSHOT_API_KEY");
     app.keys("hello");
     app.keys("\r");
@@ -107,4 +107,71 @@ fn without_a_key_the_screen_says_how_to_set_one() {
     app.keys("\x11");
     app.wait_exit();
     assert!(mock.requests().is_empty());
+}
+
+#[test]
+fn a_conversation_survives_a_restart_and_continues_with_its_history() {
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("temp home");
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("Type a message below");
+    app.keys("remember the word 海豚");
+    app.keys("\r");
+    app.wait_for("Echo #2: remember the word 海豚");
+    app.wait_for("completion tokens");
+    app.keys("\x11");
+    app.wait_exit();
+
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("Echo #2: remember the word 海豚");
+    app.keys("what was the word?");
+    app.keys("\r");
+    app.wait_for("Echo #4: what was the word?");
+    let log = mock.wait_for_requests(2, PATIENCE);
+    let second = log[1].messages();
+    assert_eq!(second.len(), 4, "{second:?}");
+    assert_eq!(second[1].1, "remember the word 海豚");
+    assert_eq!(second[2].1, "Echo #2: remember the word 海豚");
+    app.keys("\x11");
+    app.wait_exit();
+
+    let mut app = App::start_at(home.path(), &mock.base_url(), &["--new"], Some("sk-e2e"));
+    app.wait_for("Type a message below");
+    assert!(
+        app.contents().contains("remember the"),
+        "the sidebar still lists it"
+    );
+    app.keys("\x11");
+    app.wait_exit();
+}
+
+#[test]
+fn kill_9_mid_stream_keeps_the_prompt_and_the_partial_reply_marked_interrupted() {
+    let mock = MockKimi::start();
+    mock.set_echo_delay(Duration::from_millis(100));
+    let home = tempfile::tempdir().expect("temp home");
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("Type a message below");
+    let words: Vec<String> = (1..=60).map(|i| format!("w{i}")).collect();
+    app.keys(&words.join(" "));
+    app.keys("\r");
+    app.wait_for("Echo #2: w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15");
+    // Saves lag at most a second behind what arrived.
+    std::thread::sleep(Duration::from_millis(1_500));
+    app.child.kill().expect("SIGKILL");
+    app.wait_exit();
+
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("interrupted");
+    let screen = app.contents();
+    assert!(
+        screen.contains("w1 w2 w3"),
+        "the prompt is there:\n{screen}"
+    );
+    assert!(
+        screen.contains("Echo #2: w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15"),
+        "{screen}"
+    );
+    app.keys("\x11");
+    app.wait_exit();
 }

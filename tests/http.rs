@@ -17,6 +17,10 @@ fn client(mock: &MockKimi, key: Option<&str>, idle_secs: u64) -> LlmClient {
         base_url: Some(mock.base_url()),
         model: None,
         config: None,
+        data_dir: None,
+        list: false,
+        r#continue: false,
+        new: false,
     };
     let file = FileConfig {
         idle_timeout_secs: Some(idle_secs),

@@ -10,6 +10,13 @@ use kimi_tui::state::{MessageStatus, Role, Scroll, StreamPhase};
 use kimi_tui::update::update;
 use support::{T0, app, feed, send};
 
+fn request_in(effects: &[Effect]) -> Option<&kimi_tui::api::ChatRequest> {
+    effects.iter().find_map(|e| match e {
+        Effect::StartStream { request, .. } => Some(request),
+        _ => None,
+    })
+}
+
 fn content(text: &str) -> StreamEvent {
     StreamEvent::Content(text.into())
 }
@@ -19,8 +26,8 @@ fn submit_commits_the_prompt_and_asks_for_a_stream_with_the_history() {
     let mut state = app();
     update(&mut state, Msg::Paste("Hi Kimi".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
-    let [Effect::StartStream { request, .. }] = effects.as_slice() else {
-        panic!("expected one StartStream, got {effects:?}");
+    let Some(request) = request_in(&effects) else {
+        panic!("expected a StartStream, got {effects:?}");
     };
     let roles: Vec<_> = request
         .messages
@@ -116,7 +123,7 @@ fn the_second_request_carries_the_first_exchange_with_its_reasoning() {
     );
     update(&mut state, Msg::Paste("two".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
-    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+    let Some(request) = request_in(&effects) else {
         panic!("{effects:?}")
     };
     let sent: Vec<_> = request
@@ -147,7 +154,12 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
     let stream = send(&mut state, "long story", T0).expect("stream");
     feed(&mut state, stream, vec![content("Once upon")], T0 + 10);
     let effects = update(&mut state, Msg::Stop, T0 + 20);
-    assert_eq!(effects, [Effect::CancelStream(stream)]);
+    assert_eq!(effects[0], Effect::CancelStream(stream));
+    let Some(Effect::SaveMessage(saved)) = effects.get(1) else {
+        panic!("the stopped reply is saved: {effects:?}")
+    };
+    assert_eq!(saved.status, MessageStatus::Stopped);
+    assert_eq!(saved.content, "Once upon");
     feed(
         &mut state,
         stream,
@@ -164,10 +176,8 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
 fn ctrl_c_stops_a_stream_first_and_quits_when_idle() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    assert_eq!(
-        update(&mut state, Msg::Interrupt, T0),
-        [Effect::CancelStream(stream)]
-    );
+    let effects = update(&mut state, Msg::Interrupt, T0);
+    assert_eq!(effects.first(), Some(&Effect::CancelStream(stream)));
     assert!(!state.quitting);
     assert_eq!(update(&mut state, Msg::Interrupt, T0), [Effect::Quit]);
     assert!(state.quitting);
@@ -262,7 +272,7 @@ fn a_failed_empty_reply_is_left_out_of_the_next_request() {
     );
     update(&mut state, Msg::Paste("two".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
-    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+    let Some(request) = request_in(&effects) else {
         panic!("{effects:?}")
     };
     assert!(
@@ -487,4 +497,80 @@ fn a_short_conversation_never_leaves_follow_mode() {
     update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
     assert_eq!(state.active_conversation().messages[0].role, Role::User);
+}
+
+#[test]
+fn the_prompt_and_the_empty_reply_are_saved_before_the_request_goes_out() {
+    let mut state = app();
+    update(&mut state, Msg::Paste("remember me".into()), T0);
+    let effects = update(&mut state, Msg::Submit, T0);
+    let kinds: Vec<&str> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::SaveConversation(_) => "conversation",
+            Effect::SaveMessage(_) => "message",
+            Effect::StartStream { .. } => "stream",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["conversation", "message", "message", "stream"]);
+    let Effect::SaveMessage(user) = &effects[1] else {
+        unreachable!()
+    };
+    let Effect::SaveMessage(reply) = &effects[2] else {
+        unreachable!()
+    };
+    assert_eq!(user.content, "remember me");
+    assert_eq!(user.seq, 0);
+    assert_eq!(reply.status, MessageStatus::Streaming);
+    assert_eq!(
+        reply.parent_id,
+        Some(user.id),
+        "each message links to the one before it"
+    );
+    let Effect::SaveConversation(meta) = &effects[0] else {
+        unreachable!()
+    };
+    assert_eq!(meta.title, "remember me");
+    assert_eq!(meta.system_prompt, "Be brief.");
+}
+
+#[test]
+fn a_streaming_reply_is_saved_about_once_a_second_and_at_the_end() {
+    let mut state = app();
+    let stream = send(&mut state, "hi", T0).expect("stream");
+    feed(&mut state, stream, vec![content("part one ")], T0 + 200);
+    assert!(
+        update(&mut state, Msg::Tick, T0 + 500).is_empty(),
+        "not yet a second"
+    );
+    let effects = update(&mut state, Msg::Tick, T0 + 1_100);
+    let [Effect::SaveMessage(saved)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(saved.content, "part one ");
+    assert_eq!(saved.status, MessageStatus::Streaming);
+    assert!(
+        update(&mut state, Msg::Tick, T0 + 2_500).is_empty(),
+        "nothing new to save"
+    );
+    feed(&mut state, stream, vec![content("part two")], T0 + 2_600);
+    let effects = update(
+        &mut state,
+        Msg::Stream {
+            stream,
+            event: StreamEvent::Done,
+        },
+        T0 + 2_700,
+    );
+    let Some(Effect::SaveMessage(last)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(last.content, "part one part two");
+    assert_eq!(last.status, MessageStatus::Complete);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveConversation(_)))
+    );
 }

@@ -269,3 +269,125 @@ fn reasoning_is_dim_and_the_focused_pane_has_an_accent_border() {
     let terminal = draw(&mut state, 80, 24);
     assert_eq!(terminal.backend().buffer()[(0, 0)].fg, Color::Cyan);
 }
+
+fn sidebar_state() -> AppState {
+    use kimi_tui::msg::ConversationId;
+    use kimi_tui::persist::{Summary, conversation_from};
+    let mut state = app();
+    let titles = [
+        "A very long title that goes on and on well past the width of any sidebar",
+        "中文标题：如何在终端里优雅地聊天",
+        "混合 mixed 标题 with emoji 🎉",
+        "short",
+    ];
+    let saved = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            conversation_from(Summary {
+                id: ConversationId(100 + i as u64),
+                title: (*title).into(),
+                model: "kimi-k2.6".into(),
+                created_at: T0,
+                updated_at: T0 - (i as u64) * 3 * 86_400_000 - 120_000,
+            })
+        })
+        .collect();
+    state.restore(saved, None);
+    state
+}
+
+#[test]
+fn sidebar_with_long_and_cjk_titles() {
+    let mut state = sidebar_state();
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(
+        &mut state,
+        Msg::SelectConversation(kimi_tui::msg::Step::Down),
+        T0,
+    );
+    both_sizes("sidebar_titles", &mut state);
+}
+
+#[test]
+fn sidebar_search_results_highlight_the_match() {
+    use kimi_tui::msg::{ConversationId, FieldEdit};
+    use kimi_tui::persist::SearchHit;
+    let mut state = sidebar_state();
+    update(&mut state, Msg::StartSearch, T0);
+    let mut request = 0;
+    for c in "终端".chars() {
+        for effect in update(&mut state, Msg::EditField(FieldEdit::Insert(c)), T0) {
+            if let kimi_tui::effect::Effect::Search { request: r, .. } = effect {
+                request = r;
+            }
+        }
+    }
+    let hits = vec![
+        SearchHit {
+            conversation_id: ConversationId(101),
+            title: "中文标题：如何在终端里优雅地聊天".into(),
+            message_seq: Some(2),
+            snippet: "在终端里使用 kimi-tui 聊天".into(),
+        },
+        SearchHit {
+            conversation_id: ConversationId(103),
+            title: "short".into(),
+            message_seq: Some(0),
+            snippet: "…a message that mentions 终端 too".into(),
+        },
+    ];
+    update(&mut state, Msg::SearchResults { request, hits }, T0);
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("sidebar_search_80x24", terminal.backend());
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "在").expect("snippet on screen");
+    assert_eq!(buffer[(x + 2, y)].symbol(), "终");
+    assert_eq!(
+        buffer[(x + 2, y)].bg,
+        Color::Yellow,
+        "the match is highlighted"
+    );
+    assert_ne!(buffer[(x, y)].bg, Color::Yellow, "only the match");
+    let title_row = screen_text(buffer)
+        .lines()
+        .nth(2)
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        title_row.contains("终"),
+        "a long title scrolls to its match: {title_row}"
+    );
+}
+
+#[test]
+fn sidebar_rename_and_delete_prompts() {
+    let mut state = sidebar_state();
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(
+        &mut state,
+        Msg::SelectConversation(kimi_tui::msg::Step::Last),
+        T0,
+    );
+    update(&mut state, Msg::StartRename, T0);
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("sidebar_rename_80x24", terminal.backend());
+    update(&mut state, Msg::CancelField, T0);
+    update(&mut state, Msg::StartDelete, T0);
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("sidebar_delete_80x24", terminal.backend());
+}
+
+#[test]
+fn saving_failure_is_shown_in_the_status_bar() {
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::StoreStatus(Some("disk I/O error".into())),
+        T0,
+    );
+    let terminal = draw(&mut state, 120, 40);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("saving failed"), "{text}");
+    assert!(text.contains("disk I/O error"));
+}

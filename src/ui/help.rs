@@ -6,31 +6,35 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use super::theme;
+use crate::state::AppState;
 
 /// (keys, what they do). Section headings have empty keys.
 pub const KEYS: &[(&str, &str)] = &[
     ("", "Anywhere"),
-    ("Enter", "send the message (in the input box)"),
-    ("Shift+Enter Alt+Enter Ctrl+J", "new line in the input box"),
-    ("Esc", "stop the reply that is streaming; close this help"),
-    ("Ctrl+C", "stop the reply if one streams, else quit"),
+    ("Enter", "send (in the input box)"),
+    ("S-Enter A-Enter C-j", "new line in the input box"),
+    ("Esc", "stop the streaming reply; close"),
+    ("Ctrl+C", "stop the reply, or quit when idle"),
     ("Ctrl+Q", "quit"),
     ("Ctrl+N", "new conversation"),
     ("Ctrl+B", "hide or show the sidebar"),
-    ("Tab Shift+Tab", "move focus: sidebar, scrollback, input"),
-    ("PgUp PgDn", "scroll the conversation"),
-    ("Mouse wheel", "scroll the conversation"),
-    ("F1", "this help (? too, outside the input box)"),
+    ("Ctrl+F", "search all conversations"),
+    ("Ctrl+E", "export as Markdown and JSON"),
+    ("F2", "rename this conversation"),
+    ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
+    ("PgUp PgDn wheel", "scroll the conversation"),
+    ("F1", "this help (? outside the input)"),
     ("", "Sidebar"),
-    ("↑ ↓ k j", "select a conversation"),
-    ("Home End", "first or last conversation"),
-    ("Enter", "open the selected conversation"),
+    ("↑ ↓ k j Home End", "select a conversation"),
+    ("Enter", "open it"),
+    ("/", "search; Enter opens at the match"),
+    ("r  d  e", "rename, delete (asks), export"),
     ("", "Scrollback"),
     ("↑ ↓ k j", "scroll a line"),
-    ("Home End g G", "top, or back to following the end"),
+    ("Home End g G", "top; back to following the end"),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect) {
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let key_width = KEYS
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -49,8 +53,22 @@ pub fn render(frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
+    let mut lines = lines;
+    if !state.data_path.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            format!(
+                " Conversations are saved in {}",
+                crate::render::text::sanitize(&state.data_path)
+            ),
+            theme::header_meta(),
+        ));
+    }
     let width = (area.width.saturating_sub(4)).min(78);
     let height = (lines.len() as u16 + 2).min(area.height);
+    // Taller than the screen: ↑ ↓ scroll it.
+    let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
+    let scroll = state.help_scroll.min(max_scroll);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -59,7 +77,7 @@ pub fn render(frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::bordered()
                 .border_type(BorderType::Rounded)
                 .border_style(theme::border_focused())

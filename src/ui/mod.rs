@@ -1,6 +1,7 @@
 //! Views: `render(&AppState, &mut Frame)`. They read the state and draw; they never change
 //! it (the wrap cache behind a RefCell only memoizes) and never do IO.
 
+pub mod dialog;
 pub mod help;
 pub mod input;
 pub mod layout;
@@ -22,6 +23,9 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     input::render(state, frame, areas.input);
     status::render(state, frame, areas.status);
     if state.overlay == Some(Overlay::Help) {
-        help::render(frame, frame.area());
+        help::render(state, frame, frame.area());
+    }
+    if let Some(dialog) = &state.dialog {
+        dialog::render(dialog, frame, frame.area());
     }
 }

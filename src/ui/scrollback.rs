@@ -32,6 +32,13 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     if inner.width == 0 || inner.height == 0 {
         return;
     }
+    if !conv.loaded {
+        frame.render_widget(
+            Paragraph::new(Line::styled("Loading…", theme::placeholder())),
+            inner,
+        );
+        return;
+    }
     if item_count(conv) == 0 {
         render_welcome(state, frame, inner);
         return;

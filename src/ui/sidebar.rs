@@ -1,23 +1,125 @@
-//! The conversation list. Draws only the rows in view, so its cost does not grow with the
-//! number of conversations.
+//! The conversation list, with its modes: renaming a row, confirming a delete, and search
+//! results with the matches highlighted. Draws only the rows in view, so its cost does not
+//! grow with the number of conversations.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::theme;
-use crate::msg::Focus;
-use crate::render::text::truncate;
+use crate::msg::{Focus, Millis};
+use crate::render::text::{display_width, sanitize, truncate};
 use crate::render::transcript::spinner;
-use crate::state::AppState;
+use crate::state::{AppState, SidebarMode};
+
+/// "now", "5 min", "3 h", "yesterday", "4 d", or a date such as "2026-03-07".
+pub fn relative_time(now: Millis, then: Millis) -> String {
+    let minutes = now.saturating_sub(then) / 60_000;
+    let days_now = now / 86_400_000;
+    let days_then = then / 86_400_000;
+    match minutes {
+        0 => "now".into(),
+        1..=59 => format!("{minutes} min"),
+        60..=1439 if days_now == days_then => format!("{} h", minutes / 60),
+        _ if days_now.saturating_sub(days_then) <= 1 => "yesterday".into(),
+        _ if days_now - days_then < 7 => format!("{} d", days_now - days_then),
+        _ => {
+            let (y, m, d) = civil_from_days(days_then as i64);
+            format!("{y}-{m:02}-{d:02}")
+        }
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (UTC).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `text` from a little before the first match of `query`, so that the match is in view.
+fn window<'a>(text: &'a str, query: &str, cells: usize) -> std::borrow::Cow<'a, str> {
+    let lower = text.to_lowercase();
+    let at = if lower.len() == text.len() {
+        lower.find(&query.to_lowercase())
+    } else {
+        text.find(query)
+    };
+    let Some(at) = at else {
+        return text.into();
+    };
+    let lead = cells / 3;
+    if display_width(&text[..at]) <= lead {
+        return text.into();
+    }
+    // Walk back from the match until `lead` cells of context are kept.
+    let mut start = at;
+    let mut used = 0;
+    for (i, c) in text[..at].char_indices().rev() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > lead {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    format!("…{}", &text[start..]).into()
+}
+
+/// `text` cut to `cells`, with every case-insensitive occurrence of `query` highlighted and
+/// the first one kept in view.
+fn highlighted(text: &str, query: &str, cells: usize, base: Style) -> Vec<Span<'static>> {
+    let query = query.trim();
+    let text = truncate(&window(text, query, cells), cells);
+    if query.is_empty() {
+        return vec![Span::styled(text, base)];
+    }
+    let lower = text.to_lowercase();
+    let needle = query.to_lowercase();
+    if lower.len() != text.len() {
+        return vec![Span::styled(text, base)];
+    }
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(found) = lower[at..].find(&needle) {
+        let start = at + found;
+        let end = start + needle.len();
+        if start > at {
+            spans.push(Span::styled(text[at..start].to_string(), base));
+        }
+        spans.push(Span::styled(
+            text[start..end].to_string(),
+            base.patch(theme::search_match()),
+        ));
+        at = end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    spans
+}
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Sidebar;
+    let hint = match &state.sidebar_mode {
+        SidebarMode::List => " Ctrl+N new · / search ",
+        SidebarMode::Rename { .. } => " Enter save · Esc cancel ",
+        SidebarMode::ConfirmDelete { .. } => " y delete · n keep ",
+        SidebarMode::Search { .. } => " Enter open · Esc close ",
+    };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(" Chats ", theme::title()))
-        .title_bottom(Line::styled(" Ctrl+N new ", theme::header_meta()))
+        .title_bottom(Line::styled(hint, theme::header_meta()))
         .border_style(if focused {
             theme::border_focused()
         } else {
@@ -25,48 +127,186 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         });
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = inner.height as usize;
-    if rows == 0 {
+    if inner.height == 0 {
         return;
     }
+    let lines = match &state.sidebar_mode {
+        SidebarMode::Search {
+            query,
+            hits,
+            selected,
+            ..
+        } => search_lines(state, query, hits, *selected, inner),
+        _ => list_lines(state, inner),
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
+    let focused = state.focus == Focus::Sidebar;
+    let rows = inner.height as usize;
+    let width = inner.width as usize;
     let offset = state.sidebar_selected.saturating_sub(rows - 1);
-    let title_cells = (inner.width as usize).saturating_sub(2);
-    let lines: Vec<Line> = state
-        .order
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows)
-        .filter_map(|(row, id)| {
-            let conv = state.conversations.get(id)?;
-            let marker = if conv.phase.is_live() {
-                Span::styled(format!("{} ", spinner(state.now)), theme::sidebar_live())
-            } else if *id == state.active {
-                Span::styled("▌ ", theme::sidebar_active())
-            } else {
-                Span::raw("  ")
-            };
-            let mut title_style = if *id == state.active {
-                theme::sidebar_active()
-            } else {
-                theme::sidebar_item()
-            };
-            let mut line_style = ratatui::style::Style::default();
-            if focused && row == state.sidebar_selected {
-                title_style = title_style.patch(theme::sidebar_selected());
-                line_style = theme::sidebar_selected();
+    let mut lines = Vec::with_capacity(rows);
+    for (row, id) in state.order.iter().enumerate().skip(offset).take(rows) {
+        let Some(conv) = state.conversations.get(id) else {
+            continue;
+        };
+        let active = *id == state.active;
+        let selected = focused && row == state.sidebar_selected;
+        let marker = if conv.phase.is_live() {
+            Span::styled(format!("{} ", spinner(state.now)), theme::sidebar_live())
+        } else if active {
+            Span::styled("▌ ", theme::sidebar_active())
+        } else {
+            Span::raw("  ")
+        };
+        let mut title_style = if active {
+            theme::sidebar_active()
+        } else {
+            theme::sidebar_item()
+        };
+        let line_style = if selected {
+            title_style = title_style.patch(theme::sidebar_selected());
+            theme::sidebar_selected()
+        } else {
+            Style::default()
+        };
+        let body = width.saturating_sub(2);
+        let spans = match &state.sidebar_mode {
+            SidebarMode::Rename { id: renaming, text } if renaming == id => {
+                let shown = truncate_start(text, body.saturating_sub(1));
+                vec![
+                    marker,
+                    Span::styled(shown, theme::field()),
+                    Span::styled(" ", theme::cursor()),
+                ]
             }
-            let title = truncate(conv.display_title(), title_cells);
-            let pad = title_cells.saturating_sub(crate::render::text::display_width(&title));
-            Some(
-                Line::from(vec![
+            SidebarMode::ConfirmDelete { id: deleting } if deleting == id => {
+                let title = truncate(conv.display_title(), body.saturating_sub(12));
+                vec![
+                    marker,
+                    Span::styled("Delete ", theme::error()),
+                    Span::styled(title, theme::error()),
+                    Span::styled("? y/n", theme::error()),
+                ]
+            }
+            _ => {
+                let when = relative_time(state.now, conv.updated_at);
+                let when_cells = display_width(&when) + 1;
+                let title = truncate(conv.display_title(), body.saturating_sub(when_cells));
+                let pad = body.saturating_sub(display_width(&title) + when_cells);
+                vec![
                     marker,
                     Span::styled(title, title_style),
-                    Span::raw(" ".repeat(pad)),
-                ])
-                .style(line_style),
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+                    Span::raw(" ".repeat(pad + 1)),
+                    Span::styled(when, theme::header_meta().patch(line_style)),
+                ]
+            }
+        };
+        lines.push(Line::from(spans).style(line_style));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("No conversations yet", theme::placeholder()));
+    }
+    lines
+}
+
+/// The end of `text` that fits in `cells` (the part being typed stays visible).
+fn truncate_start(text: &str, cells: usize) -> String {
+    let clean = sanitize(text);
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in clean.chars().rev() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > cells {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.iter().rev().collect()
+}
+
+fn search_lines(
+    state: &AppState,
+    query: &str,
+    hits: &[crate::persist::SearchHit],
+    selected: usize,
+    inner: Rect,
+) -> Vec<Line<'static>> {
+    let width = inner.width as usize;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("/ ", theme::accent()),
+        Span::styled(
+            truncate_start(query, width.saturating_sub(3)),
+            theme::field(),
+        ),
+        Span::styled(" ", theme::cursor()),
+    ])];
+    if query.trim().is_empty() {
+        lines.push(Line::styled(
+            "Type to search titles and messages",
+            theme::placeholder(),
+        ));
+        return lines;
+    }
+    if hits.is_empty() {
+        lines.push(Line::styled("No matches", theme::placeholder()));
+        return lines;
+    }
+    // Each hit takes two rows: its title, and a snippet of the first matching message.
+    let per_page = ((inner.height as usize).saturating_sub(1) / 2).max(1);
+    let offset = selected.saturating_sub(per_page - 1);
+    for (i, hit) in hits.iter().enumerate().skip(offset).take(per_page) {
+        let chosen = i == selected && state.focus == Focus::Sidebar;
+        let base = if chosen {
+            theme::sidebar_selected()
+        } else {
+            Style::default()
+        };
+        let title = if hit.title.is_empty() {
+            "New chat"
+        } else {
+            &hit.title
+        };
+        let mut spans = vec![Span::styled("  ", base)];
+        spans.extend(highlighted(
+            title,
+            query,
+            width.saturating_sub(2),
+            base.patch(theme::title()),
+        ));
+        lines.push(Line::from(spans).style(base));
+        let mut spans = vec![Span::styled("  ", base)];
+        if !hit.snippet.is_empty() {
+            spans.extend(highlighted(
+                &hit.snippet,
+                query,
+                width.saturating_sub(2),
+                base.patch(theme::header_meta()),
+            ));
+        }
+        lines.push(Line::from(spans).style(base));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: u64 = 86_400_000;
+
+    #[test]
+    fn relative_times_read_like_a_person_says_them() {
+        let now = 20_000 * DAY + 12 * 3_600_000;
+        assert_eq!(relative_time(now, now - 10_000), "now");
+        assert_eq!(relative_time(now, now - 3 * 60_000), "3 min");
+        assert_eq!(relative_time(now, now - 5 * 3_600_000), "5 h");
+        assert_eq!(relative_time(now, now - DAY), "yesterday");
+        assert_eq!(relative_time(now, now - 4 * DAY), "4 d");
+        assert_eq!(relative_time(0, 0), "now");
+        assert_eq!(relative_time(now, 0), "1970-01-01");
+    }
 }

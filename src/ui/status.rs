@@ -25,7 +25,9 @@ fn activity(state: &AppState) -> (String, bool) {
         }
         StreamPhase::Idle => {
             let elsewhere = state.live.len();
-            if elsewhere > 0 {
+            if let Some(flash) = &state.flash {
+                (sanitize(flash), false)
+            } else if elsewhere > 0 {
                 (
                     format!("{spin} {elsewhere} reply streaming in another chat"),
                     true,
@@ -91,17 +93,25 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
     let model = format!(" {} ", sanitize(&state.settings.model));
     let (text, busy) = activity(state);
-    let left = Line::from(vec![
-        Span::styled(model, theme::status_model()),
-        Span::styled(
-            format!(" {text} "),
-            if busy {
-                theme::status_busy()
-            } else {
-                theme::status_bar()
-            },
-        ),
-    ]);
+    let mut spans = vec![Span::styled(model, theme::status_model())];
+    if let Some(error) = &state.store_error {
+        spans.push(Span::styled(
+            format!(
+                " ⚠ saving failed, kept in memory, retrying: {} ",
+                sanitize(error)
+            ),
+            theme::status_error(),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(" {text} "),
+        if busy {
+            theme::status_busy()
+        } else {
+            theme::status_bar()
+        },
+    ));
+    let left = Line::from(spans);
     let left_width = left.width() as u16;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);

@@ -82,8 +82,23 @@ pub fn status_model() -> Style {
 pub fn status_busy() -> Style {
     Style::new().bg(Color::Indexed(236)).fg(Color::Yellow)
 }
+pub fn status_error() -> Style {
+    Style::new().bg(Color::Red).fg(Color::White)
+}
 pub fn status_hint() -> Style {
     Style::new().bg(Color::Indexed(236)).fg(Color::DarkGray)
+}
+pub fn search_match() -> Style {
+    Style::new().fg(Color::Black).bg(Color::Yellow)
+}
+pub fn field() -> Style {
+    Style::new().fg(Color::White)
+}
+pub fn cursor() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED)
+}
+pub fn dialog() -> Style {
+    Style::new()
 }
 pub fn help_key() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)

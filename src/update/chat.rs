@@ -5,6 +5,7 @@ use crate::api::{ChatMessage, ChatRequest, StreamOptions};
 use crate::effect::Effect;
 use crate::error::ApiError;
 use crate::msg::{ConversationId, Millis, StreamEvent, StreamId};
+use crate::persist::{meta_of, record_of};
 use crate::state::{
     AppState, Conversation, Message, MessageStatus, Role, Scroll, Settings, StreamPhase,
 };
@@ -37,6 +38,8 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     }
     let text = text.to_string();
     let stream = StreamId(state.next_id());
+    let user_id = state.next_id();
+    let reply_id = state.next_id();
     let model = state.settings.model.clone();
     let active = state.active;
     let Some(conv) = state.conversations.get_mut(&active) else {
@@ -46,16 +49,56 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if conv.title.is_empty() {
         conv.title = default_title(&text);
     }
-    conv.messages.push(Message::user(text, now));
+    conv.messages.push(Message::user(user_id, text, now));
     let request = build_request(conv, &state.settings);
-    conv.messages.push(Message::assistant_streaming(model, now));
+    conv.messages
+        .push(Message::assistant_streaming(reply_id, model.clone(), now));
     conv.phase = StreamPhase::Waiting { stream, since: now };
     conv.scroll = Scroll::Follow;
     conv.updated_at = now;
+    // The prompt is committed before the request leaves: the runtime starts the stream
+    // only after these saves.
+    let count = conv.messages.len();
+    let mut effects = vec![Effect::SaveConversation(meta_of(conv, &model))];
+    effects.extend(save(conv, count - 2, now));
+    effects.extend(save(conv, count - 1, now));
+    effects.push(Effect::StartStream { stream, request });
     state.live.insert(stream, active);
     state.input = crate::ui::input::new_textarea();
     move_to_top(state, active);
-    vec![Effect::StartStream { stream, request }]
+    effects
+}
+
+/// Asks the store to save message `index` of `conv` and notes that it did.
+pub fn save(conv: &mut Conversation, index: usize, now: Millis) -> Option<Effect> {
+    let message = conv.messages.get_mut(index)?;
+    message.saved_at = now;
+    message.saved_bytes = message.content.len() + message.reasoning.len();
+    record_of(conv, index).map(Effect::SaveMessage)
+}
+
+/// How far a streaming reply's saved copy may lag behind what arrived.
+pub const AUTOSAVE_MILLIS: Millis = 1000;
+
+/// Saves every streaming reply that grew since its last save, at most once a second each.
+pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
+    let mut ids: Vec<ConversationId> = state.live.values().copied().collect();
+    ids.sort();
+    let mut effects = Vec::new();
+    for id in ids {
+        let Some(conv) = state.conversations.get_mut(&id) else {
+            continue;
+        };
+        let Some(last) = conv.messages.last() else {
+            continue;
+        };
+        let grown = last.content.len() + last.reasoning.len() != last.saved_bytes;
+        if grown && now.saturating_sub(last.saved_at) >= AUTOSAVE_MILLIS {
+            let index = conv.messages.len() - 1;
+            effects.extend(save(conv, index, now));
+        }
+    }
+    effects
 }
 
 /// The first line of the first message, cut by display cells.
@@ -80,10 +123,10 @@ fn move_to_top(state: &mut AppState, id: ConversationId) {
 /// rejects empty content.
 pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
     let mut messages = Vec::with_capacity(conv.messages.len() + 1);
-    if !settings.system_prompt.trim().is_empty() {
+    if !conv.system_prompt.trim().is_empty() {
         messages.push(ChatMessage {
             role: "system".into(),
-            content: settings.system_prompt.clone(),
+            content: conv.system_prompt.clone(),
             reasoning_content: None,
         });
     }
@@ -122,16 +165,20 @@ pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     conv.phase = StreamPhase::Idle;
+    let mut effects = vec![Effect::CancelStream(stream)];
     if let Some(message) = conv.messages.last_mut()
         && message.status == MessageStatus::Streaming
     {
         message.status = MessageStatus::Stopped;
+        message.updated_at = now;
         if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
             message.reasoning_ended_at = Some(now);
         }
+        let index = conv.messages.len() - 1;
+        effects.extend(save(conv, index, now));
     }
     state.live.remove(&stream);
-    vec![Effect::CancelStream(stream)]
+    effects
 }
 
 pub fn on_stream_event(
@@ -166,6 +213,7 @@ pub fn on_stream_event(
         conv.phase = StreamPhase::Streaming { stream, since };
     }
     conv.updated_at = now;
+    message.updated_at = now;
     let mut finished = false;
     match event {
         StreamEvent::Opened => {}
@@ -198,12 +246,20 @@ pub fn on_stream_event(
             finished = true;
         }
     }
-    if finished {
-        if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
-            message.reasoning_ended_at = Some(now);
-        }
-        conv.phase = StreamPhase::Idle;
-        state.live.remove(&stream);
+    if !finished {
+        return Vec::new();
     }
-    Vec::new()
+    if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
+        message.reasoning_ended_at = Some(now);
+    }
+    conv.phase = StreamPhase::Idle;
+    state.live.remove(&stream);
+    let index = conv.messages.len() - 1;
+    let mut effects = Vec::new();
+    effects.extend(save(conv, index, now));
+    effects.push(Effect::SaveConversation(meta_of(
+        conv,
+        &state.settings.model,
+    )));
+    effects
 }

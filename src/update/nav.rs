@@ -29,9 +29,19 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         Msg::SelectConversation(step) => select(state, step),
         Msg::OpenSelectedConversation => {
             if let Some(&id) = state.order.get(state.sidebar_selected) {
-                state.active = id;
                 state.focus = Focus::Input;
+                return open(state, id);
             }
+        }
+        Msg::Scroll(cmd) if state.overlay.is_some() => {
+            state.help_scroll = match cmd {
+                ScrollCmd::Up(n) => state.help_scroll.saturating_sub(n as u16),
+                ScrollCmd::Down(n) => state
+                    .help_scroll
+                    .saturating_add(n as u16)
+                    .min(crate::ui::help::KEYS.len() as u16 + 3),
+                _ => state.help_scroll,
+            };
         }
         Msg::Scroll(cmd) => scroll(state, cmd),
         Msg::ToggleHelp => {
@@ -40,7 +50,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
                 None => Some(Overlay::Help),
             }
         }
-        Msg::CloseOverlay => state.overlay = None,
+        Msg::CloseOverlay => {
+            state.overlay = None;
+            state.help_scroll = 0;
+        }
         Msg::Resize { width, height } => {
             if width != state.width {
                 for conv in state.conversations.values_mut() {
@@ -74,7 +87,10 @@ fn new_conversation(state: &mut AppState, now: Millis) {
         }
         None => {
             let id = ConversationId(state.next_id());
-            state.conversations.insert(id, Conversation::new(id, now));
+            let prompt = state.settings.system_prompt.clone();
+            state
+                .conversations
+                .insert(id, Conversation::new(id, prompt, now));
             id
         }
     };
@@ -84,6 +100,20 @@ fn new_conversation(state: &mut AppState, now: Millis) {
     state.order.insert(0, id);
     state.active = id;
     state.sidebar_selected = 0;
+}
+
+/// Shows conversation `id`, asking for its messages if they were not read yet.
+pub fn open(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
+    let Some(conv) = state.conversations.get(&id) else {
+        return Vec::new();
+    };
+    state.active = id;
+    state.sidebar_selected = active_row(state);
+    if conv.loaded {
+        Vec::new()
+    } else {
+        vec![Effect::LoadConversation(id)]
+    }
 }
 
 fn cycle(state: &AppState, dir: isize) -> Focus {

@@ -28,23 +28,23 @@ pub struct App {
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
-    pub home: tempfile::TempDir,
+    /// The temp home the app runs in, when it owns it.
+    pub home: Option<tempfile::TempDir>,
+    home_path: std::path::PathBuf,
 }
 
 impl App {
     /// Starts the binary against `base_url` with a fresh home, plus `extra` arguments.
     pub fn start(base_url: &str, extra: &[&str]) -> App {
         let home = tempfile::tempdir().expect("temp home");
-        Self::start_in(home, base_url, extra, Some("sk-e2e"))
+        let mut app = Self::start_at(home.path(), base_url, extra, Some("sk-e2e"));
+        app.home = Some(home);
+        app
     }
 
-    /// Starts the binary with `home` as its home and data dirs and `key` as its API key.
-    pub fn start_in(
-        home: tempfile::TempDir,
-        base_url: &str,
-        extra: &[&str],
-        key: Option<&str>,
-    ) -> App {
+    /// Starts the binary with `home` as its home (config and data below it) and `key` as
+    /// its API key. The caller keeps `home`, so a second run can find the first one's data.
+    pub fn start_at(home: &Path, base_url: &str, extra: &[&str], key: Option<&str>) -> App {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -56,9 +56,9 @@ impl App {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kimi-tui"));
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
         if let Some(key) = key {
             cmd.env("MOONSHOT_API_KEY", key);
@@ -88,7 +88,8 @@ impl App {
             writer,
             child,
             _master: pair.master,
-            home,
+            home: None,
+            home_path: home.to_path_buf(),
         }
     }
 
@@ -153,6 +154,6 @@ impl App {
     }
 
     pub fn home(&self) -> &Path {
-        self.home.path()
+        &self.home_path
     }
 }

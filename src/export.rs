@@ -1,0 +1,111 @@
+//! A conversation as Markdown and as JSON, for export. Pure: the runtime writes the files.
+
+use serde::Serialize;
+
+use crate::msg::Millis;
+use crate::persist::{role_name, status_name};
+use crate::state::{Conversation, MessageStatus, Role};
+
+#[derive(Serialize)]
+struct JsonConversation<'a> {
+    title: &'a str,
+    model: &'a str,
+    system_prompt: &'a str,
+    created_at_ms: Millis,
+    updated_at_ms: Millis,
+    messages: Vec<JsonMessage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMessage<'a> {
+    role: &'static str,
+    content: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    reasoning: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompt_tokens: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completion_tokens: Option<u64>,
+    created_at_ms: Millis,
+}
+
+pub fn to_json(conv: &Conversation, model: &str) -> String {
+    let doc = JsonConversation {
+        title: conv.display_title(),
+        model,
+        system_prompt: &conv.system_prompt,
+        created_at_ms: conv.created_at,
+        updated_at_ms: conv.updated_at,
+        messages: conv
+            .messages
+            .iter()
+            .map(|m| JsonMessage {
+                role: role_name(m.role),
+                content: &m.content,
+                reasoning: &m.reasoning,
+                status: status_name(m.status),
+                error: m.error.as_deref(),
+                prompt_tokens: m.usage.map(|u| u.prompt_tokens),
+                completion_tokens: m.usage.map(|u| u.completion_tokens),
+                created_at_ms: m.created_at,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+pub fn to_markdown(conv: &Conversation, model: &str) -> String {
+    let mut out = format!("# {}\n\n_Model: {model}_\n\n", conv.display_title());
+    for message in &conv.messages {
+        match message.role {
+            Role::User => out.push_str("## You\n\n"),
+            Role::Assistant => out.push_str("## Kimi\n\n"),
+        }
+        if !message.reasoning.is_empty() {
+            for line in message.reasoning.lines() {
+                out.push_str("> ");
+                out.push_str(line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out.push_str(&message.content);
+        out.push_str("\n\n");
+        match message.status {
+            MessageStatus::Stopped => out.push_str("_(stopped)_\n\n"),
+            MessageStatus::Interrupted => out.push_str("_(interrupted)_\n\n"),
+            MessageStatus::Failed => {
+                out.push_str(&format!(
+                    "_(failed: {})_\n\n",
+                    message.error.as_deref().unwrap_or("")
+                ));
+            }
+            MessageStatus::Streaming | MessageStatus::Complete => {}
+        }
+    }
+    out
+}
+
+/// A file name (no extension) from a title: path separators and spaces become dashes.
+pub fn default_stem(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.chars().count() >= 40 {
+            break;
+        }
+    }
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() {
+        "kimi-chat".into()
+    } else {
+        format!("kimi-{slug}")
+    }
+}

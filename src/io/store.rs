@@ -1,0 +1,396 @@
+//! SQLite storage of conversations and messages. WAL mode and a busy timeout, so two
+//! kimi-tui processes can share one database; the schema version lives in PRAGMA
+//! user_version and is migrated forward on open. A database written by a newer kimi-tui, or a
+//! file that is not SQLite, is refused with a message naming the file, and never touched.
+//!
+//! Only the store's worker thread (io/store_worker.rs) and `kimi-tui --list` call this.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::api::Usage;
+use crate::msg::ConversationId;
+use crate::persist::{
+    ConversationMeta, MessageRecord, SearchHit, Summary, role_from, role_name, status_from,
+    status_name,
+};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Each entry takes the schema from version i to i + 1.
+const MIGRATIONS: [&str; 2] = [
+    // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
+    // regenerate); `seq` orders the messages of the branch that is shown.
+    "CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        system_prompt TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX conversations_by_update ON conversations(updated_at DESC);
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        parent_id INTEGER,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL DEFAULT '',
+        reasoning TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        error TEXT,
+        finish_reason TEXT,
+        model TEXT,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        cached_tokens INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        reasoning_started_at INTEGER,
+        reasoning_ended_at INTEGER
+    );
+    CREATE INDEX messages_by_conversation ON messages(conversation_id, seq);",
+    // 1 -> 2: full-text search over message text. The trigram tokenizer matches any
+    // substring of three or more characters, which is what Chinese and Japanese need (they
+    // have no spaces between words); shorter queries fall back to LIKE.
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, content='messages', content_rowid='id', tokenize='trigram'
+    );
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+    END;
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{} is not a kimi-tui database or is damaged ({detail}). It was left untouched; move it away, or use --data-dir for another place.",
+        .path.display()
+    )]
+    NotADatabase { path: PathBuf, detail: String },
+    #[error(
+        "{} was written by a newer kimi-tui (schema {found}, this one knows {SCHEMA_VERSION}). It was left untouched; upgrade kimi-tui, or use --data-dir for another place.",
+        .path.display()
+    )]
+    NewerSchema { path: PathBuf, found: i64 },
+    #[error("cannot open {}: {detail}", .path.display())]
+    Unavailable { path: PathBuf, detail: String },
+    #[error("{0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// Whether waiting and trying again may help (a full disk, a read-only or missing
+    /// directory), as opposed to a file that must not be touched.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. } | StoreError::Sql(_))
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn is_not_a_database(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+impl Store {
+    /// Opens (creating it and its directory if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let unavailable = |detail: String| StoreError::Unavailable {
+            path: path.to_path_buf(),
+            detail,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| unavailable(e.to_string()))?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| unavailable(e.to_string()))?;
+        let not_db = |e: rusqlite::Error| {
+            if is_not_a_database(&e) {
+                StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            } else {
+                unavailable(e.to_string())
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(5)).map_err(not_db)?;
+        // Reading the version is the first real read: a file that is not SQLite fails here,
+        // before anything was written to it.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(not_db)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(not_db)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(not_db)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(not_db)?;
+        let mut store = Store { conn };
+        store.migrate(version).map_err(|e| match e {
+            StoreError::Sql(e) => not_db(e),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
+        for version in from..SCHEMA_VERSION {
+            // IMMEDIATE takes the write lock up front, so two processes opening a new database
+            // at once queue on the busy timeout instead of deadlocking.
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Another process may have migrated in between: re-check inside the transaction.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            if now > version {
+                continue;
+            }
+            tx.execute_batch(MIGRATIONS[version as usize])?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Applies only the first `version` migrations: for tests of migrating old databases.
+    pub fn create_at_version(path: &Path, version: i64) -> Result<Connection, StoreError> {
+        let conn = Connection::open(path)?;
+        for v in 0..version {
+            conn.execute_batch(MIGRATIONS[v as usize])?;
+            conn.pragma_update(None, "user_version", v + 1)?;
+        }
+        Ok(conn)
+    }
+
+    /// Every conversation, most recently active first.
+    pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, model, created_at, updated_at FROM conversations
+             ORDER BY updated_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(Summary {
+                id: ConversationId(row.get::<_, i64>(0)? as u64),
+                title: row.get(1)?,
+                model: row.get(2)?,
+                created_at: row.get::<_, i64>(3)? as u64,
+                updated_at: row.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn system_prompt(&self, id: ConversationId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT system_prompt FROM conversations WHERE id = ?1",
+                [id.0 as i64],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn load(&self, id: ConversationId) -> Result<Vec<MessageRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
+                    model, prompt_tokens, completion_tokens, cached_tokens, created_at,
+                    updated_at, reasoning_started_at, reasoning_ended_at
+             FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
+        )?;
+        let rows = stmt.query_map([id.0 as i64], |row| {
+            let prompt: Option<i64> = row.get(10)?;
+            let completion: Option<i64> = row.get(11)?;
+            let cached: Option<i64> = row.get(12)?;
+            let role: String = row.get(3)?;
+            let status: String = row.get(6)?;
+            Ok(MessageRecord {
+                id: row.get::<_, i64>(0)? as u64,
+                conversation_id: id,
+                parent_id: row.get::<_, Option<i64>>(1)?.map(|p| p as u64),
+                seq: row.get::<_, i64>(2)? as u32,
+                role: role_from(&role),
+                content: row.get(4)?,
+                reasoning: row.get(5)?,
+                status: status_from(&status),
+                error: row.get(7)?,
+                finish_reason: row.get(8)?,
+                model: row.get(9)?,
+                usage: prompt.map(|p| Usage {
+                    prompt_tokens: p as u64,
+                    completion_tokens: completion.unwrap_or(0) as u64,
+                    cached_tokens: cached.map(|c| c as u64),
+                }),
+                created_at: row.get::<_, i64>(13)? as u64,
+                updated_at: row.get::<_, i64>(14)? as u64,
+                reasoning_started_at: row.get::<_, Option<i64>>(15)?.map(|v| v as u64),
+                reasoning_ended_at: row.get::<_, Option<i64>>(16)?.map(|v| v as u64),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn save_conversation(&self, meta: &ConversationMeta) -> Result<(), StoreError> {
+        self.conn.prepare_cached(
+            "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
+                system_prompt = excluded.system_prompt,
+                updated_at = MAX(updated_at, excluded.updated_at)",
+        )?
+        .execute(params![
+            meta.id.0 as i64,
+            meta.title,
+            meta.model,
+            meta.system_prompt,
+            meta.created_at as i64,
+            meta.updated_at as i64
+        ])?;
+        Ok(())
+    }
+
+    pub fn save_message(&self, m: &MessageRecord) -> Result<(), StoreError> {
+        self.conn.prepare_cached(
+            "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
+                status, error, finish_reason, model, prompt_tokens, completion_tokens,
+                cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+             ON CONFLICT(id) DO UPDATE SET content = excluded.content,
+                reasoning = excluded.reasoning, status = excluded.status, error = excluded.error,
+                finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
+                completion_tokens = excluded.completion_tokens,
+                cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
+                reasoning_started_at = excluded.reasoning_started_at,
+                reasoning_ended_at = excluded.reasoning_ended_at",
+        )?
+        .execute(params![
+            m.id as i64,
+            m.conversation_id.0 as i64,
+            m.parent_id.map(|p| p as i64),
+            m.seq as i64,
+            role_name(m.role),
+            m.content,
+            m.reasoning,
+            status_name(m.status),
+            m.error,
+            m.finish_reason,
+            m.model,
+            m.usage.map(|u| u.prompt_tokens as i64),
+            m.usage.map(|u| u.completion_tokens as i64),
+            m.usage.and_then(|u| u.cached_tokens).map(|c| c as i64),
+            m.created_at as i64,
+            m.updated_at as i64,
+            m.reasoning_started_at.map(|v| v as i64),
+            m.reasoning_ended_at.map(|v| v as i64),
+        ])?;
+        Ok(())
+    }
+
+    pub fn delete_conversation(&self, id: ConversationId) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM conversations WHERE id = ?1", [id.0 as i64])?;
+        Ok(())
+    }
+
+    /// Conversations whose title or any message contains `query` (case-insensitive for ASCII),
+    /// most recently active first, at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let like = format!(
+            "%{}%",
+            query
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        // Messages that match: through the trigram index when the query is long enough.
+        let message_match = if query.chars().count() >= 3 {
+            "SELECT m.conversation_id AS cid, MIN(m.seq) AS seq FROM messages_fts
+             JOIN messages m ON m.id = messages_fts.rowid
+             WHERE messages_fts MATCH ?1 GROUP BY m.conversation_id"
+        } else {
+            "SELECT conversation_id AS cid, MIN(seq) AS seq FROM messages
+             WHERE content LIKE ?2 ESCAPE '\\' GROUP BY conversation_id"
+        };
+        let sql = format!(
+            "WITH hits AS ({message_match})
+             SELECT c.id, c.title, hits.seq,
+                    (SELECT content FROM messages WHERE conversation_id = c.id AND seq = hits.seq
+                     ORDER BY id LIMIT 1)
+             FROM conversations c LEFT JOIN hits ON hits.cid = c.id
+             WHERE hits.cid IS NOT NULL OR c.title LIKE ?2 ESCAPE '\\'
+             ORDER BY c.updated_at DESC, c.id DESC LIMIT ?3"
+        );
+        let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![phrase, like, limit as i64], |row| {
+            let seq: Option<i64> = row.get(2)?;
+            let content: Option<String> = row.get(3)?;
+            Ok(SearchHit {
+                conversation_id: ConversationId(row.get::<_, i64>(0)? as u64),
+                title: row.get(1)?,
+                message_seq: seq.map(|s| s as u32),
+                snippet: content.map(|c| snippet(&c, query)).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A single line around the first (case-insensitive) occurrence of `query` in `text`.
+pub fn snippet(text: &str, query: &str) -> String {
+    let lower = text.to_lowercase();
+    let at = if lower.len() == text.len() {
+        lower.find(&query.to_lowercase()).unwrap_or(0)
+    } else {
+        text.find(query).unwrap_or(0)
+    };
+    let mut start = at.saturating_sub(24);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at + query.len() + 80).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let piece: String = text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if start > 0 {
+        format!("…{piece}")
+    } else {
+        piece
+    }
+}

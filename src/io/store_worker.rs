@@ -1,0 +1,248 @@
+//! The store's one writer: a thread that owns the SQLite connection and applies commands in
+//! the order they were sent. A save that fails (disk full, read-only directory, database
+//! busy) is kept in memory and retried every few seconds; the UI is told when saving fails and
+//! when it works again. Nothing waits on this thread except `flush`.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::store::{Store, StoreError};
+use crate::msg::{ConversationId, Msg};
+use crate::persist::{ConversationMeta, MessageRecord};
+
+const RETRY_EVERY: Duration = Duration::from_secs(3);
+/// Search results returned at most.
+const SEARCH_LIMIT: usize = 200;
+
+pub enum StoreCmd {
+    SaveConversation(ConversationMeta),
+    SaveMessage(MessageRecord),
+    Delete(ConversationId),
+    Load(ConversationId),
+    Search {
+        request: u64,
+        query: String,
+    },
+    /// Runs the callback once every command sent before it was handled.
+    Flush(Box<dyn FnOnce() + Send>),
+}
+
+pub struct StoreHandle {
+    tx: Option<Sender<StoreCmd>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl StoreHandle {
+    pub fn send(&self, cmd: StoreCmd) {
+        if let Some(tx) = &self.tx
+            && tx.send(cmd).is_err()
+        {
+            // The worker is gone only after a panic in it; the reducer's state still holds
+            // everything, so there is nothing more to do here.
+        }
+    }
+
+    /// Waits (up to `limit`) until everything sent so far was handled, then stops the worker.
+    pub fn close(mut self, limit: Duration) {
+        let (done_tx, done_rx) = channel();
+        self.send(StoreCmd::Flush(Box::new(move || {
+            let _ = done_tx.send(());
+        })));
+        let finished = done_rx.recv_timeout(limit).is_ok();
+        self.tx = None;
+        if finished && let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the worker. `store` is the database opened at start-up, or `None` when it could not
+/// be opened for a reason worth retrying; `report` hands results to the event loop.
+pub fn spawn(
+    path: PathBuf,
+    store: Option<Store>,
+    report: impl Fn(Msg) + Send + 'static,
+) -> StoreHandle {
+    let (tx, rx) = channel();
+    let thread = std::thread::Builder::new()
+        .name("kimi-store".into())
+        .spawn(move || Worker::new(path, store, report).run(rx))
+        .ok();
+    StoreHandle {
+        tx: Some(tx),
+        thread,
+    }
+}
+
+enum Save {
+    Conversation(ConversationMeta),
+    Message(MessageRecord),
+    Delete(ConversationId),
+}
+
+struct Worker<R: Fn(Msg)> {
+    path: PathBuf,
+    store: Option<Store>,
+    /// Saves not yet written, in order; a newer save of the same row replaces the older.
+    pending: Vec<Save>,
+    failing: Option<String>,
+    last_try: Instant,
+    report: R,
+}
+
+impl<R: Fn(Msg)> Worker<R> {
+    fn new(path: PathBuf, store: Option<Store>, report: R) -> Self {
+        let failing = store
+            .is_none()
+            .then(|| "the database could not be opened".to_string());
+        Worker {
+            path,
+            store,
+            pending: Vec::new(),
+            failing,
+            last_try: Instant::now(),
+            report,
+        }
+    }
+
+    fn run(mut self, rx: Receiver<StoreCmd>) {
+        loop {
+            let idle = self.pending.is_empty() && self.store.is_some();
+            let cmd = if idle {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            } else {
+                rx.recv_timeout(RETRY_EVERY)
+            };
+            match cmd {
+                Ok(cmd) => self.handle(cmd),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.retry();
+                    return;
+                }
+            }
+            if !self.pending.is_empty() && self.last_try.elapsed() >= RETRY_EVERY {
+                self.retry();
+            }
+        }
+    }
+
+    fn handle(&mut self, cmd: StoreCmd) {
+        match cmd {
+            StoreCmd::SaveConversation(meta) => self.save(Save::Conversation(meta)),
+            StoreCmd::SaveMessage(record) => self.save(Save::Message(record)),
+            StoreCmd::Delete(id) => {
+                self.pending.retain(|s| match s {
+                    Save::Conversation(m) => m.id != id,
+                    Save::Message(r) => r.conversation_id != id,
+                    Save::Delete(_) => true,
+                });
+                self.save(Save::Delete(id));
+            }
+            StoreCmd::Load(id) => {
+                let result = match &self.store {
+                    Some(store) => store
+                        .load(id)
+                        .and_then(|messages| Ok((messages, store.system_prompt(id)?))),
+                    None => Err(StoreError::Unavailable {
+                        path: self.path.clone(),
+                        detail: self.failing.clone().unwrap_or_default(),
+                    }),
+                };
+                (self.report)(match result {
+                    Ok((messages, system_prompt)) => Msg::ConversationLoaded {
+                        id,
+                        messages,
+                        system_prompt,
+                    },
+                    Err(err) => Msg::ConversationLoadFailed {
+                        id,
+                        error: err.to_string(),
+                    },
+                });
+            }
+            StoreCmd::Search { request, query } => {
+                let hits = match &self.store {
+                    Some(store) => store.search(&query, SEARCH_LIMIT).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                (self.report)(Msg::SearchResults { request, hits });
+            }
+            StoreCmd::Flush(done) => done(),
+        }
+    }
+
+    fn save(&mut self, save: Save) {
+        if self.pending.is_empty()
+            && let Some(store) = &self.store
+        {
+            match write(store, &save) {
+                Ok(()) => return,
+                Err(err) => self.fail(err.to_string()),
+            }
+        }
+        self.queue(save);
+    }
+
+    fn queue(&mut self, save: Save) {
+        let same = |a: &Save, b: &Save| match (a, b) {
+            (Save::Conversation(x), Save::Conversation(y)) => x.id == y.id,
+            (Save::Message(x), Save::Message(y)) => x.id == y.id,
+            _ => false,
+        };
+        if let Some(slot) = self.pending.iter_mut().find(|s| same(s, &save)) {
+            *slot = save;
+        } else {
+            self.pending.push(save);
+        }
+    }
+
+    fn fail(&mut self, why: String) {
+        self.last_try = Instant::now();
+        if self.failing.as_deref() != Some(why.as_str()) {
+            self.failing = Some(why.clone());
+            (self.report)(Msg::StoreStatus(Some(why)));
+        }
+    }
+
+    fn retry(&mut self) {
+        self.last_try = Instant::now();
+        if self.store.is_none() {
+            match Store::open(&self.path) {
+                Ok(store) => self.store = Some(store),
+                Err(err) => return self.fail(err.to_string()),
+            }
+        }
+        let Some(store) = &self.store else { return };
+        let mut written = 0;
+        let mut error = None;
+        for save in &self.pending {
+            match write(store, save) {
+                Ok(()) => written += 1,
+                Err(err) => {
+                    error = Some(err.to_string());
+                    break;
+                }
+            }
+        }
+        self.pending.drain(..written);
+        match error {
+            Some(why) => self.fail(why),
+            None => {
+                if self.failing.take().is_some() {
+                    (self.report)(Msg::StoreStatus(None));
+                }
+            }
+        }
+    }
+}
+
+fn write(store: &Store, save: &Save) -> Result<(), StoreError> {
+    match save {
+        Save::Conversation(meta) => store.save_conversation(meta),
+        Save::Message(record) => store.save_message(record),
+        Save::Delete(id) => store.delete_conversation(*id),
+    }
+}

@@ -1,0 +1,376 @@
+//! Reducer flows for managing saved conversations: open, rename, delete, search, export, and
+//! switching while a reply streams.
+
+mod support;
+
+use kimi_tui::effect::Effect;
+use kimi_tui::msg::{ConversationId, FieldEdit, Focus, Msg, Step, StreamEvent};
+use kimi_tui::persist::{MessageRecord, SearchHit, Summary, conversation_from};
+use kimi_tui::state::{Dialog, MessageStatus, Role, Scroll, SidebarMode};
+use kimi_tui::update::update;
+use support::{T0, app, feed, send};
+
+fn typed(state: &mut kimi_tui::AppState, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects = update(state, Msg::EditField(FieldEdit::Insert(c)), T0);
+    }
+    effects
+}
+
+fn saved(id: u64, title: &str) -> kimi_tui::state::Conversation {
+    conversation_from(Summary {
+        id: ConversationId(id),
+        title: title.into(),
+        model: "kimi-k2.6".into(),
+        created_at: T0,
+        updated_at: T0 - id,
+    })
+}
+
+fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRecord {
+    MessageRecord {
+        id,
+        conversation_id: ConversationId(conv),
+        parent_id: None,
+        seq,
+        role,
+        content: content.into(),
+        reasoning: String::new(),
+        status: MessageStatus::Complete,
+        error: None,
+        finish_reason: None,
+        model: None,
+        usage: None,
+        created_at: T0,
+        updated_at: T0,
+        reasoning_started_at: None,
+        reasoning_ended_at: None,
+    }
+}
+
+#[test]
+fn opening_a_saved_conversation_reads_its_messages_once() {
+    let mut state = app();
+    state.restore(vec![saved(1, "first"), saved(2, "second")], None);
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::SelectConversation(Step::Last), T0);
+    let effects = update(&mut state, Msg::OpenSelectedConversation, T0);
+    assert_eq!(effects, [Effect::LoadConversation(ConversationId(2))]);
+    assert!(!state.active_conversation().loaded);
+    update(
+        &mut state,
+        Msg::ConversationLoaded {
+            id: ConversationId(2),
+            messages: vec![
+                record(20, 2, 0, Role::User, "hello"),
+                record(21, 2, 1, Role::Assistant, "hi"),
+            ],
+            system_prompt: Some("Saved prompt".into()),
+        },
+        T0,
+    );
+    let conv = state.active_conversation();
+    assert!(conv.loaded);
+    assert_eq!(conv.messages.len(), 2);
+    assert_eq!(conv.system_prompt, "Saved prompt");
+    // Opening it again reads nothing.
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    assert!(update(&mut state, Msg::OpenSelectedConversation, T0).is_empty());
+    // Its next request carries its own system prompt and history.
+    let effects = update(&mut state, Msg::Paste("more".into()), T0);
+    assert!(effects.is_empty());
+    let effects = update(&mut state, Msg::Submit, T0);
+    let Some(Effect::StartStream { request, .. }) = effects.last() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(request.messages[0].content, "Saved prompt");
+    assert_eq!(request.messages.len(), 4);
+}
+
+#[test]
+fn rename_edits_the_title_inline_and_saves_it() {
+    let mut state = app();
+    send(&mut state, "original title", T0).expect("stream");
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::StartRename, T0);
+    assert!(
+        matches!(&state.sidebar_mode, SidebarMode::Rename { text, .. } if text == "original title")
+    );
+    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
+    typed(&mut state, "新的名字");
+    let effects = update(&mut state, Msg::SubmitField, T0);
+    assert_eq!(state.active_conversation().title, "新的名字");
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveConversation(meta)] if meta.title == "新的名字")
+    );
+    assert_eq!(state.sidebar_mode, SidebarMode::List);
+}
+
+#[test]
+fn rename_cancelled_or_emptied_keeps_the_old_title() {
+    let mut state = app();
+    send(&mut state, "keep me", T0).expect("stream");
+    update(&mut state, Msg::StartRename, T0);
+    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
+    assert!(update(&mut state, Msg::SubmitField, T0).is_empty());
+    assert_eq!(state.active_conversation().title, "keep me");
+    update(&mut state, Msg::StartRename, T0);
+    typed(&mut state, " more");
+    update(&mut state, Msg::CancelField, T0);
+    assert_eq!(state.active_conversation().title, "keep me");
+}
+
+#[test]
+fn delete_asks_first_and_no_keeps_the_conversation() {
+    let mut state = app();
+    let first = state.active;
+    send(&mut state, "one", T0).expect("stream");
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::StartDelete, T0);
+    assert_eq!(state.sidebar_mode, SidebarMode::ConfirmDelete { id: first });
+    assert!(update(&mut state, Msg::ConfirmDelete(false), T0).is_empty());
+    assert!(state.conversations.contains_key(&first));
+}
+
+#[test]
+fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
+    let mut state = app();
+    let doomed = state.active;
+    let stream = send(&mut state, "streaming", T0).expect("stream");
+    update(&mut state, Msg::NewConversation, T0);
+    send(&mut state, "other", T0).expect("stream");
+    let other = state.active;
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::SelectConversation(Step::Last), T0);
+    update(&mut state, Msg::OpenSelectedConversation, T0);
+    assert_eq!(state.active, doomed);
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::StartDelete, T0);
+    let effects = update(&mut state, Msg::ConfirmDelete(true), T0);
+    assert_eq!(
+        effects,
+        [
+            Effect::CancelStream(stream),
+            Effect::DeleteConversation(doomed)
+        ]
+    );
+    assert!(!state.conversations.contains_key(&doomed));
+    assert_eq!(state.active, other);
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("late".into())],
+        T0,
+    );
+    assert!(
+        state
+            .conversations
+            .values()
+            .all(|c| c.messages.iter().all(|m| m.content != "late"))
+    );
+}
+
+#[test]
+fn deleting_the_last_conversation_leaves_a_fresh_one() {
+    let mut state = app();
+    send(&mut state, "only", T0).expect("stream");
+    let only = state.active;
+    update(&mut state, Msg::StartDelete, T0);
+    update(&mut state, Msg::ConfirmDelete(true), T0);
+    assert_ne!(state.active, only);
+    assert_eq!(state.order.len(), 1);
+    assert!(state.active_conversation().messages.is_empty());
+}
+
+#[test]
+fn search_sends_each_query_and_keeps_only_the_newest_results() {
+    let mut state = app();
+    update(&mut state, Msg::StartSearch, T0);
+    assert_eq!(state.focus, Focus::Sidebar);
+    let first = typed(&mut state, "ru");
+    let Some(Effect::Search {
+        request: old,
+        query,
+    }) = first.first()
+    else {
+        panic!("{first:?}")
+    };
+    assert_eq!(query, "ru");
+    let newest = typed(&mut state, "s");
+    let Some(Effect::Search {
+        request: new,
+        query,
+    }) = newest.first()
+    else {
+        panic!("{newest:?}")
+    };
+    assert_eq!(query, "rus");
+    let hit = |title: &str| SearchHit {
+        conversation_id: ConversationId(9),
+        title: title.into(),
+        message_seq: Some(3),
+        snippet: "about rust".into(),
+    };
+    update(
+        &mut state,
+        Msg::SearchResults {
+            request: *new,
+            hits: vec![hit("new")],
+        },
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::SearchResults {
+            request: *old,
+            hits: vec![hit("stale")],
+        },
+        T0,
+    );
+    let SidebarMode::Search { hits, .. } = &state.sidebar_mode else {
+        panic!("still searching")
+    };
+    assert_eq!(
+        hits[0].title, "new",
+        "a slower, older answer never replaces a newer one"
+    );
+}
+
+#[test]
+fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
+    let mut state = app();
+    state.restore(vec![saved(5, "about penguins")], None);
+    update(&mut state, Msg::StartSearch, T0);
+    let effects = typed(&mut state, "peng");
+    let Some(Effect::Search { request, .. }) = effects.first() else {
+        panic!()
+    };
+    let hits = vec![SearchHit {
+        conversation_id: ConversationId(5),
+        title: "about penguins".into(),
+        message_seq: Some(7),
+        snippet: "penguins live in the south".into(),
+    }];
+    update(
+        &mut state,
+        Msg::SearchResults {
+            request: *request,
+            hits,
+        },
+        T0,
+    );
+    let effects = update(&mut state, Msg::OpenSelectedConversation, T0);
+    assert_eq!(effects, [Effect::LoadConversation(ConversationId(5))]);
+    assert_eq!(state.active, ConversationId(5));
+    assert_eq!(
+        state.active_conversation().scroll,
+        Scroll::Anchored { item: 7, row: 0 }
+    );
+    assert_eq!(state.sidebar_mode, SidebarMode::List);
+    assert_eq!(state.focus, Focus::Input);
+}
+
+#[test]
+fn export_asks_for_a_path_and_asks_again_before_overwriting() {
+    let mut state = app();
+    let stream = send(&mut state, "Export me please", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("Sure.".into()), StreamEvent::Done],
+        T0,
+    );
+    update(&mut state, Msg::StartExport, T0);
+    let Some(Dialog::ExportPath { text, id }) = state.dialog.clone() else {
+        panic!("{:?}", state.dialog)
+    };
+    assert_eq!(text, "./kimi-export-me-please");
+    let effects = update(&mut state, Msg::SubmitField, T0);
+    let [
+        Effect::Export {
+            stem,
+            markdown,
+            json,
+            overwrite: false,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(stem, "./kimi-export-me-please");
+    assert!(markdown.contains("## You\n\nExport me please"));
+    assert!(json.contains("\"content\": \"Sure.\""));
+    update(
+        &mut state,
+        Msg::ExportBlocked {
+            id,
+            stem: stem.clone(),
+            existing: vec![format!("{stem}.md")],
+        },
+        T0,
+    );
+    assert!(matches!(
+        state.dialog,
+        Some(Dialog::ConfirmOverwrite { .. })
+    ));
+    let effects = update(&mut state, Msg::ConfirmOverwrite(true), T0);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Export {
+            overwrite: true,
+            ..
+        }]
+    ));
+    update(
+        &mut state,
+        Msg::Exported {
+            paths: vec!["a.md".into(), "a.json".into()],
+        },
+        T0,
+    );
+    assert_eq!(state.flash.as_deref(), Some("Exported to a.md and a.json"));
+}
+
+#[test]
+fn export_of_an_empty_conversation_says_there_is_nothing() {
+    let mut state = app();
+    update(&mut state, Msg::StartExport, T0);
+    assert!(state.dialog.is_none());
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Nothing to export")
+    );
+}
+
+#[test]
+fn a_save_failure_shows_and_clears_when_saving_works_again() {
+    let mut state = app();
+    update(&mut state, Msg::StoreStatus(Some("disk full".into())), T0);
+    assert_eq!(state.store_error.as_deref(), Some("disk full"));
+    update(&mut state, Msg::StoreStatus(None), T0);
+    assert_eq!(state.store_error, None);
+}
+
+#[test]
+fn a_load_failure_is_said_in_the_conversation() {
+    let mut state = app();
+    state.restore(vec![saved(3, "broken")], Some(ConversationId(3)));
+    update(
+        &mut state,
+        Msg::ConversationLoadFailed {
+            id: ConversationId(3),
+            error: "database is locked".into(),
+        },
+        T0,
+    );
+    let notice = state.conversations[&ConversationId(3)]
+        .notice
+        .clone()
+        .unwrap_or_default();
+    assert!(notice.contains("database is locked"), "{notice}");
+}

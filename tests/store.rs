@@ -1,0 +1,395 @@
+//! The SQLite store on temp databases: round trips, migrations, refusing files it must not
+//! touch, two writers at once, a writer killed mid-write, and the worker's retries.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use kimi_tui::api::Usage;
+use kimi_tui::io::store::{SCHEMA_VERSION, Store, StoreError};
+use kimi_tui::io::store_worker::{self, StoreCmd};
+use kimi_tui::msg::{ConversationId, Msg};
+use kimi_tui::persist::{ConversationMeta, MessageRecord, message_from};
+use kimi_tui::state::{MessageStatus, Role};
+
+fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
+    ConversationMeta {
+        id: ConversationId(id),
+        title: title.into(),
+        model: "kimi-k2.6".into(),
+        system_prompt: "Be brief.".into(),
+        created_at: 1,
+        updated_at: updated,
+    }
+}
+
+fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRecord {
+    MessageRecord {
+        id,
+        conversation_id: ConversationId(conv),
+        parent_id: id.checked_sub(1).filter(|_| seq > 0),
+        seq,
+        role,
+        content: content.into(),
+        reasoning: String::new(),
+        status: MessageStatus::Complete,
+        error: None,
+        finish_reason: None,
+        model: None,
+        usage: None,
+        created_at: 10,
+        updated_at: 10,
+        reasoning_started_at: None,
+        reasoning_ended_at: None,
+    }
+}
+
+fn db(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("conversations.sqlite3")
+}
+
+#[test]
+fn conversations_and_messages_round_trip_most_recent_first() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store
+        .save_conversation(&meta(1, "older", 100))
+        .expect("save");
+    store
+        .save_conversation(&meta(2, "newer", 200))
+        .expect("save");
+    let mut reply = message(11, 1, 1, Role::Assistant, "answer");
+    reply.reasoning = "thinking".into();
+    reply.usage = Some(Usage {
+        prompt_tokens: 19,
+        completion_tokens: 13,
+        cached_tokens: Some(8),
+    });
+    reply.error = Some("none".into());
+    store
+        .save_message(&message(10, 1, 0, Role::User, "question"))
+        .expect("save");
+    store.save_message(&reply).expect("save");
+    let titles: Vec<String> = store
+        .list()
+        .expect("list")
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles, ["newer", "older"]);
+    let loaded = store.load(ConversationId(1)).expect("load");
+    assert_eq!(loaded, [message(10, 1, 0, Role::User, "question"), reply]);
+    assert_eq!(
+        store
+            .system_prompt(ConversationId(1))
+            .expect("prompt")
+            .as_deref(),
+        Some("Be brief.")
+    );
+}
+
+#[test]
+fn saving_a_message_again_updates_it_in_place() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store.save_conversation(&meta(1, "t", 1)).expect("save");
+    let mut m = message(5, 1, 0, Role::Assistant, "par");
+    m.status = MessageStatus::Streaming;
+    store.save_message(&m).expect("save");
+    m.content = "partial reply".into();
+    store.save_message(&m).expect("save again");
+    let loaded = store.load(ConversationId(1)).expect("load");
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].content, "partial reply");
+    assert_eq!(
+        loaded[0].status,
+        MessageStatus::Interrupted,
+        "a reply never finished reads back as interrupted"
+    );
+    assert_eq!(
+        message_from(loaded[0].clone()).status,
+        MessageStatus::Interrupted
+    );
+}
+
+#[test]
+fn deleting_a_conversation_removes_its_messages_and_search_entries() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store
+        .save_conversation(&meta(1, "doomed", 1))
+        .expect("save");
+    store
+        .save_message(&message(1, 1, 0, Role::User, "a unique sentence"))
+        .expect("save");
+    assert_eq!(store.search("unique", 10).expect("search").len(), 1);
+    store
+        .delete_conversation(ConversationId(1))
+        .expect("delete");
+    assert!(store.list().expect("list").is_empty());
+    assert!(store.load(ConversationId(1)).expect("load").is_empty());
+    assert!(store.search("unique", 10).expect("search").is_empty());
+}
+
+#[test]
+fn search_finds_titles_and_message_text_in_any_script() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store
+        .save_conversation(&meta(1, "Rust lifetimes", 300))
+        .expect("save");
+    store
+        .save_conversation(&meta(2, "旅行计划", 200))
+        .expect("save");
+    store
+        .save_conversation(&meta(3, "other", 100))
+        .expect("save");
+    store
+        .save_message(&message(1, 1, 0, Role::User, "explain borrowing"))
+        .expect("save");
+    store
+        .save_message(&message(2, 2, 0, Role::User, "你好"))
+        .expect("save");
+    store
+        .save_message(&message(3, 2, 1, Role::Assistant, "我们去北京看看长城吧"))
+        .expect("save");
+    store
+        .save_message(&message(4, 3, 0, Role::User, "nothing to see"))
+        .expect("save");
+
+    let by_title = store.search("lifetimes", 10).expect("search");
+    assert_eq!(by_title.len(), 1);
+    assert_eq!(by_title[0].conversation_id, ConversationId(1));
+    assert_eq!(by_title[0].message_seq, None);
+
+    let by_text = store.search("BORROW", 10).expect("search");
+    assert_eq!(by_text.len(), 1, "case-insensitive");
+    assert_eq!(by_text[0].message_seq, Some(0));
+    assert!(by_text[0].snippet.contains("borrowing"));
+
+    let chinese = store.search("看看长城", 10).expect("search");
+    assert_eq!(chinese.len(), 1);
+    assert_eq!(chinese[0].conversation_id, ConversationId(2));
+    assert_eq!(
+        chinese[0].message_seq,
+        Some(1),
+        "opens at the first matching message"
+    );
+
+    let short = store.search("北京", 10).expect("search");
+    assert_eq!(short.len(), 1, "two-character queries fall back to a scan");
+
+    assert!(
+        store
+            .search("\"quotes\" and % signs_", 10)
+            .expect("odd input is fine")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_version_one_database_is_migrated_and_its_messages_become_searchable() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let conn = Store::create_at_version(&path, 1).expect("v1");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
+                 VALUES (7, 'from v1', 'kimi-k2.6', '', 1, 1);
+             INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at, updated_at)
+                 VALUES (70, 7, 0, 'user', 'an old message about penguins', 'complete', 1, 1);",
+        )
+        .expect("v1 data");
+    }
+    let store = Store::open(&path).expect("migrate");
+    let version: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+        .expect("version");
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(
+        store.load(ConversationId(7)).expect("load")[0].content,
+        "an old message about penguins"
+    );
+    assert_eq!(store.search("penguins", 10).expect("search").len(), 1);
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .expect("future");
+    }
+    let before = bytes(&path);
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 99, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(&path.display().to_string()));
+    assert!(!err.is_retryable());
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_named_and_never_overwritten() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let garbage = b"this is not a database, it is somebody's notes\n".repeat(200);
+    std::fs::write(&path, &garbage).expect("write");
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    assert!(err.to_string().contains("conversations.sqlite3"), "{err}");
+    assert_eq!(bytes(&path), garbage);
+}
+
+#[test]
+fn an_unwritable_location_is_a_retryable_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "x").expect("write");
+    let err = Store::open(&blocker.join("sub").join("db.sqlite3"))
+        .err()
+        .expect("cannot create");
+    assert!(err.is_retryable(), "{err:?}");
+}
+
+#[test]
+fn two_writers_on_one_database_lose_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    Store::open(&path).expect("create");
+    let writers: Vec<_> = (0..2u64)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).expect("open");
+                let conv = 100 + w;
+                store
+                    .save_conversation(&meta(conv, "w", 1))
+                    .expect("conversation");
+                for i in 0..200u64 {
+                    let id = conv * 1000 + i;
+                    store
+                        .save_message(&message(id, conv, i as u32, Role::User, "x"))
+                        .expect("message");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.load(ConversationId(100)).expect("load").len(), 200);
+    assert_eq!(store.load(ConversationId(101)).expect("load").len(), 200);
+}
+
+/// Not a test on its own: the child process that the crash test kills while it writes.
+#[test]
+fn crash_child_writer() {
+    let Ok(path) = std::env::var("KIMI_STORE_CRASH_CHILD") else {
+        return;
+    };
+    let store = Store::open(Path::new(&path)).expect("open");
+    store
+        .save_conversation(&meta(1, "crash", 1))
+        .expect("conversation");
+    let long = "streaming text ".repeat(500);
+    for i in 0u64.. {
+        let mut m = message(i + 1, 1, i as u32, Role::Assistant, &long);
+        m.status = MessageStatus::Streaming;
+        store.save_message(&m).expect("message");
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_write_leaves_a_readable_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test exe"))
+        .args([
+            "--exact",
+            "crash_child_writer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KIMI_STORE_CRASH_CHILD", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn writer");
+    let start = Instant::now();
+    let mut seen = 0;
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Ok(store) = Store::open(&path)
+            && let Ok(messages) = store.load(ConversationId(1))
+        {
+            seen = messages.len();
+            if seen >= 50 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9 the writer");
+    let _ = child.wait();
+    assert!(seen >= 50, "the writer wrote {seen} messages");
+    let store = Store::open(&path).expect("reopen after the crash");
+    let messages = store.load(ConversationId(1)).expect("load");
+    assert!(
+        messages.len() >= seen,
+        "committed messages survive: {} < {seen}",
+        messages.len()
+    );
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.status == MessageStatus::Interrupted)
+    );
+    let check: String = rusqlite::Connection::open(&path)
+        .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+        .expect("integrity check");
+    assert_eq!(check, "ok");
+}
+
+#[test]
+fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
+    let dir = tempfile::tempdir().expect("dir");
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, "not a directory yet").expect("write");
+    let path = blocker.join("conversations.sqlite3");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = store_worker::spawn(path.clone(), None, move |msg| {
+        let _ = tx.send(msg);
+    });
+    handle.send(StoreCmd::SaveConversation(meta(1, "kept", 1)));
+    handle.send(StoreCmd::SaveMessage(message(
+        1,
+        1,
+        0,
+        Role::User,
+        "do not lose me",
+    )));
+    let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
+    assert!(matches!(failing, Msg::StoreStatus(Some(_))), "{failing:?}");
+    // The problem goes away (the user frees the directory); the next retry writes.
+    std::fs::remove_file(&blocker).expect("unblock");
+    let recovered = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a second report");
+    assert_eq!(recovered, Msg::StoreStatus(None));
+    handle.close(Duration::from_secs(5));
+    let store = Store::open(&path).expect("open");
+    assert_eq!(
+        store.load(ConversationId(1)).expect("load")[0].content,
+        "do not lose me"
+    );
+}
