@@ -172,10 +172,13 @@ fn list(store: Option<&Store>) -> ExitCode {
         } else {
             &s.title
         };
+        let title = kimi_tui::render::text::truncate(title, 40);
+        // Pad by display cells, so Chinese titles line up too.
+        let pad = 40usize.saturating_sub(kimi_tui::render::text::display_width(&title));
         println!(
-            "{:>10}  {:<40}  {}",
+            "{:>10}  {title}{}  {}",
             kimi_tui::ui::sidebar::relative_time(now, s.updated_at),
-            kimi_tui::render::text::truncate(title, 40),
+            " ".repeat(pad),
             s.model
         );
     }
