@@ -543,6 +543,204 @@ fn transcript_memory(table: &mut Table) {
     );
 }
 
+// ---------------------------------------------------------------- a big database
+
+const CONVERSATIONS: u64 = 10_000;
+const MESSAGES_EACH: u64 = 50;
+const BIG_CONVERSATION: u64 = 5_000;
+const BIG_MESSAGES: u64 = 2_000;
+
+/// Fills a database with 10,000 conversations and about 500,000 messages (one of them with
+/// 2,000), the newest one holding the text "LATEST CONVERSATION". Returns (messages, MB).
+fn generate_db(path: &std::path::Path) -> (u64, f64) {
+    kimi_tui::io::store::Store::open(path).expect("create schema");
+    let mut conn = rusqlite::Connection::open(path).expect("open");
+    let words = [
+        "terminal", "stream", "token", "reply", "rust", "async", "buffer", "render", "cursor",
+        "终端", "模型", "流式", "中文", "字符", "宽度", "换行", "history", "sqlite", "search",
+    ];
+    let mut seed: u64 = 42;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let tx = conn.transaction().expect("tx");
+    let mut total = 0;
+    {
+        let mut conv = tx
+            .prepare("INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at) VALUES (?1, ?2, 'kimi-k2.6', '', ?3, ?3)")
+            .expect("prepare");
+        let mut msg = tx
+            .prepare("INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'complete', ?7, ?7)")
+            .expect("prepare");
+        let mut id: i64 = 0;
+        for c in 1..=CONVERSATIONS {
+            let title = if c == CONVERSATIONS {
+                "LATEST CONVERSATION".to_string()
+            } else {
+                format!(
+                    "Chat {c} about {} and {}",
+                    words[next() % words.len()],
+                    words[next() % words.len()]
+                )
+            };
+            conv.execute(rusqlite::params![c as i64, title, (T0 + c * 1000) as i64])
+                .expect("conversation");
+            let count = if c == BIG_CONVERSATION {
+                BIG_MESSAGES
+            } else {
+                MESSAGES_EACH
+            };
+            for seq in 0..count {
+                id += 1;
+                let mut text = String::new();
+                for _ in 0..16 {
+                    text.push_str(words[next() % words.len()]);
+                    text.push(' ');
+                }
+                if next() % 5000 == 0 {
+                    text.push_str("zebra");
+                }
+                if c == CONVERSATIONS && seq == 0 {
+                    text = "LATEST CONVERSATION".into();
+                }
+                let role = if seq % 2 == 0 { "user" } else { "assistant" };
+                let parent = (seq > 0).then_some(id - 1);
+                msg.execute(rusqlite::params![
+                    id, c as i64, parent, seq as i64, role, text, T0 as i64
+                ])
+                .expect("message");
+                total += 1;
+            }
+        }
+    }
+    tx.commit().expect("commit");
+    let mb = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    (total, mb)
+}
+
+fn big_database(table: &mut Table, rounds: usize) {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let path = kimi_tui::config::database_path(&data);
+    let started = Instant::now();
+    let (messages, mb) = generate_db(&path);
+    println!(
+        "<!-- generated {CONVERSATIONS} conversations, {messages} messages, {mb:.0} MB in {:.0} s -->",
+        started.elapsed().as_secs_f64()
+    );
+    let mock = MockKimi::start();
+    let data_arg = data.display().to_string();
+    let (mut first, mut rss) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let app = App::start(&mock.base_url(), &["--data-dir", &data_arg]);
+        let Some(seen) = wait_screen(&app, "LATEST CONVERSATION", Duration::from_secs(20)) else {
+            eprintln!("the big database never showed");
+            continue;
+        };
+        first.push((seen - start).as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(200));
+        rss.push(proc_field(app.pid(), "status", "VmRSS:") as f64 / 1024.0);
+        quit(app);
+    }
+    let s = stat(first);
+    let met = s.median < 100.0;
+    table.row(
+        "1. Time to first frame, 10,000 conversations / 500,000 messages",
+        &s,
+        "ms",
+        1,
+        "< 100 ms",
+        Some(met),
+    );
+    table.row(
+        "6. RSS with 10,000 conversations listed",
+        &stat(rss),
+        "MB",
+        1,
+        "",
+        None,
+    );
+
+    let store = kimi_tui::io::store::Store::open(&path).expect("open");
+    let mut open = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let mut state = AppState::new(settings(), T0);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 120,
+                height: 40,
+            },
+            T0,
+        );
+        let id = kimi_tui::msg::ConversationId(BIG_CONVERSATION);
+        let records = store.load(id).expect("load");
+        let prompt = store.system_prompt(id).expect("prompt");
+        let conv = state.active_conversation_mut();
+        kimi_tui::persist::fill(conv, records, prompt);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        draw(&mut terminal, &state);
+        open.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let s = stat(open);
+    let met = s.median < 50.0;
+    table.row(
+        "Open a 2,000-message conversation (read + first frame)",
+        &s,
+        "ms",
+        1,
+        "< 50 ms",
+        Some(met),
+    );
+
+    for (label, query) in [
+        ("rare word", "zebra"),
+        ("common word", "terminal"),
+        ("Chinese, 3+ chars", "终端 模"),
+    ] {
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            found = store.search(query, 200).expect("search").len();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        let s = stat(times);
+        let met = s.median < 100.0;
+        table.row(
+            &format!("Full-text search, {label} ({found} hits shown)"),
+            &s,
+            "ms",
+            1,
+            "< 100 ms",
+            Some(met),
+        );
+    }
+    for (label, query) in [("common", "中文"), ("no match, so a full scan", "斑马")] {
+        let mut times = Vec::new();
+        for _ in 0..rounds {
+            let start = Instant::now();
+            store.search(query, 200).expect("search");
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        let s = stat(times);
+        let met = s.median < 100.0;
+        table.row(
+            &format!("Search, two-character Chinese query, {label} (no index)"),
+            &s,
+            "ms",
+            1,
+            "< 100 ms",
+            Some(met),
+        );
+    }
+}
+
 fn idle(table: &mut Table, rounds: usize, seconds: u64) {
     let mock = MockKimi::start();
     let mut values = Vec::new();
@@ -599,7 +797,7 @@ fn main() {
     println!("Machine: {cores} cores, {cpu}. Rounds per figure: {rounds} (median, min–max).\n");
     println!("| Scenario | Median | Spread | Target | |");
     println!("|---|---|---|---|---|");
-    // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, idle.
+    // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, db, idle.
     let only: Option<Vec<String>> = args
         .iter()
         .find_map(|a| a.strip_prefix("only="))
@@ -628,6 +826,9 @@ fn main() {
     }
     if run("memory") {
         transcript_memory(&mut table);
+    }
+    if run("db") {
+        big_database(&mut table, rounds);
     }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });
