@@ -344,8 +344,10 @@ fn per_delta(prior: usize, deltas: usize, rounds: usize) -> (Stat, Stat) {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         update(&mut state, Msg::Paste("next".into()), T0);
         let effects = update(&mut state, Msg::Submit, T0);
-        let Some(kimi_tui::effect::Effect::StartStream { stream, .. }) = effects.into_iter().next()
-        else {
+        let Some(stream) = effects.into_iter().find_map(|e| match e {
+            kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
+            _ => None,
+        }) else {
             panic!("no stream started");
         };
         draw(&mut terminal, &state);
