@@ -34,5 +34,11 @@ pub enum Effect {
         json: String,
         overwrite: bool,
     },
+    /// Put `text` on the clipboard: OSC 52 (works over SSH) and the native clipboard where
+    /// there is one. `what` names it for the confirmation.
+    Copy {
+        text: String,
+        what: String,
+    },
     Quit,
 }

@@ -120,6 +120,7 @@ fn main() -> ExitCode {
     let services = Services {
         client,
         store: Some((db_path, store)),
+        osc52: true,
     };
     let events = crossterm::event::EventStream::new();
     let result = rt.block_on(runtime::run(&mut tui, &mut state, services, events));

@@ -105,6 +105,16 @@ pub enum Msg {
     StartExport,
     /// y or n to an overwrite question.
     ConfirmOverwrite(bool),
+    // Messages in the scrollback
+    /// Moves the outline between messages (and the view to it).
+    FocusMessage(Step),
+    /// Folds or unfolds the focused message's reasoning.
+    ToggleReasoning,
+    /// Copies the focused message (or the last reply).
+    CopyMessage,
+    /// Copies code block N (from 1) of the focused message, or of the last reply.
+    CopyCodeBlock(usize),
+    CopyLastReply,
     // Results
     Stream {
         stream: StreamId,
@@ -134,6 +144,12 @@ pub enum Msg {
         existing: Vec<String>,
     },
     ExportFailed(String),
+    /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
+    /// 52 always goes to the terminal).
+    Copied {
+        what: String,
+        native: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

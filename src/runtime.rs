@@ -42,6 +42,8 @@ pub struct Services {
     /// The database's path and, if it opened, the store. `None`: nothing is saved (tests,
     /// benchmarks).
     pub store: Option<(std::path::PathBuf, Option<Store>)>,
+    /// Copy through OSC 52 on stdout (only when stdout is the user's terminal).
+    pub osc52: bool,
 }
 
 /// How long quitting waits for the last saves.
@@ -54,6 +56,7 @@ struct Effects {
     tx: UnboundedSender<Msg>,
     streams: HashMap<StreamId, JoinHandle<()>>,
     store: Option<StoreHandle>,
+    clipboard: crate::io::clipboard::Clipboard,
 }
 
 impl Effects {
@@ -112,6 +115,10 @@ impl Effects {
                     let _ = tx.send(msg);
                 });
             }
+            Effect::Copy { text, what } => {
+                let native = self.clipboard.copy(&text);
+                let _ = self.tx.send(Msg::Copied { what, native });
+            }
             Effect::Quit => {}
         }
     }
@@ -149,6 +156,7 @@ where
         tx,
         streams: HashMap::new(),
         store,
+        clipboard: crate::io::clipboard::Clipboard::new(services.osc52),
     };
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);

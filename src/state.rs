@@ -59,6 +59,9 @@ pub struct Message {
     pub reasoning_ended_at: Option<Millis>,
     /// Events that were not valid JSON and were skipped.
     pub malformed_events: u32,
+    /// The user's choice to fold (`Some(true)`) or unfold the reasoning; `None` follows the
+    /// default: the newest rows while thinking, folded once the answer starts.
+    pub reasoning_folded: Option<bool>,
     /// When the store was last asked to save this message, and how much text it had then.
     pub saved_at: Millis,
     pub saved_bytes: usize,
@@ -105,6 +108,7 @@ impl Message {
             reasoning_started_at: None,
             reasoning_ended_at: None,
             malformed_events: 0,
+            reasoning_folded: None,
             saved_at: at,
             saved_bytes: 0,
             layout: MessageLayout::default(),
@@ -170,6 +174,8 @@ pub struct Conversation {
     pub messages: Vec<Message>,
     pub phase: StreamPhase,
     pub scroll: Scroll,
+    /// The message outlined in the scrollback (moved with j/k), if any.
+    pub focus: Option<usize>,
     /// A note from the app shown after the messages (e.g. how to set a key); not history.
     pub notice: Option<String>,
     /// The system prompt this conversation was started with; saved with it.
@@ -190,6 +196,7 @@ impl Conversation {
             loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,
+            focus: None,
             notice: None,
             created_at: at,
             updated_at: at,

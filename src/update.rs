@@ -4,6 +4,7 @@
 
 mod chat;
 mod manage;
+mod messages;
 mod nav;
 
 use crate::effect::Effect;
@@ -71,6 +72,12 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             crate::ui::input::show_cursor(&mut state.input, focused);
             effects
         }
+        Msg::FocusMessage(_)
+        | Msg::ToggleReasoning
+        | Msg::CopyMessage
+        | Msg::CopyCodeBlock(_)
+        | Msg::CopyLastReply
+        | Msg::Copied { .. } => messages::update(state, msg, now),
         Msg::SelectConversation(step) if manage::select_hit(state, matches!(step, Step::Down)) => {
             Vec::new()
         }
@@ -124,5 +131,6 @@ fn is_intent(msg: &Msg) -> bool {
             | Msg::Exported { .. }
             | Msg::ExportBlocked { .. }
             | Msg::ExportFailed(_)
+            | Msg::Copied { .. }
     )
 }

@@ -74,7 +74,7 @@ fn the_help_overlay_swallows_keys_but_not_quit() {
 }
 
 #[test]
-fn arrows_mean_selection_in_the_sidebar_and_scrolling_in_the_scrollback() {
+fn arrows_select_conversations_in_the_sidebar_and_messages_in_the_scrollback() {
     let mut state = app();
     let down = key(KeyCode::Down, KeyModifiers::NONE);
     update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
@@ -83,7 +83,15 @@ fn arrows_mean_selection_in_the_sidebar_and_scrolling_in_the_scrollback() {
         Some(Msg::SelectConversation(Step::Down))
     );
     update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
-    assert_eq!(to_msg(&state, &down), Some(Msg::Scroll(ScrollCmd::Down(1))));
+    assert_eq!(to_msg(&state, &down), Some(Msg::FocusMessage(Step::Down)));
+    let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &j), Some(Msg::FocusMessage(Step::Down)));
+    let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &enter), Some(Msg::ToggleReasoning));
+    let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &y), Some(Msg::CopyMessage));
+    let two = key(KeyCode::Char('2'), KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &two), Some(Msg::CopyCodeBlock(2)));
     assert_eq!(
         to_msg(&state, &key(KeyCode::PageUp, KeyModifiers::NONE)),
         Some(Msg::Scroll(ScrollCmd::PageUp))

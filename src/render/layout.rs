@@ -91,7 +91,10 @@ impl TextLayout {
 
 #[derive(Debug, Clone, Default)]
 pub struct Layouts {
-    pub content: TextLayout,
+    /// A user's message: plain text, as typed.
+    pub plain: TextLayout,
+    /// A reply: markdown.
+    pub markdown: MarkdownLayout,
     pub reasoning: TextLayout,
 }
 
@@ -102,15 +105,21 @@ pub struct MessageLayout {
 }
 
 impl MessageLayout {
-    /// Syncs both texts at their widths and lends the rows out.
+    /// Syncs the texts at their widths and lends the rows out. `markdown` picks how the
+    /// content is rendered.
     pub fn with<R>(
         &self,
         content: (&str, usize),
+        markdown: bool,
         reasoning: (&str, usize),
         f: impl FnOnce(&Layouts) -> R,
     ) -> R {
         let mut layouts = self.inner.borrow_mut();
-        layouts.content.sync(content.0, content.1);
+        if markdown {
+            layouts.markdown.sync(content.0, content.1);
+        } else {
+            layouts.plain.sync(content.0, content.1);
+        }
         layouts.reasoning.sync(reasoning.0, reasoning.1);
         f(&layouts)
     }
@@ -152,5 +161,75 @@ mod tests {
     fn trailing_newline_adds_no_row_but_blank_lines_show() {
         assert_eq!(full("a\n", 10), ["a"]);
         assert_eq!(full("a\n\nb", 10), ["a", "", "b"]);
+    }
+}
+
+/// The rendered markdown rows of a reply at one width. Finished blocks keep their rows; only
+/// the last block, still arriving, is rendered again when text is added.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownLayout {
+    width: usize,
+    covered: usize,
+    /// Bytes of finished blocks.
+    done_bytes: usize,
+    done_rows: usize,
+    done_code_blocks: usize,
+    rows: Vec<ratatui::text::Line<'static>>,
+    valid: bool,
+}
+
+impl MarkdownLayout {
+    pub fn sync(&mut self, text: &str, width: usize) {
+        use super::markdown::{Renderer, open_block_start};
+        let width = width.max(1);
+        if !self.valid || self.width != width || text.len() < self.covered {
+            *self = MarkdownLayout {
+                width,
+                valid: true,
+                ..MarkdownLayout::default()
+            };
+        }
+        if text.len() == self.covered {
+            return;
+        }
+        self.rows.truncate(self.done_rows);
+        let open = open_block_start(text, self.done_bytes);
+        if open > self.done_bytes {
+            let mut renderer = Renderer::new(
+                width,
+                &mut self.rows,
+                self.done_rows > 0,
+                self.done_code_blocks,
+            );
+            renderer.render(&text[self.done_bytes..open]);
+            self.done_code_blocks = renderer.code_blocks;
+            self.done_bytes = open;
+            self.done_rows = self.rows.len();
+        }
+        let mut renderer = Renderer::new(
+            width,
+            &mut self.rows,
+            self.done_rows > 0,
+            self.done_code_blocks,
+        );
+        renderer.render(&text[self.done_bytes..]);
+        self.covered = text.len();
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> &[ratatui::text::Line<'static>] {
+        &self.rows
+    }
+
+    /// Rows of finished blocks: these never change as more text arrives.
+    pub fn finished_rows(&self) -> usize {
+        self.done_rows
     }
 }

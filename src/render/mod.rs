@@ -1,6 +1,8 @@
 //! Turning text into rows for the terminal: cell widths, sanitizing, wrapping, the per-message
 //! cache, and the transcript as rows. Pure: no IO, no ratatui Frame.
 
+pub mod highlight;
 pub mod layout;
+pub mod markdown;
 pub mod text;
 pub mod transcript;

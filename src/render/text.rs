@@ -196,6 +196,47 @@ mod tests {
     }
 
     #[test]
+    fn hostile_sequences_are_shown_not_obeyed() {
+        // OSC 52 (write the clipboard), a window title, clear screen, hyperlinks.
+        assert_eq!(
+            sanitize("\x1b]52;c;ZXZpbA==\x07"),
+            "\u{241b}]52;c;ZXZpbA==\u{2407}"
+        );
+        assert_eq!(sanitize("\x1b]0;pwned\x1b\\"), "\u{241b}]0;pwned\u{241b}\\");
+        assert_eq!(sanitize("\x1b[2J\x1b[H"), "\u{241b}[2J\u{241b}[H");
+        assert_eq!(
+            sanitize("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"),
+            "\u{241b}]8;;http://x\u{241b}\\link\u{241b}]8;;\u{241b}\\"
+        );
+        // 8-bit C1 controls: CSI, OSC, NEL.
+        assert_eq!(
+            sanitize("\u{9b}2J\u{9d}0;t\u{85}"),
+            "\u{fffd}2J\u{fffd}0;t\u{fffd}"
+        );
+        // Backspace, bell, carriage return, delete.
+        assert_eq!(
+            sanitize("a\x08b\x07c\rd\x7f"),
+            "a\u{2408}b\u{2407}cd\u{2421}"
+        );
+        for s in ["\x1b", "\x1b[", "\u{9b}", "\x00"] {
+            assert!(!sanitize(s).chars().any(char::is_control), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn an_escape_split_across_deltas_is_still_neutered() {
+        // Text is neutered per character, so where a delta ends does not matter.
+        let first = "text then \x1b";
+        let second = "[2J more";
+        let joined = format!("{first}{second}");
+        assert_eq!(
+            sanitize(&joined),
+            format!("{}{}", sanitize(first), sanitize(second))
+        );
+        assert!(!sanitize(&joined).chars().any(char::is_control));
+    }
+
+    #[test]
     fn truncate_cuts_by_cells_and_marks_the_cut() {
         assert_eq!(truncate("你好世界", 5), "你好…");
         assert_eq!(truncate("abc", 5), "abc");

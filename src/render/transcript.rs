@@ -18,71 +18,94 @@ pub fn spinner(now: Millis) -> &'static str {
     SPINNER[((now / 100) % SPINNER.len() as u64) as usize]
 }
 
+/// Rows of a thinking model's reasoning shown while it thinks (the newest ones).
+pub const REASONING_PREVIEW_ROWS: usize = 6;
+/// Cells on the left of every row, where the focus outline goes.
+const GUTTER: u16 = 1;
+
 enum Part {
     Line(Line<'static>),
-    Reasoning(usize),
+    /// Rows `skip..skip + count` of the wrapped reasoning.
+    Reasoning {
+        skip: usize,
+        count: usize,
+    },
     Content(usize),
+}
+
+impl Part {
+    fn height(&self) -> usize {
+        match self {
+            Part::Line(_) => 1,
+            Part::Reasoning { count, .. } => *count,
+            Part::Content(n) => *n,
+        }
+    }
 }
 
 /// One item of the transcript, ready to be measured or drawn.
 pub struct Item<'a> {
     message: Option<&'a Message>,
     parts: Vec<Part>,
+    /// Draw the focus outline beside this item's rows.
+    pub focused: bool,
 }
 
 impl Item<'_> {
     pub fn height(&self) -> usize {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Line(_) => 1,
-                Part::Reasoning(n) | Part::Content(n) => *n,
-            })
-            .sum()
+        self.parts.iter().map(Part::height).sum()
     }
 
     /// Appends rows `range` of this item to `out`.
     pub fn lines(&self, range: std::ops::Range<usize>, width: u16, out: &mut Vec<Line<'static>>) {
+        let width = width.saturating_sub(GUTTER);
+        let gutter = if self.focused {
+            Span::styled("▌", theme::focus_bar())
+        } else {
+            Span::raw(" ")
+        };
+        let start = out.len();
         let mut row = 0;
         for part in &self.parts {
-            let n = match part {
-                Part::Line(_) => 1,
-                Part::Reasoning(n) | Part::Content(n) => *n,
-            };
+            let n = part.height();
             let from = range.start.max(row);
             let to = range.end.min(row + n);
             if from < to {
                 match part {
                     Part::Line(line) => out.push(line.clone()),
-                    Part::Reasoning(_) | Part::Content(_) => {
-                        let Some(message) = self.message else {
-                            continue;
-                        };
-                        let reasoning = matches!(part, Part::Reasoning(_));
-                        message.layout.with(
-                            (&message.content, content_width(width)),
-                            (&message.reasoning, reasoning_width(width)),
-                            |layouts| {
-                                let rows = if reasoning {
-                                    layouts.reasoning.rows()
+                    Part::Reasoning { skip, .. } => {
+                        if let Some(message) = self.message {
+                            with_layout(message, width, |layouts| {
+                                for text in
+                                    &layouts.reasoning.rows()[skip + from - row..skip + to - row]
+                                {
+                                    out.push(Line::from(vec![
+                                        Span::styled(REASONING_PREFIX, theme::reasoning_bar()),
+                                        Span::styled(text.clone(), theme::reasoning()),
+                                    ]));
+                                }
+                            });
+                        }
+                    }
+                    Part::Content(_) => {
+                        if let Some(message) = self.message {
+                            with_layout(message, width, |layouts| {
+                                if message.role == Role::Assistant {
+                                    for line in &layouts.markdown.rows()[from - row..to - row] {
+                                        let mut spans = vec![Span::raw(CONTENT_INDENT)];
+                                        spans.extend(line.spans.iter().cloned());
+                                        out.push(Line::from(spans));
+                                    }
                                 } else {
-                                    layouts.content.rows()
-                                };
-                                for text in &rows[from - row..to - row] {
-                                    out.push(if reasoning {
-                                        Line::from(vec![
-                                            Span::styled(REASONING_PREFIX, theme::reasoning_bar()),
-                                            Span::styled(text.clone(), theme::reasoning()),
-                                        ])
-                                    } else {
-                                        Line::from(vec![
+                                    for text in &layouts.plain.rows()[from - row..to - row] {
+                                        out.push(Line::from(vec![
                                             Span::raw(CONTENT_INDENT),
                                             Span::styled(text.clone(), theme::text()),
-                                        ])
-                                    });
+                                        ]));
+                                    }
                                 }
-                            },
-                        );
+                            });
+                        }
                     }
                 }
             }
@@ -91,7 +114,23 @@ impl Item<'_> {
                 break;
             }
         }
+        for line in &mut out[start..] {
+            line.spans.insert(0, gutter.clone());
+        }
     }
+}
+
+fn with_layout<R>(
+    message: &Message,
+    width: u16,
+    f: impl FnOnce(&crate::render::layout::Layouts) -> R,
+) -> R {
+    message.layout.with(
+        (&message.content, content_width(width)),
+        message.role == Role::Assistant,
+        (&message.reasoning, reasoning_width(width)),
+        f,
+    )
 }
 
 fn content_width(width: u16) -> usize {
@@ -106,12 +145,22 @@ fn reasoning_width(width: u16) -> usize {
         .max(1)
 }
 
+/// A rough token count for the reasoning label: about four ASCII characters or one CJK
+/// character per token.
+pub fn estimate_tokens(text: &str) -> usize {
+    let (ascii, other) = text.chars().fold((0usize, 0usize), |(a, o), c| {
+        if c.is_ascii() { (a + 1, o) } else { (a, o + 1) }
+    });
+    ascii.div_ceil(4) + other
+}
+
 /// Items: every message, then the notice if there is one.
 pub fn item_count(conv: &Conversation) -> usize {
     conv.messages.len() + usize::from(conv.notice.is_some())
 }
 
 pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<'_> {
+    let width = width.saturating_sub(GUTTER);
     match conv.messages.get(index) {
         Some(message) => message_item(message, width, now),
         None => notice_item(conv.notice.as_deref().unwrap_or_default(), width),
@@ -148,6 +197,7 @@ fn notice_item(text: &str, width: u16) -> Item<'static> {
     Item {
         message: None,
         parts,
+        focused: false,
     }
 }
 
@@ -164,11 +214,16 @@ pub fn duration_label(ms: Millis) -> String {
 }
 
 fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
-    let (reasoning_rows, content_rows) = message.layout.with(
-        (&message.content, content_width(width)),
-        (&message.reasoning, reasoning_width(width)),
-        |l| (l.reasoning.len(), l.content.len()),
-    );
+    let (reasoning_rows, content_rows) = with_layout(message, width, |l| {
+        (
+            l.reasoning.len(),
+            if message.role == Role::Assistant {
+                l.markdown.len()
+            } else {
+                l.plain.len()
+            },
+        )
+    });
     let streaming = message.status == MessageStatus::Streaming;
     let mut parts = Vec::new();
     match message.role {
@@ -187,13 +242,26 @@ fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
     if reasoning_rows > 0 {
         let thinking = streaming && message.reasoning_ended_at.is_none();
         let took = duration_label(message.thinking_millis(now).unwrap_or(0));
+        // Folded by default once the answer starts; while thinking, the newest rows show.
+        let folded = message.reasoning_folded.unwrap_or(!thinking);
+        let tokens = estimate_tokens(&message.reasoning);
         let label = if thinking {
-            format!("  {} Thinking… {took}", spinner(now))
+            format!("  {} Thinking… {took} · ~{tokens} tokens", spinner(now))
         } else {
-            format!("  ✻ Thought for {took}")
+            let arrow = if folded { "▸" } else { "▾" };
+            format!("  {arrow} Thought for {took} · ~{tokens} tokens")
         };
         parts.push(Part::Line(Line::styled(label, theme::reasoning_label())));
-        parts.push(Part::Reasoning(reasoning_rows));
+        if !folded {
+            let (skip, count) = match (thinking, message.reasoning_folded) {
+                (true, None) => {
+                    let shown = reasoning_rows.min(REASONING_PREVIEW_ROWS);
+                    (reasoning_rows - shown, shown)
+                }
+                _ => (0, reasoning_rows),
+            };
+            parts.push(Part::Reasoning { skip, count });
+        }
     }
     if content_rows > 0 {
         parts.push(Part::Content(content_rows));
@@ -208,6 +276,7 @@ fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
     Item {
         message: Some(message),
         parts,
+        focused: false,
     }
 }
 
@@ -327,13 +396,21 @@ pub fn resolve_top(
     }
 }
 
-/// Builds the rows in view. Cost grows with the view's size, not the conversation's.
-pub fn view(conv: &Conversation, width: u16, height: usize, now: Millis) -> View {
+/// Builds the rows in view, outlining item `focus`. Cost grows with the view's size, not the
+/// conversation's.
+pub fn view(
+    conv: &Conversation,
+    width: u16,
+    height: usize,
+    now: Millis,
+    focus: Option<usize>,
+) -> View {
     let ((mut index, mut row), anchored) = resolve_top(conv, conv.scroll, width, height, now);
     let mut lines = Vec::with_capacity(height);
     let count = item_count(conv);
     while lines.len() < height && index < count {
-        let it = item(conv, index, width, now);
+        let mut it = item(conv, index, width, now);
+        it.focused = focus == Some(index);
         let h = it.height();
         let take = (h.saturating_sub(row)).min(height - lines.len());
         it.lines(row..row + take, width, &mut lines);

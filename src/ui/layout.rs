@@ -36,7 +36,18 @@ pub fn areas(state: &AppState) -> Areas {
         (None, body)
     };
     let max_input = (body.height / 3).max(3);
-    let input_height = (state.input.lines().len() as u16 + 2).clamp(3, max_input);
+    // Rows the input's text takes once wrapped (the box grows with it, up to a third).
+    let text_width = (main.width.saturating_sub(2) as usize).max(1);
+    let mut rows = 0usize;
+    for line in state.input.lines() {
+        rows += crate::render::text::display_width(line)
+            .div_ceil(text_width)
+            .max(1);
+        if rows >= max_input as usize {
+            break;
+        }
+    }
+    let input_height = (rows as u16 + 2).clamp(3, max_input);
     let [scrollback, input] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(input_height)]).areas(main);
     let transcript = Rect {

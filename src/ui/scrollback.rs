@@ -43,7 +43,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
         render_welcome(state, frame, inner);
         return;
     }
-    let view = transcript::view(conv, inner.width, inner.height as usize, state.now);
+    let focus = if focused { conv.focus } else { None };
+    let view = transcript::view(conv, inner.width, inner.height as usize, state.now, focus);
     frame.render_widget(Paragraph::new(view.lines), inner);
     if view.more_below {
         let label = " ▼ more below · End follows ";

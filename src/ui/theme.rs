@@ -106,3 +106,62 @@ pub fn help_key() -> Style {
 pub fn help_text() -> Style {
     Style::new()
 }
+pub fn heading(level: u8) -> Style {
+    match level {
+        1 => Style::new()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        2 => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        _ => Style::new().add_modifier(Modifier::BOLD),
+    }
+}
+pub fn emphasis() -> Style {
+    Style::new().add_modifier(Modifier::ITALIC)
+}
+pub fn strong() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+pub fn strikethrough() -> Style {
+    Style::new().add_modifier(Modifier::CROSSED_OUT)
+}
+pub fn inline_code() -> Style {
+    Style::new().fg(Color::Yellow)
+}
+pub fn link() -> Style {
+    Style::new()
+        .fg(Color::Blue)
+        .add_modifier(Modifier::UNDERLINED)
+}
+pub fn link_url() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+pub fn quote() -> Style {
+    Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC)
+}
+pub fn quote_bar() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+pub fn list_marker() -> Style {
+    Style::new().fg(Color::Cyan)
+}
+pub fn task_done() -> Style {
+    Style::new().fg(Color::Green)
+}
+pub fn rule() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+pub fn code() -> Style {
+    Style::new().fg(Color::Gray)
+}
+pub fn code_frame() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+pub fn table_border() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+pub fn table_head() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+pub fn focus_bar() -> Style {
+    Style::new().fg(Color::Cyan)
+}

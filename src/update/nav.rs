@@ -15,8 +15,14 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
                 state.focus = Focus::Input;
             }
         }
-        Msg::FocusNext => state.focus = cycle(state, 1),
-        Msg::FocusPrev => state.focus = cycle(state, -1),
+        Msg::FocusNext => {
+            state.focus = cycle(state, 1);
+            outline_last(state);
+        }
+        Msg::FocusPrev => {
+            state.focus = cycle(state, -1);
+            outline_last(state);
+        }
         Msg::SetFocus(focus) => {
             if focus == Focus::Sidebar && !layout::sidebar_shown(state) {
                 state.sidebar_visible = true;
@@ -24,6 +30,9 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             state.focus = focus;
             if focus == Focus::Sidebar {
                 state.sidebar_selected = active_row(state);
+            }
+            if focus == Focus::Scrollback {
+                outline_last(state);
             }
         }
         Msg::SelectConversation(step) => select(state, step),
@@ -100,6 +109,16 @@ fn new_conversation(state: &mut AppState, now: Millis) {
     state.order.insert(0, id);
     state.active = id;
     state.sidebar_selected = 0;
+}
+
+/// Entering the scrollback with nothing outlined outlines the last message.
+fn outline_last(state: &mut AppState) {
+    if state.focus == Focus::Scrollback {
+        let conv = state.active_conversation_mut();
+        if conv.focus.is_none_or(|i| i >= conv.messages.len()) {
+            conv.focus = conv.messages.len().checked_sub(1);
+        }
+    }
 }
 
 /// Shows conversation `id`, asking for its messages if they were not read yet.

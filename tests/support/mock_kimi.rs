@@ -293,6 +293,9 @@ impl Drop for MockKimi {
     }
 }
 
+/// What the echo adds when the prompt mentions markdown: one of each element.
+pub const MARKDOWN_SAMPLE: &str = "# Heading one\n\n## Heading two\n\nA paragraph with **bold**, *italic*, ~~struck~~, `inline code` and a [link](https://example.com).\n\n- a bullet\n  - a nested bullet\n- [x] a done task\n- [ ] an open task\n\n1. first\n2. second\n\n> a quoted line\n\n```rust\nfn main() {\n    println!(\"hello, 世界\");\n}\n```\n\n| left | center | right |\n|:-----|:------:|------:|\n| a | 中文 | 1.5 |\n| longer cell | b | 22 |\n\n---\n\nThe end.";
+
 /// The default reply: a little reasoning, then the prompt echoed back word by word.
 fn echo(body: &Value, delay: Duration) -> Reply {
     let prompt = body["messages"]
@@ -303,7 +306,11 @@ fn echo(body: &Value, delay: Duration) -> Reply {
         .to_string();
     let turns = body["messages"].as_array().map_or(0, |m| m.len());
     let reasoning = ["The user wrote something. ", "I will echo it back."];
-    let answer = format!("Echo #{turns}: {prompt}");
+    let answer = if prompt.contains("markdown") {
+        format!("Echo #{turns}: {prompt}\n\n{MARKDOWN_SAMPLE}")
+    } else {
+        format!("Echo #{turns}: {prompt}")
+    };
     let words: Vec<String> = answer.split_inclusive(' ').map(String::from).collect();
     Reply::chat(&reasoning, &words, delay)
 }

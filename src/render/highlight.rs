@@ -1,0 +1,71 @@
+//! Syntax highlighting of code blocks with syntect (its pure-Rust regex engine, so no C
+//! library). The syntax and theme sets load on the first code block, not at start-up.
+
+use std::sync::OnceLock;
+
+use ratatui::style::{Color, Modifier, Style};
+use syntect::easy::HighlightLines;
+use syntect::highlighting::{FontStyle, Theme, ThemeSet};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+struct Sets {
+    syntaxes: SyntaxSet,
+    theme: Option<Theme>,
+}
+
+static SETS: OnceLock<Sets> = OnceLock::new();
+
+fn sets() -> &'static Sets {
+    SETS.get_or_init(|| {
+        let mut themes = ThemeSet::load_defaults();
+        Sets {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            // A dark theme that sits well on the UI's dark, low-contrast chrome.
+            theme: themes.themes.remove("base16-ocean.dark"),
+        }
+    })
+}
+
+/// The lines of `code` as (style, text) pieces, or `None` when the language is unknown (the
+/// caller then shows the code in one colour).
+pub fn highlight(lang: &str, code: &str) -> Option<Vec<Vec<(Style, String)>>> {
+    let lang = lang.trim();
+    if lang.is_empty() {
+        return None;
+    }
+    let sets = sets();
+    let theme = sets.theme.as_ref()?;
+    let syntax = sets
+        .syntaxes
+        .find_syntax_by_token(lang)
+        .or_else(|| sets.syntaxes.find_syntax_by_extension(lang))?;
+    let mut lines = HighlightLines::new(syntax, theme);
+    let mut out = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        let pieces = lines.highlight_line(line, &sets.syntaxes).ok()?;
+        out.push(
+            pieces
+                .into_iter()
+                .map(|(style, text)| {
+                    let text = text.trim_end_matches(['\n', '\r']).to_string();
+                    (convert(style), text)
+                })
+                .filter(|(_, text)| !text.is_empty())
+                .collect(),
+        );
+    }
+    Some(out)
+}
+
+fn convert(style: syntect::highlighting::Style) -> Style {
+    let fg = style.foreground;
+    let mut out = Style::new().fg(Color::Rgb(fg.r, fg.g, fg.b));
+    if style.font_style.contains(FontStyle::BOLD) {
+        out = out.add_modifier(Modifier::BOLD);
+    }
+    if style.font_style.contains(FontStyle::ITALIC) {
+        out = out.add_modifier(Modifier::ITALIC);
+    }
+    out
+}

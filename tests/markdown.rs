@@ -1,0 +1,228 @@
+//! How replies look: every markdown element at 80 and 40 columns, CJK and emoji, wide tables,
+//! a half-streamed code fence, reasoning folded and unfolded, colours where they carry meaning,
+//! and a property test that no input at any width panics or leaks a control character.
+
+mod support;
+
+use kimi_tui::msg::{Focus, Msg, StreamEvent};
+use kimi_tui::render::layout::MarkdownLayout;
+use kimi_tui::update::update;
+use kimi_tui::{AppState, ui};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use support::mock_kimi::MARKDOWN_SAMPLE;
+use support::{T0, app, feed, send};
+
+/// A conversation whose reply is `reply`, drawn with the sidebar hidden.
+fn screen(reply: &str, width: u16, height: u16, done: bool) -> (AppState, Terminal<TestBackend>) {
+    let mut state = app();
+    update(&mut state, Msg::ToggleSidebar, T0);
+    let stream = send(&mut state, "show me", T0).expect("stream");
+    let mut events = vec![StreamEvent::Content(reply.into())];
+    if done {
+        events.push(StreamEvent::Done);
+    }
+    feed(&mut state, stream, events, T0);
+    let terminal = draw(&mut state, width, height);
+    (state, terminal)
+}
+
+fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
+    update(state, Msg::Resize { width, height }, state.now);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::render(state, frame))
+        .expect("draw");
+    terminal
+}
+
+fn find(terminal: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(col) = row.find(needle) {
+            return Some((row[..col].chars().count() as u16, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn every_markdown_element_at_80_and_40_columns() {
+    for width in [80, 40] {
+        let (_, terminal) = screen(MARKDOWN_SAMPLE, width, 60, true);
+        insta::assert_snapshot!(format!("elements_{width}"), terminal.backend());
+    }
+}
+
+#[test]
+fn chinese_and_emoji_paragraphs_wrap_by_cells() {
+    let text = "中文段落应该在字符之间换行，标点符号不应该出现在行首。这是一个很长的句子，用来测试换行是否正确。\n\n\
+                Emoji 🎉🎉 and flags 🇨🇳 and a family 👨‍👩‍👧 stay whole; combining marks like e\u{301} too.";
+    for width in [80, 40] {
+        let (_, terminal) = screen(text, width, 20, true);
+        insta::assert_snapshot!(format!("cjk_emoji_{width}"), terminal.backend());
+    }
+}
+
+#[test]
+fn a_table_wider_than_the_screen_wraps_its_cells() {
+    let table = "| name | description | notes |\n|---|---|---|\n| kimi-tui | a full-screen terminal chat client for Kimi written in Rust | streams replies token by token |\n| 中文名 | 一个很长的中文描述，用来测试表格单元格的换行 | ok |";
+    let (_, terminal) = screen(table, 40, 24, true);
+    insta::assert_snapshot!("wide_table_40", terminal.backend());
+}
+
+#[test]
+fn a_half_streamed_code_fence_is_already_a_code_block() {
+    let partial = "Here is the code:\n\n```python\ndef greet(name):\n    print(f\"hi {name}\")\n";
+    let (_, terminal) = screen(partial, 60, 14, false);
+    insta::assert_snapshot!("half_fence_60", terminal.backend());
+    assert!(find(&terminal, "┌ python [1]").is_some());
+    assert!(
+        find(&terminal, "```").is_none(),
+        "the fence is never shown raw"
+    );
+}
+
+#[test]
+fn code_is_highlighted_in_colour() {
+    let (_, terminal) = screen("```rust\nfn main() {}\n```", 60, 12, true);
+    let (x, y) = find(&terminal, "fn main").expect("code on screen");
+    let cell = &terminal.backend().buffer()[(x, y)];
+    assert!(
+        matches!(cell.fg, Color::Rgb(..)),
+        "keyword coloured by the syntax theme: {:?}",
+        cell.fg
+    );
+}
+
+#[test]
+fn reasoning_is_folded_once_the_answer_starts_and_enter_unfolds_it() {
+    let mut state = app();
+    update(&mut state, Msg::ToggleSidebar, T0);
+    let stream = send(&mut state, "think", T0).expect("stream");
+    let thoughts: String = (1..=10).map(|i| format!("thought {i}\n")).collect();
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Reasoning(thoughts)],
+        T0 + 1_000,
+    );
+    state.now = T0 + 3_000;
+    let terminal = draw(&mut state, 60, 24);
+    insta::assert_snapshot!("reasoning_live_preview", terminal.backend());
+    assert!(find(&terminal, "thought 10").is_some());
+    assert!(
+        find(&terminal, "thought 4").is_none(),
+        "while thinking only the newest rows show"
+    );
+
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("The answer.".into()),
+            StreamEvent::Done,
+        ],
+        T0 + 12_000,
+    );
+    let terminal = draw(&mut state, 60, 24);
+    insta::assert_snapshot!("reasoning_folded", terminal.backend());
+    assert!(find(&terminal, "Thought for 11 s").is_some());
+    assert!(find(&terminal, "thought 10").is_none());
+
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    update(&mut state, Msg::ToggleReasoning, T0);
+    let terminal = draw(&mut state, 60, 24);
+    insta::assert_snapshot!("reasoning_unfolded", terminal.backend());
+    assert!(find(&terminal, "thought 1").is_some());
+    assert!(find(&terminal, "thought 10").is_some());
+}
+
+#[test]
+fn the_focused_message_is_outlined() {
+    let (mut state, _) = screen("first reply", 60, 16, true);
+    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    let terminal = draw(&mut state, 60, 16);
+    // The outline is drawn in the gutter, the first column inside the scrollback's border.
+    let gutter = 1;
+    let (_, y) = find(&terminal, "first reply").expect("reply");
+    let (_, you) = find(&terminal, "You").expect("prompt header");
+    let buffer = terminal.backend().buffer();
+    assert_eq!(buffer[(gutter, y)].symbol(), "▌");
+    assert_eq!(buffer[(gutter, y)].fg, Color::Cyan);
+    assert_eq!(buffer[(gutter, you)].symbol(), " ");
+    update(&mut state, Msg::FocusMessage(kimi_tui::msg::Step::Up), T0);
+    let terminal = draw(&mut state, 60, 16);
+    let buffer = terminal.backend().buffer();
+    assert_eq!(
+        buffer[(gutter, y)].symbol(),
+        " ",
+        "the outline moved to the prompt"
+    );
+    assert_eq!(buffer[(gutter, you)].symbol(), "▌");
+}
+
+#[test]
+fn finished_blocks_never_change_while_the_reply_streams() {
+    let text = format!("{MARKDOWN_SAMPLE}\n\nMore **text** after the sample.");
+    let mut layout = MarkdownLayout::default();
+    let mut previous: Vec<String> = Vec::new();
+    let mut end = 0;
+    while end < text.len() {
+        end = (end + 7).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        layout.sync(&text[..end], 50);
+        let rows: Vec<String> = layout.rows().iter().map(|l| l.to_string()).collect();
+        let stable = layout.finished_rows();
+        assert!(stable <= rows.len());
+        // Rows of finished blocks stay as they were.
+        let keep = previous.len().min(stable);
+        assert_eq!(
+            &rows[..keep.min(rows.len())],
+            &previous[..keep.min(rows.len())],
+            "at byte {end}"
+        );
+        previous = rows[..stable].to_vec();
+    }
+    let mut whole = MarkdownLayout::default();
+    whole.sync(&text, 50);
+    assert_eq!(
+        layout.rows().len(),
+        whole.rows().len(),
+        "streamed and whole render alike"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_at_any_width_renders_without_panics_or_control_characters(
+        text in "(?s)(\\PC|[\\x00-\\x1f\\x7f-\\x9f]|[\u{4e00}-\u{4e20}]|[*_`#>|~\\-\\[\\]() \n]|🎉|e\u{301}){0,300}",
+        width in 1u16..120,
+        split in 0usize..300,
+    ) {
+        let mut state = app();
+        let stream = send(&mut state, "go", T0).expect("stream");
+        let cut = text.char_indices().map(|(i, _)| i).find(|&i| i >= split).unwrap_or(text.len());
+        feed(&mut state, stream, vec![
+            StreamEvent::Reasoning(text[..cut].to_string()),
+            StreamEvent::Content(text[..cut].to_string()),
+            StreamEvent::Content(text[cut..].to_string()),
+        ], T0);
+        let height = 30;
+        let terminal = draw(&mut state, width.max(2), height);
+        for cell in terminal.backend().buffer().content() {
+            prop_assert!(!cell.symbol().chars().any(char::is_control), "control char {:?}", cell.symbol());
+        }
+        let mut layout = MarkdownLayout::default();
+        layout.sync(&text, width as usize);
+    }
+}
