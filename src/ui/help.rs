@@ -20,6 +20,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+B", "hide or show the sidebar"),
     ("Ctrl+F", "search all conversations"),
     ("Ctrl+E", "export as Markdown and JSON"),
+    ("Ctrl+Y", "copy the last reply"),
     ("F2", "rename this conversation"),
     ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
     ("PgUp PgDn wheel", "scroll the conversation"),
@@ -30,7 +31,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "search; Enter opens at the match"),
     ("r  d  e", "rename, delete (asks), export"),
     ("", "Scrollback"),
-    ("↑ ↓ k j", "scroll a line"),
+    ("↑ ↓ k j", "move between messages"),
+    ("Enter", "fold or unfold the reasoning"),
+    ("y  1-9", "copy the message; code block N"),
     ("Home End g G", "top; back to following the end"),
 ];
 
