@@ -777,6 +777,43 @@ fn main() {
         transcript_memory_child();
         return;
     }
+    if args.iter().any(|a| a == "profile-markdown") {
+        // For `perf record`: a 200 KB markdown reply, a frame every 100 deltas.
+        let mut state = AppState::new(settings(), T0);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 100,
+                height: 30,
+            },
+            T0,
+        );
+        update(&mut state, Msg::Paste("go".into()), T0);
+        let stream = update(&mut state, Msg::Submit, T0)
+            .into_iter()
+            .find_map(|e| match e {
+                kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
+                _ => None,
+            })
+            .expect("stream");
+        let start = thread_cpu();
+        for (i, piece) in markdown_pieces(200 * 1024, 4).into_iter().enumerate() {
+            update(
+                &mut state,
+                Msg::Stream {
+                    stream,
+                    event: StreamEvent::Content(piece),
+                },
+                T0,
+            );
+            if i % 100 == 0 {
+                draw(&mut terminal, &state);
+            }
+        }
+        println!("{:.3} s", (thread_cpu() - start).as_secs_f64());
+        return;
+    }
     if args.iter().any(|a| a == "profile-delta") {
         // For `perf record`: only the per-delta loop.
         let (_, s) = per_delta(0, 20_000, 1);

@@ -379,9 +379,18 @@ fn a_load_failure_is_said_in_the_conversation() {
 fn message_focus_moves_with_the_arrows_and_stays_in_bounds() {
     let mut state = app();
     let stream = send(&mut state, "q", T0).expect("stream");
-    feed(&mut state, stream, vec![StreamEvent::Content("a".into()), StreamEvent::Done], T0);
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("a".into()), StreamEvent::Done],
+        T0,
+    );
     update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
-    assert_eq!(state.active_conversation().focus, Some(1), "entering outlines the last message");
+    assert_eq!(
+        state.active_conversation().focus,
+        Some(1),
+        "entering outlines the last message"
+    );
     update(&mut state, Msg::FocusMessage(Step::Up), T0);
     update(&mut state, Msg::FocusMessage(Step::Up), T0);
     assert_eq!(state.active_conversation().focus, Some(0));
@@ -394,7 +403,12 @@ fn copying_a_message_a_code_block_or_the_last_reply() {
     let mut state = app();
     let stream = send(&mut state, "code please", T0).expect("stream");
     let reply = "Two blocks:\n\n```sh\nls -la\n```\n\nand\n\n```python\nprint(1)\nprint(2)\n```\n";
-    feed(&mut state, stream, vec![StreamEvent::Content(reply.into()), StreamEvent::Done], T0);
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content(reply.into()), StreamEvent::Done],
+        T0,
+    );
     let copy = |effects: Vec<Effect>| match effects.as_slice() {
         [Effect::Copy { text, what }] => (text.clone(), what.clone()),
         other => panic!("{other:?}"),
@@ -407,11 +421,33 @@ fn copying_a_message_a_code_block_or_the_last_reply() {
     update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
     update(&mut state, Msg::FocusMessage(Step::Up), T0);
     let (text, what) = copy(update(&mut state, Msg::CopyMessage, T0));
-    assert_eq!((text.as_str(), what.as_str()), ("code please", "your message"));
+    assert_eq!(
+        (text.as_str(), what.as_str()),
+        ("code please", "your message")
+    );
     assert!(update(&mut state, Msg::CopyCodeBlock(3), T0).is_empty());
-    assert!(state.flash.as_deref().unwrap_or_default().contains("no code block 3"));
-    update(&mut state, Msg::Copied { what: "the reply".into(), native: false }, T0);
-    assert!(state.flash.as_deref().unwrap_or_default().contains("OSC 52"));
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no code block 3")
+    );
+    update(
+        &mut state,
+        Msg::Copied {
+            what: "the reply".into(),
+            native: false,
+        },
+        T0,
+    );
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("OSC 52")
+    );
 }
 
 #[test]
@@ -421,13 +457,26 @@ fn enter_folds_and_unfolds_the_focused_reasoning() {
     feed(
         &mut state,
         stream,
-        vec![StreamEvent::Reasoning("hmm".into()), StreamEvent::Content("a".into()), StreamEvent::Done],
+        vec![
+            StreamEvent::Reasoning("hmm".into()),
+            StreamEvent::Content("a".into()),
+            StreamEvent::Done,
+        ],
         T0,
     );
     update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
-    assert_eq!(state.active_conversation().messages[1].reasoning_folded, None);
+    assert_eq!(
+        state.active_conversation().messages[1].reasoning_folded,
+        None
+    );
     update(&mut state, Msg::ToggleReasoning, T0);
-    assert_eq!(state.active_conversation().messages[1].reasoning_folded, Some(false));
+    assert_eq!(
+        state.active_conversation().messages[1].reasoning_folded,
+        Some(false)
+    );
     update(&mut state, Msg::ToggleReasoning, T0);
-    assert_eq!(state.active_conversation().messages[1].reasoning_folded, Some(true));
+    assert_eq!(
+        state.active_conversation().messages[1].reasoning_folded,
+        Some(true)
+    );
 }
