@@ -177,16 +177,20 @@ where
         &mut effects,
     );
     let mut dirty = true;
+    // What the user just did is drawn at once; only output that streams in is held to one
+    // frame per interval.
+    let mut urgent = false;
     let mut last_draw: Option<Instant> = None;
     loop {
         if state.quitting {
             break;
         }
-        if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
+        if dirty && (urgent || last_draw.is_none_or(|t| t.elapsed() >= FRAME)) {
             terminal
                 .draw(|frame| ui::render(state, frame))
                 .map_err(Into::into)?;
             dirty = false;
+            urgent = false;
             last_draw = Some(Instant::now());
         }
         let draw_at = last_draw.map_or_else(Instant::now, |t| t + FRAME);
@@ -197,6 +201,7 @@ where
                     if let Some(msg) = keymap::to_msg(state, &event) {
                         apply(state, msg, &mut effects);
                         dirty = true;
+                        urgent = true;
                     }
                 }
                 Some(Err(err)) => return Err(err),
