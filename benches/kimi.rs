@@ -249,8 +249,7 @@ fn first_frame(table: &mut Table, rounds: usize) {
             let start = Instant::now();
             app.writer.write_all(b"x").expect("type");
             app.writer.flush().expect("flush");
-            if let Some(seen) = wait_screen(&app, &format!("│{typed} "), Duration::from_secs(5))
-            {
+            if let Some(seen) = wait_screen(&app, &format!("│{typed} "), Duration::from_secs(5)) {
                 keys.push((seen - start).as_secs_f64() * 1000.0);
             }
         }
