@@ -4,16 +4,16 @@
 
 mod support;
 
+use kimi_tui::AppState;
 use kimi_tui::msg::{Focus, Msg, StreamEvent};
 use kimi_tui::render::layout::MarkdownLayout;
 use kimi_tui::update::update;
-use kimi_tui::{AppState, ui};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use support::mock_kimi::MARKDOWN_SAMPLE;
-use support::{T0, app, feed, send};
+use support::{T0, app, draw, feed, send};
 
 /// A conversation whose reply is `reply`, drawn with the sidebar hidden.
 fn screen(reply: &str, width: u16, height: u16, done: bool) -> (AppState, Terminal<TestBackend>) {
@@ -27,15 +27,6 @@ fn screen(reply: &str, width: u16, height: u16, done: bool) -> (AppState, Termin
     feed(&mut state, stream, events, T0);
     let terminal = draw(&mut state, width, height);
     (state, terminal)
-}
-
-fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    update(state, Msg::Resize { width, height }, state.now);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| ui::render(state, frame))
-        .expect("draw");
-    terminal
 }
 
 fn find(terminal: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {

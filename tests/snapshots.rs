@@ -3,24 +3,13 @@
 
 mod support;
 
+use kimi_tui::AppState;
 use kimi_tui::error::ApiError;
 use kimi_tui::msg::{Focus, Msg, StreamEvent};
 use kimi_tui::update::update;
-use kimi_tui::{AppState, ui};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use support::{T0, app, feed, send};
-
-fn draw(state: &mut AppState, width: u16, height: u16) -> Terminal<TestBackend> {
-    update(state, Msg::Resize { width, height }, state.now);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| ui::render(state, frame))
-        .expect("draw");
-    terminal
-}
+use support::{T0, app, draw, feed, send};
 
 fn both_sizes(name: &str, state: &mut AppState) {
     for (w, h) in [(80, 24), (120, 40)] {

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, BorderType};
 use tui_textarea::TextArea;
 
 use super::theme;
@@ -31,13 +30,7 @@ pub fn show_cursor(textarea: &mut TextArea<'static>, focused: bool) {
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Input;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if focused {
-            theme::border_focused()
-        } else {
-            theme::border()
-        });
+    let block = super::pane(focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&state.input, inner);

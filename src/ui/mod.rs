@@ -11,8 +11,20 @@ pub mod status;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::widgets::{Block, BorderType};
 
 use crate::state::{AppState, Overlay};
+
+/// A pane's rounded border, in the accent colour when the pane has focus.
+pub fn pane(focused: bool) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused {
+            theme::border_focused()
+        } else {
+            theme::border()
+        })
+}
 
 pub fn render(state: &AppState, frame: &mut Frame) {
     let areas = layout::areas(state);

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::error::NO_KEY_HELP;
@@ -20,14 +20,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
         conv.display_title(),
         (area.width as usize).saturating_sub(6),
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(format!(" {title} "), theme::title()))
-        .border_style(if focused {
-            theme::border_focused()
-        } else {
-            theme::border()
-        });
+    let block = super::pane(focused).title(Span::styled(format!(" {title} "), theme::title()));
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::msg::{Focus, Millis};
@@ -116,15 +116,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         SidebarMode::ConfirmDelete { .. } => " y delete · n keep ",
         SidebarMode::Search { .. } => " Enter open · Esc close ",
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
+    let block = super::pane(focused)
         .title(Span::styled(" Chats ", theme::title()))
-        .title_bottom(Line::styled(hint, theme::header_meta()))
-        .border_style(if focused {
-            theme::border_focused()
-        } else {
-            theme::border()
-        });
+        .title_bottom(Line::styled(hint, theme::header_meta()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {

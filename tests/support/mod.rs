@@ -45,6 +45,21 @@ pub fn send(state: &mut AppState, text: &str, at: u64) -> Option<StreamId> {
     })
 }
 
+/// Draws the whole UI at `width` x `height` into a test backend.
+pub fn draw(
+    state: &mut AppState,
+    width: u16,
+    height: u16,
+) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    update(state, Msg::Resize { width, height }, state.now);
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+    terminal
+        .draw(|frame| kimi_tui::ui::render(state, frame))
+        .expect("draw");
+    terminal
+}
+
 pub fn feed(state: &mut AppState, stream: StreamId, events: Vec<StreamEvent>, at: u64) {
     for event in events {
         update(state, Msg::Stream { stream, event }, at);
