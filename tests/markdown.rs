@@ -217,3 +217,34 @@ proptest! {
         layout.sync(&text, width as usize);
     }
 }
+
+#[test]
+fn a_narrow_footer_wraps_instead_of_cutting_the_usage() {
+    let mut state = app();
+    update(&mut state, Msg::ToggleSidebar, T0);
+    let stream = send(&mut state, "q", T0).expect("stream");
+    let usage = kimi_tui::api::Usage {
+        prompt_tokens: 1900,
+        completion_tokens: 1300,
+        cached_tokens: Some(800),
+    };
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("a".into()),
+            StreamEvent::Usage(usage),
+            StreamEvent::Done,
+        ],
+        T0,
+    );
+    update(&mut state, Msg::Stop, T0);
+    let terminal = draw(&mut state, 30, 16);
+    assert!(
+        find(&terminal, "1300 completion").is_some() || find(&terminal, "800 cached").is_some()
+    );
+    assert!(
+        find(&terminal, "800 cached").is_some(),
+        "the last piece is on screen, not cut off"
+    );
+}

@@ -313,14 +313,23 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
         }
         status.push(Span::styled(text, theme::footer()));
     }
-    if !status.is_empty() {
-        let mut spans = vec![Span::raw(CONTENT_INDENT)];
-        for (i, span) in status.into_iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::styled(" · ", theme::footer()));
-            }
-            spans.push(span);
+    // The pieces go on one line, separated by dots, and on more lines when it is narrow.
+    let mut spans = vec![Span::raw(CONTENT_INDENT)];
+    let mut used = display_width(CONTENT_INDENT);
+    for span in status {
+        let w = display_width(&span.content);
+        if spans.len() > 1 && used + 3 + w > width as usize {
+            parts.push(Part::Line(Line::from(std::mem::take(&mut spans))));
+            spans.push(Span::raw(CONTENT_INDENT));
+            used = display_width(CONTENT_INDENT);
+        } else if spans.len() > 1 {
+            spans.push(Span::styled(" · ", theme::footer()));
+            used += 3;
         }
+        used += w;
+        spans.push(span);
+    }
+    if spans.len() > 1 {
         parts.push(Part::Line(Line::from(spans)));
     }
     if let Some(error) = &message.error {
