@@ -304,14 +304,17 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
         ));
     }
     if let Some(usage) = message.usage {
-        let mut text = format!(
-            "{} prompt · {} completion tokens",
-            usage.prompt_tokens, usage.completion_tokens
-        );
+        status.push(Span::styled(
+            format!("{} prompt", usage.prompt_tokens),
+            theme::footer(),
+        ));
+        status.push(Span::styled(
+            format!("{} completion tokens", usage.completion_tokens),
+            theme::footer(),
+        ));
         if let Some(cached) = usage.cached_tokens.filter(|&c| c > 0) {
-            text.push_str(&format!(" · {cached} cached"));
+            status.push(Span::styled(format!("{cached} cached"), theme::footer()));
         }
-        status.push(Span::styled(text, theme::footer()));
     }
     // The pieces go on one line, separated by dots, and on more lines when it is narrow.
     let mut spans = vec![Span::raw(CONTENT_INDENT)];
