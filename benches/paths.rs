@@ -25,6 +25,7 @@ fn settings() -> Settings {
         system_prompt: String::new(),
         has_key: true,
         sampling: SamplingOptions::default(),
+        max_retries: 3,
     }
 }
 

@@ -16,6 +16,7 @@ pub const DEFAULT_SYSTEM_PROMPT: &str = include_str!("../assets/system_prompt.tx
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 15;
 /// Thinking can take minutes before the first byte of content; this is generous but finite.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 300;
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
 pub const KEY_VARS: [&str; 2] = ["MOONSHOT_API_KEY", "KIMI_API_KEY"];
 
 #[derive(Debug, Parser)]
@@ -63,6 +64,9 @@ pub struct FileConfig {
     pub temperature: Option<f64>,
     pub top_p: Option<f64>,
     pub max_completion_tokens: Option<u32>,
+    /// How many times a failed request is sent again (overload, rate limit, 5xx, network);
+    /// 0 turns retrying off. Default 3.
+    pub max_retries: Option<u32>,
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
@@ -78,6 +82,7 @@ pub struct Config {
     pub idle_timeout: Duration,
     pub sampling: SamplingOptions,
     pub mouse: bool,
+    pub max_retries: u32,
     pub api_key: Option<ApiKey>,
 }
 
@@ -196,6 +201,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
             max_completion_tokens: file.max_completion_tokens,
         },
         mouse: file.mouse.unwrap_or(true),
+        max_retries: file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10),
         api_key,
     }
 }

@@ -35,6 +35,27 @@ pub enum ApiError {
     NoKey,
 }
 
+impl ApiError {
+    /// Whether sending the same request again later may work: overload, rate limits, server
+    /// errors and network failures. Never a used-up quota, a bad key or a bad request.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Api { status, kind, .. } => match kind.as_str() {
+                "engine_overloaded_error"
+                | "rate_limit_reached_error"
+                | "server_error"
+                | "server_unavailable"
+                | "unexpected_output" => true,
+                "exceeded_current_quota_error" => false,
+                _ => status.is_some_and(|s| s >= 500),
+            },
+            ApiError::Http { status, .. } => *status == 429 || *status >= 500,
+            ApiError::Connect { .. } | ApiError::Transport(_) | ApiError::Interrupted => true,
+            ApiError::IdleTimeout(_) | ApiError::NoKey => false,
+        }
+    }
+}
+
 /// The guidance shown when no key is configured.
 pub const NO_KEY_HELP: &str = "Set MOONSHOT_API_KEY (or KIMI_API_KEY) in your environment, e.g. \
 `export MOONSHOT_API_KEY=sk-...`, then restart kimi-tui. Keys are made at platform.kimi.ai \

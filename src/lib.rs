@@ -30,5 +30,6 @@ pub fn settings_from(config: &config::Config) -> Settings {
         system_prompt: config.system_prompt.clone(),
         has_key: config.api_key.is_some(),
         sampling: config.sampling.clone(),
+        max_retries: config.max_retries,
     }
 }

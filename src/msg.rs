@@ -53,6 +53,8 @@ pub enum StreamEvent {
     Content(String),
     Usage(Usage),
     Finish(String),
+    /// The server asked to wait this many seconds before trying again (`Retry-After`).
+    RetryAfter(u64),
     /// `data: [DONE]`: the reply is complete.
     Done,
     /// The reply ended with an error; nothing follows.

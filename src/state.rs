@@ -20,6 +20,8 @@ pub struct Settings {
     pub system_prompt: String,
     pub has_key: bool,
     pub sampling: SamplingOptions,
+    /// How many times a failed request is sent again (overload, rate limit, 5xx, network).
+    pub max_retries: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +61,10 @@ pub struct Message {
     pub reasoning_ended_at: Option<Millis>,
     /// Events that were not valid JSON and were skipped.
     pub malformed_events: u32,
+    /// How many times the request for this reply was sent again after a failure.
+    pub retries: u32,
+    /// What the server's `Retry-After` asked for on the last failure, in seconds.
+    pub retry_after: Option<u64>,
     /// The user's choice to fold (`Some(true)`) or unfold the reasoning; `None` follows the
     /// default: the newest rows while thinking, folded once the answer starts.
     pub reasoning_folded: Option<bool>,
@@ -109,6 +115,8 @@ impl Message {
             reasoning_ended_at: None,
             malformed_events: 0,
             reasoning_folded: None,
+            retries: 0,
+            retry_after: None,
             saved_at: at,
             saved_bytes: 0,
             layout: MessageLayout::default(),
@@ -137,15 +145,21 @@ pub enum StreamPhase {
         stream: StreamId,
         since: Millis,
     },
+    /// The request failed in a way worth trying again; it is sent again at `at`.
+    Retrying {
+        stream: StreamId,
+        since: Millis,
+        at: Millis,
+    },
 }
 
 impl StreamPhase {
     pub fn stream(&self) -> Option<StreamId> {
         match *self {
             StreamPhase::Idle => None,
-            StreamPhase::Waiting { stream, .. } | StreamPhase::Streaming { stream, .. } => {
-                Some(stream)
-            }
+            StreamPhase::Waiting { stream, .. }
+            | StreamPhase::Streaming { stream, .. }
+            | StreamPhase::Retrying { stream, .. } => Some(stream),
         }
     }
 

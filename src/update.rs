@@ -11,7 +11,7 @@ use crate::effect::Effect;
 use crate::msg::{Focus, Millis, Msg, Step};
 use crate::state::SidebarMode;
 
-pub use chat::build_request;
+pub use chat::{build_request, retry_delay};
 
 use crate::state::AppState;
 
@@ -50,7 +50,11 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         }
         Msg::Quit => quit(state),
         Msg::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
-        Msg::Tick => chat::autosave(state, now),
+        Msg::Tick => {
+            let mut effects = chat::retry_due(state, now);
+            effects.extend(chat::autosave(state, now));
+            effects
+        }
         Msg::StartRename
         | Msg::StartDelete
         | Msg::ConfirmDelete(_)

@@ -244,16 +244,16 @@ fn an_api_error_shows_inline_and_the_conversation_stays_usable() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
     let error = ApiError::Api {
-        status: Some(429),
-        kind: "engine_overloaded_error".into(),
-        message: "The engine is currently overloaded".into(),
+        status: Some(400),
+        kind: "content_filter".into(),
+        message: "The request was rejected because it was considered high risk".into(),
     };
     feed(&mut state, stream, vec![StreamEvent::Failed(error)], T0);
     let reply = &state.active_conversation().messages[1];
     assert_eq!(reply.status, MessageStatus::Failed);
     let shown = reply.error.as_deref().unwrap_or_default();
-    assert!(shown.contains("engine_overloaded_error"), "{shown}");
-    assert!(shown.contains("overloaded"), "{shown}");
+    assert!(shown.contains("content_filter"), "{shown}");
+    assert!(shown.contains("high risk"), "{shown}");
     assert!(
         send(&mut state, "again", T0).is_some(),
         "a new prompt can be sent"

@@ -144,13 +144,37 @@ fn error_screen() {
         &mut state,
         stream,
         vec![StreamEvent::Failed(ApiError::Api {
-            status: Some(429),
-            kind: "engine_overloaded_error".into(),
-            message: "The engine is currently overloaded, please try again later".into(),
+            status: Some(400),
+            kind: "invalid_request_error".into(),
+            message: "Invalid request: Your request exceeded model token limit: 262144".into(),
         })],
         T0 + 500,
     );
     both_sizes("error", &mut state);
+}
+
+#[test]
+fn retrying_screen_counts_down() {
+    let mut state = app();
+    let stream = send(&mut state, "hello", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::RetryAfter(5),
+            StreamEvent::Failed(ApiError::Api {
+                status: Some(429),
+                kind: "engine_overloaded_error".into(),
+                message: "The engine is currently overloaded, please try again later".into(),
+            }),
+        ],
+        T0,
+    );
+    state.now = T0 + 1_200;
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("retrying_80x24", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("trying again in 4 s"), "{text}");
 }
 
 #[test]

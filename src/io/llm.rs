@@ -70,6 +70,14 @@ impl LlmClient {
             Ok(Ok(response)) => response,
         };
         let status = response.status();
+        if let Some(secs) = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            emit(StreamEvent::RetryAfter(secs));
+        }
         if !status.is_success() {
             let body = read_capped(response, self.idle_timeout).await;
             return emit(StreamEvent::Failed(http_error(

@@ -161,8 +161,15 @@ pub fn item_count(conv: &Conversation) -> usize {
 
 pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<'_> {
     let width = width.saturating_sub(GUTTER);
+    // The last message shows the countdown while its request waits to be sent again.
+    let retry_at = match conv.phase {
+        crate::state::StreamPhase::Retrying { at, .. } if index + 1 == conv.messages.len() => {
+            Some(at)
+        }
+        _ => None,
+    };
     match conv.messages.get(index) {
-        Some(message) => message_item(message, width, now),
+        Some(message) => message_item(message, width, now, retry_at),
         None => notice_item(conv.notice.as_deref().unwrap_or_default(), width),
     }
 }
@@ -213,7 +220,7 @@ pub fn duration_label(ms: Millis) -> String {
     }
 }
 
-fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
+fn message_item(message: &Message, width: u16, now: Millis, retry_at: Option<Millis>) -> Item<'_> {
     let (reasoning_rows, content_rows) = with_layout(message, width, |l| {
         (
             l.reasoning.len(),
@@ -265,6 +272,15 @@ fn message_item(message: &Message, width: u16, now: Millis) -> Item<'_> {
     }
     if content_rows > 0 {
         parts.push(Part::Content(content_rows));
+    } else if let Some(at) = retry_at {
+        let secs = at.saturating_sub(now).div_ceil(1000);
+        parts.push(Part::Line(Line::styled(
+            format!(
+                "  ↻ trying again in {secs} s (retry {}) · Esc cancels",
+                message.retries
+            ),
+            theme::warning(),
+        )));
     } else if streaming && reasoning_rows == 0 {
         parts.push(Part::Line(Line::styled(
             format!("  {} waiting for Kimi…", spinner(now)),

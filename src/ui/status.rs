@@ -16,6 +16,10 @@ fn activity(state: &AppState) -> (String, bool) {
     let spin = spinner(state.now);
     match conv.phase {
         StreamPhase::Waiting { .. } => (format!("{spin} waiting for Kimi · Esc stops"), true),
+        StreamPhase::Retrying { at, .. } => {
+            let secs = at.saturating_sub(state.now).div_ceil(1000);
+            (format!("↻ trying again in {secs} s · Esc cancels"), true)
+        }
         StreamPhase::Streaming { .. } => {
             let thinking = conv.messages.last().is_some_and(|m| {
                 m.reasoning_started_at.is_some() && m.reasoning_ended_at.is_none()

@@ -10,6 +10,59 @@ use crate::state::{
     AppState, Conversation, Message, MessageStatus, Role, Scroll, Settings, StreamPhase,
 };
 
+/// The longest wait between tries kimi-tui chooses itself (a server's Retry-After may ask for
+/// longer, up to `MAX_RETRY_AFTER`).
+const MAX_BACKOFF: Millis = 30_000;
+const MAX_RETRY_AFTER: Millis = 600_000;
+
+/// How long to wait before try number `attempt + 1`: what the server asked for, else 1 s, 2 s,
+/// 4 s … with up to 25% of jitter either way (drawn from `seed`, so the reducer stays pure and
+/// clients started together still spread out).
+pub fn retry_delay(attempt: u32, retry_after: Option<u64>, seed: u64) -> Millis {
+    if let Some(secs) = retry_after {
+        return (secs * 1000).min(MAX_RETRY_AFTER);
+    }
+    let base = (1000u64 << attempt.saturating_sub(1).min(5)).min(MAX_BACKOFF);
+    let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    let jitter = (mixed % 501) as i64 - 250; // -250..=250 per mille
+    (base as i64 + base as i64 * jitter / 1000).max(100) as Millis
+}
+
+/// Sends again every reply whose retry time has come.
+pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
+    let due: Vec<(StreamId, ConversationId)> = state
+        .live
+        .iter()
+        .filter(|(_, id)| {
+            state
+                .conversations
+                .get(id)
+                .is_some_and(|c| matches!(c.phase, StreamPhase::Retrying { at, .. } if at <= now))
+        })
+        .map(|(&s, &c)| (s, c))
+        .collect();
+    let mut effects = Vec::new();
+    for (old, id) in due {
+        let stream = StreamId(state.next_id());
+        let Some(conv) = state.conversations.get_mut(&id) else {
+            continue;
+        };
+        let since = match conv.phase {
+            StreamPhase::Retrying { since, .. } => since,
+            _ => now,
+        };
+        if let Some(message) = conv.messages.last_mut() {
+            message.error = None;
+        }
+        conv.phase = StreamPhase::Waiting { stream, since };
+        let request = build_request(conv, &state.settings);
+        state.live.remove(&old);
+        state.live.insert(stream, id);
+        effects.push(Effect::StartStream { stream, request });
+    }
+    effects
+}
+
 /// Cells of the sidebar a default title may take.
 const TITLE_CELLS: usize = 40;
 
@@ -164,12 +217,18 @@ pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
     let Some(stream) = conv.phase.stream() else {
         return Vec::new();
     };
+    let was_retrying = matches!(conv.phase, StreamPhase::Retrying { .. });
     conv.phase = StreamPhase::Idle;
     let mut effects = vec![Effect::CancelStream(stream)];
     if let Some(message) = conv.messages.last_mut()
         && message.status == MessageStatus::Streaming
     {
-        message.status = MessageStatus::Stopped;
+        message.status = if was_retrying {
+            // What failed stays on screen; the user chose not to wait for another try.
+            MessageStatus::Failed
+        } else {
+            MessageStatus::Stopped
+        };
         message.updated_at = now;
         if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
             message.reasoning_ended_at = Some(now);
@@ -208,7 +267,7 @@ pub fn on_stream_event(
         return Vec::new();
     };
     if let StreamPhase::Waiting { since, .. } = conv.phase
-        && !matches!(event, StreamEvent::Failed(_))
+        && !matches!(event, StreamEvent::Failed(_) | StreamEvent::RetryAfter(_))
     {
         conv.phase = StreamPhase::Streaming { stream, since };
     }
@@ -232,9 +291,32 @@ pub fn on_stream_event(
         StreamEvent::Usage(usage) => message.usage = Some(usage),
         StreamEvent::Finish(reason) => message.finish_reason = Some(reason),
         StreamEvent::Malformed(_) => message.malformed_events += 1,
+        StreamEvent::RetryAfter(secs) => message.retry_after = Some(secs),
         StreamEvent::Done => {
             message.status = MessageStatus::Complete;
             finished = true;
+        }
+        StreamEvent::Failed(error)
+            if error.is_retryable()
+                && message.content.is_empty()
+                && message.reasoning.is_empty()
+                && message.retries < state.settings.max_retries =>
+        {
+            // Nothing arrived, so nothing is lost by asking again: wait, then resend.
+            message.retries += 1;
+            let delay = retry_delay(message.retries, message.retry_after.take(), stream.0);
+            message.error = Some(error.to_string());
+            let since = match conv.phase {
+                StreamPhase::Waiting { since, .. }
+                | StreamPhase::Streaming { since, .. }
+                | StreamPhase::Retrying { since, .. } => since,
+                StreamPhase::Idle => now,
+            };
+            conv.phase = StreamPhase::Retrying {
+                stream,
+                since,
+                at: now + delay,
+            };
         }
         StreamEvent::Failed(error) => {
             if error == ApiError::Interrupted {

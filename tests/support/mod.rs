@@ -19,6 +19,7 @@ pub fn settings() -> Settings {
         system_prompt: "Be brief.".into(),
         has_key: true,
         sampling: SamplingOptions::default(),
+        max_retries: 3,
     }
 }
 
