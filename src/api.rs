@@ -11,6 +11,9 @@ pub struct ChatMessage {
     /// Thinking models require the reasoning of earlier assistant turns to be sent back.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reasoning_content: Option<String>,
+    /// Partial Mode: on the last assistant message, the reply continues this text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub partial: Option<bool>,
 }
 
 /// Options a user may set in the config. Kimi's current models reject sampling values other

@@ -96,6 +96,8 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('f') if ctrl => return Some(Msg::StartSearch),
         KeyCode::Char('e') if ctrl => return Some(Msg::StartExport),
         KeyCode::Char('y') if ctrl => return Some(Msg::CopyLastReply),
+        KeyCode::Char('g') if ctrl => return Some(Msg::ContinueReply),
+        KeyCode::Char('r') if ctrl => return Some(Msg::Regenerate),
         KeyCode::F(2) => return Some(Msg::StartRename),
         KeyCode::Char('b') if ctrl => return Some(Msg::ToggleSidebar),
         KeyCode::F(1) => return Some(Msg::ToggleHelp),

@@ -117,6 +117,10 @@ pub enum Msg {
     /// Copies code block N (from 1) of the focused message, or of the last reply.
     CopyCodeBlock(usize),
     CopyLastReply,
+    /// Continues the last reply where it was cut off.
+    ContinueReply,
+    /// Asks the last question again; the old reply is kept as a branch.
+    Regenerate,
     // Results
     Stream {
         stream: StreamId,

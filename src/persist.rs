@@ -35,6 +35,8 @@ pub struct MessageRecord {
     pub updated_at: Millis,
     pub reasoning_started_at: Option<Millis>,
     pub reasoning_ended_at: Option<Millis>,
+    /// Replaced by a regenerated reply: kept as a branch, not shown.
+    pub superseded: bool,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
@@ -144,6 +146,7 @@ pub fn record_of(conv: &Conversation, index: usize) -> Option<MessageRecord> {
         updated_at: message.updated_at,
         reasoning_started_at: message.reasoning_started_at,
         reasoning_ended_at: message.reasoning_ended_at,
+        superseded: false,
     })
 }
 

@@ -123,6 +123,18 @@ impl Message {
         }
     }
 
+    /// Whether this reply stopped short (cut at the token limit, interrupted, stopped,
+    /// failed with text) and can be continued where it ended.
+    pub fn can_continue(&self) -> bool {
+        self.role == Role::Assistant
+            && !self.content.is_empty()
+            && match self.status {
+                MessageStatus::Interrupted | MessageStatus::Stopped | MessageStatus::Failed => true,
+                MessageStatus::Complete => self.finish_reason.as_deref() == Some("length"),
+                MessageStatus::Streaming => false,
+            }
+    }
+
     /// How long the model thought, once it has stopped thinking.
     pub fn thinking_millis(&self, now: Millis) -> Option<Millis> {
         let start = self.reasoning_started_at?;

@@ -6,6 +6,7 @@ mod chat;
 mod manage;
 mod messages;
 mod nav;
+mod turns;
 
 use crate::effect::Effect;
 use crate::msg::{Focus, Millis, Msg, Step};
@@ -76,6 +77,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             crate::ui::input::show_cursor(&mut state.input, focused);
             effects
         }
+        Msg::ContinueReply => turns::continue_reply(state, now),
+        Msg::Regenerate => turns::regenerate(state, now),
         Msg::FocusMessage(_)
         | Msg::ToggleReasoning
         | Msg::CopyMessage

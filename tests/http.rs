@@ -40,6 +40,7 @@ fn request(sampling: SamplingOptions) -> ChatRequest {
             role: "user".into(),
             content: "hi".into(),
             reasoning_content: None,
+            partial: None,
         }],
         stream: true,
         stream_options: StreamOptions {

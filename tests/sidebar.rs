@@ -46,6 +46,7 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
         updated_at: T0,
         reasoning_started_at: None,
         reasoning_ended_at: None,
+        superseded: false,
     }
 }
 

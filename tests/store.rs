@@ -42,6 +42,7 @@ fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRe
         updated_at: 10,
         reasoning_started_at: None,
         reasoning_ended_at: None,
+        superseded: false,
     }
 }
 

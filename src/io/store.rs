@@ -18,10 +18,10 @@ use crate::persist::{
 };
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each entry takes the schema from version i to i + 1.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -71,6 +71,8 @@ const MIGRATIONS: [&str; 2] = [
         INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
     END;
     INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+    // 2 -> 3: a regenerated reply keeps the old one as a branch (same parent), hidden.
+    "ALTER TABLE messages ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -224,7 +226,7 @@ impl Store {
             "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
                     model, prompt_tokens, completion_tokens, cached_tokens, created_at,
                     updated_at, reasoning_started_at, reasoning_ended_at
-             FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
+             FROM messages WHERE conversation_id = ?1 AND superseded = 0 ORDER BY seq, id",
         )?;
         let rows = stmt.query_map([id.0 as i64], |row| {
             let prompt: Option<i64> = row.get(10)?;
@@ -253,6 +255,7 @@ impl Store {
                 updated_at: row.get::<_, i64>(14)? as u64,
                 reasoning_started_at: row.get::<_, Option<i64>>(15)?.map(|v| v as u64),
                 reasoning_ended_at: row.get::<_, Option<i64>>(16)?.map(|v| v as u64),
+                superseded: false,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -281,15 +284,18 @@ impl Store {
         self.conn.prepare_cached(
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
-                cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
+                superseded)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                ?19)
              ON CONFLICT(id) DO UPDATE SET content = excluded.content,
                 reasoning = excluded.reasoning, status = excluded.status, error = excluded.error,
                 finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
                 completion_tokens = excluded.completion_tokens,
                 cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
                 reasoning_started_at = excluded.reasoning_started_at,
-                reasoning_ended_at = excluded.reasoning_ended_at",
+                reasoning_ended_at = excluded.reasoning_ended_at,
+                superseded = excluded.superseded",
         )?
         .execute(params![
             m.id as i64,
@@ -310,6 +316,7 @@ impl Store {
             m.updated_at as i64,
             m.reasoning_started_at.map(|v| v as i64),
             m.reasoning_ended_at.map(|v| v as i64),
+            m.superseded,
         ])?;
         Ok(())
     }
@@ -357,11 +364,12 @@ impl Store {
             let indexed = query.chars().count() >= 3;
             let sql = if indexed {
                 // Walks the index newest first; each hit's conversation is one lookup by key.
-                "SELECT (SELECT conversation_id FROM messages WHERE id = messages_fts.rowid)
+                "SELECT (SELECT conversation_id FROM messages
+                         WHERE id = messages_fts.rowid AND superseded = 0)
                  FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC"
             } else {
                 "SELECT conversation_id FROM messages WHERE content LIKE ?2 ESCAPE '\\'
-                 ORDER BY id DESC"
+                 AND superseded = 0 ORDER BY id DESC"
             };
             let phrase = format!("\"{}\"", query.replace('"', "\"\""));
             let mut stmt = self.conn.prepare_cached(sql)?;
@@ -390,7 +398,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT title, updated_at FROM conversations WHERE id = ?1")?;
         let mut first = self.conn.prepare_cached(
-            "SELECT seq, content FROM messages WHERE conversation_id = ?1
+            "SELECT seq, content FROM messages WHERE conversation_id = ?1 AND superseded = 0
              AND content LIKE ?2 ESCAPE '\\' ORDER BY seq, id LIMIT 1",
         )?;
         for id in found {

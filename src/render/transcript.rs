@@ -319,6 +319,9 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
             theme::warning(),
         ));
     }
+    if message.can_continue() {
+        status.push(Span::styled("Ctrl+G continues", theme::footer()));
+    }
     if let Some(usage) = message.usage {
         status.push(Span::styled(
             format!("{} prompt", usage.prompt_tokens),

@@ -21,6 +21,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+F", "search all conversations"),
     ("Ctrl+E", "export as Markdown and JSON"),
     ("Ctrl+Y", "copy the last reply"),
+    ("Ctrl+G", "continue a reply that was cut off"),
+    ("Ctrl+R", "ask the last question again"),
     ("F2", "rename this conversation"),
     ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
     ("PgUp PgDn wheel", "scroll the conversation"),

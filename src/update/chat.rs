@@ -181,6 +181,7 @@ pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
             role: "system".into(),
             content: conv.system_prompt.clone(),
             reasoning_content: None,
+            partial: None,
         });
     }
     for message in &conv.messages {
@@ -192,11 +193,13 @@ pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
                 role: "user".into(),
                 content: message.content.clone(),
                 reasoning_content: None,
+                partial: None,
             },
             Role::Assistant => ChatMessage {
                 role: "assistant".into(),
                 content: message.content.clone(),
                 reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
+                partial: None,
             },
         });
     }

@@ -1,0 +1,250 @@
+//! Continuing a cut-off reply and regenerating the last one.
+
+mod support;
+
+use kimi_tui::effect::Effect;
+use kimi_tui::error::ApiError;
+use kimi_tui::msg::{Msg, StreamEvent, StreamId};
+use kimi_tui::state::{MessageStatus, StreamPhase};
+use kimi_tui::update::update;
+use support::mock_kimi::{MockKimi, Reply};
+use support::pty::App;
+use support::{T0, app, feed, send};
+
+fn start(effects: &[Effect]) -> (StreamId, kimi_tui::api::ChatRequest) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartStream { stream, request } => Some((*stream, request.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no stream in {effects:?}"))
+}
+
+#[test]
+fn continuing_sends_the_partial_text_as_a_prefix_and_appends_what_comes_back() {
+    let mut state = app();
+    let stream = send(&mut state, "tell a story", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Reasoning("plan".into()),
+            StreamEvent::Content("Once upon".into()),
+            StreamEvent::Finish("length".into()),
+            StreamEvent::Done,
+        ],
+        T0,
+    );
+    assert!(state.active_conversation().messages[1].can_continue());
+    let (stream, request) = start(&update(&mut state, Msg::ContinueReply, T0 + 10));
+    let last = request.messages.last().expect("messages");
+    assert_eq!(last.role, "assistant");
+    assert_eq!(last.content, "Once upon");
+    assert_eq!(last.partial, Some(true));
+    let body = serde_json::to_value(&request).expect("json");
+    assert_eq!(body["messages"][2]["partial"], true);
+    assert!(
+        body["messages"][1].get("partial").is_none(),
+        "only the prefix carries it"
+    );
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content(" a time.".into()), StreamEvent::Done],
+        T0 + 20,
+    );
+    let reply = &state.active_conversation().messages[1];
+    assert_eq!(reply.content, "Once upon a time.");
+    assert_eq!(reply.status, MessageStatus::Complete);
+    assert_eq!(state.active_conversation().messages.len(), 2);
+}
+
+#[test]
+fn an_interrupted_reply_can_be_continued_but_a_complete_one_cannot() {
+    let mut state = app();
+    let stream = send(&mut state, "q", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("done".into()), StreamEvent::Done],
+        T0,
+    );
+    assert!(update(&mut state, Msg::ContinueReply, T0).is_empty());
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Nothing to continue")
+    );
+    let stream = send(&mut state, "q2", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("half".into()),
+            StreamEvent::Failed(ApiError::Interrupted),
+        ],
+        T0,
+    );
+    let effects = update(&mut state, Msg::ContinueReply, T0);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveMessage(m) if m.status == MessageStatus::Streaming))
+    );
+    assert!(matches!(
+        state.active_conversation().phase,
+        StreamPhase::Waiting { .. }
+    ));
+}
+
+#[test]
+fn regenerate_asks_the_last_question_again_and_keeps_the_old_reply_as_a_branch() {
+    let mut state = app();
+    let stream = send(&mut state, "pick a number", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("7".into()), StreamEvent::Done],
+        T0,
+    );
+    let old_id = state.active_conversation().messages[1].id;
+    let user_id = state.active_conversation().messages[0].id;
+    let effects = update(&mut state, Msg::Regenerate, T0 + 5);
+    let Some(Effect::SaveMessage(old)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(old.id, old_id);
+    assert!(old.superseded, "the old reply is kept, marked as replaced");
+    let Some(Effect::SaveMessage(new)) = effects.get(1) else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(new.id, old_id);
+    assert_eq!(
+        new.parent_id,
+        Some(user_id),
+        "both replies answer the same question"
+    );
+    let (stream, request) = start(&effects);
+    assert_eq!(
+        request.messages.last().map(|m| m.content.as_str()),
+        Some("pick a number")
+    );
+    assert_eq!(request.messages.len(), 2);
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("42".into()), StreamEvent::Done],
+        T0 + 6,
+    );
+    let conv = state.active_conversation();
+    assert_eq!(conv.messages.len(), 2);
+    assert_eq!(conv.messages[1].content, "42");
+}
+
+#[test]
+fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = kimi_tui::io::store::Store::open(&dir.path().join("db.sqlite3")).expect("open");
+    let mut state = app();
+    let stream = send(&mut state, "pick", T0).expect("stream");
+    let mut effects = Vec::new();
+    effects.extend(update(
+        &mut state,
+        Msg::Stream {
+            stream,
+            event: StreamEvent::Content("7".into()),
+        },
+        T0,
+    ));
+    effects.extend(update(
+        &mut state,
+        Msg::Stream {
+            stream,
+            event: StreamEvent::Done,
+        },
+        T0,
+    ));
+    let regen = update(&mut state, Msg::Regenerate, T0 + 1);
+    let (stream, _) = start(&regen);
+    let mut all = Vec::new();
+    all.extend(effects);
+    all.extend(regen);
+    all.extend(update(
+        &mut state,
+        Msg::Stream {
+            stream,
+            event: StreamEvent::Content("42".into()),
+        },
+        T0 + 2,
+    ));
+    all.extend(update(
+        &mut state,
+        Msg::Stream {
+            stream,
+            event: StreamEvent::Done,
+        },
+        T0 + 3,
+    ));
+    let conv_id = state.active;
+    // The user's prompt was saved at submit time; save it here too, then apply every save.
+    store
+        .save_conversation(&kimi_tui::persist::meta_of(
+            state.active_conversation(),
+            "kimi-k2.6",
+        ))
+        .expect("meta");
+    if let Some(prompt) = kimi_tui::persist::record_of(state.active_conversation(), 0) {
+        store.save_message(&prompt).expect("prompt");
+    }
+    for effect in all {
+        if let Effect::SaveMessage(record) = effect {
+            store.save_message(&record).expect("save");
+        }
+    }
+    let shown: Vec<String> = store
+        .load(conv_id)
+        .expect("load")
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(shown, ["pick", "42"]);
+    let kept: i64 = rusqlite::Connection::open(dir.path().join("db.sqlite3"))
+        .and_then(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM messages WHERE content = '7'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("count");
+    assert_eq!(kept, 1, "the old reply is still in the database");
+}
+
+#[test]
+fn the_real_app_continues_an_interrupted_reply_and_stitches_it() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["The first half"]).cut());
+    mock.push(Reply::text(&[" and the second half."]));
+    let mut app = App::start(&mock.base_url(), &[]);
+    app.wait_for("Type a message below");
+    app.keys("write two halves");
+    app.keys("\r");
+    app.wait_for("interrupted");
+    app.wait_for("Ctrl+G continues");
+    app.keys("\x07"); // Ctrl+G
+    app.wait_for("The first half and the second half.");
+    let log = mock.wait_for_requests(2, support::pty::PATIENCE);
+    let last = log[1].body["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["role"], "assistant");
+    assert_eq!(last["content"], "The first half");
+    assert_eq!(last["partial"], true);
+    app.keys("\x11");
+    app.wait_exit();
+}
