@@ -191,6 +191,7 @@ fn settings() -> Settings {
         has_key: true,
         sampling: SamplingOptions::default(),
         max_retries: 3,
+        kimi_fields: true,
     }
 }
 

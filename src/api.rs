@@ -42,6 +42,18 @@ pub struct ChatRequest {
     pub stream_options: StreamOptions,
     #[serde(flatten)]
     pub sampling: SamplingOptions,
+    /// kimi-k2.6's switch, sent only to models that take it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<ThinkingParam>,
+    /// kimi-k3's effort (low, high, max), sent only to models that take it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThinkingParam {
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 /// Token counts of one reply. Kimi reports cached prompt tokens either flat or, like OpenAI,

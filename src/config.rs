@@ -67,6 +67,9 @@ pub struct FileConfig {
     /// How many times a failed request is sent again (overload, rate limit, 5xx, network);
     /// 0 turns retrying off. Default 3.
     pub max_retries: Option<u32>,
+    /// Send Kimi-only fields (thinking, reasoning_effort, a default max_completion_tokens).
+    /// Default true; false for other OpenAI-compatible endpoints.
+    pub kimi_fields: Option<bool>,
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
@@ -83,6 +86,7 @@ pub struct Config {
     pub sampling: SamplingOptions,
     pub mouse: bool,
     pub max_retries: u32,
+    pub kimi_fields: bool,
     pub api_key: Option<ApiKey>,
 }
 
@@ -202,6 +206,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         },
         mouse: file.mouse.unwrap_or(true),
         max_retries: file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10),
+        kimi_fields: file.kimi_fields.unwrap_or(true),
         api_key,
     }
 }

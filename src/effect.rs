@@ -40,5 +40,9 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// GET /models: `Msg::ModelsListed`.
+    FetchModels,
+    /// GET /users/me/balance: `Msg::BalanceFetched`.
+    FetchBalance,
     Quit,
 }

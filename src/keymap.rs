@@ -4,7 +4,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::msg::{FieldEdit, Focus, Msg, ScrollCmd, Step};
-use crate::state::{AppState, Dialog, SidebarMode};
+use crate::state::{AppState, Dialog, Overlay, SidebarMode};
 
 /// Rows one wheel notch scrolls.
 const WHEEL_ROWS: usize = 3;
@@ -61,6 +61,17 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
             },
         };
     }
+    if let Some(Overlay::Models { .. }) = state.overlay {
+        return match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => Some(Msg::CloseOverlay),
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::MovePicker(Step::Up)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::MovePicker(Step::Down)),
+            KeyCode::Home | KeyCode::Char('g') => Some(Msg::MovePicker(Step::First)),
+            KeyCode::End | KeyCode::Char('G') => Some(Msg::MovePicker(Step::Last)),
+            KeyCode::Enter => Some(Msg::PickModel),
+            _ => None,
+        };
+    }
     if state.overlay.is_some() {
         return match key.code {
             KeyCode::Esc | KeyCode::F(1) | KeyCode::Char('?') | KeyCode::Char('q') => {
@@ -98,6 +109,8 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('y') if ctrl => return Some(Msg::CopyLastReply),
         KeyCode::Char('g') if ctrl => return Some(Msg::ContinueReply),
         KeyCode::Char('r') if ctrl => return Some(Msg::Regenerate),
+        KeyCode::Char('o') if ctrl => return Some(Msg::OpenModelPicker),
+        KeyCode::Char('t') if ctrl => return Some(Msg::ToggleThinking),
         KeyCode::F(2) => return Some(Msg::StartRename),
         KeyCode::Char('b') if ctrl => return Some(Msg::ToggleSidebar),
         KeyCode::F(1) => return Some(Msg::ToggleHelp),

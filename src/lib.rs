@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod io;
 pub mod keymap;
+pub mod models;
 pub mod msg;
 pub mod persist;
 pub mod render;
@@ -31,5 +32,6 @@ pub fn settings_from(config: &config::Config) -> Settings {
         has_key: config.api_key.is_some(),
         sampling: config.sampling.clone(),
         max_retries: config.max_retries,
+        kimi_fields: config.kimi_fields,
     }
 }

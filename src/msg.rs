@@ -121,6 +121,18 @@ pub enum Msg {
     ContinueReply,
     /// Asks the last question again; the old reply is kept as a branch.
     Regenerate,
+    /// The loop has started (asks for the model list).
+    Started,
+    /// Opens the model picker (and asks for a fresh list and the balance).
+    OpenModelPicker,
+    /// Moves the picker's highlight.
+    MovePicker(Step),
+    /// Enter in the picker: the conversation uses the highlighted model.
+    PickModel,
+    /// Thinking on/off, or the next reasoning effort, for this conversation's model.
+    ToggleThinking,
+    ModelsListed(Result<Vec<crate::models::ModelInfo>, String>),
+    BalanceFetched(Result<String, String>),
     // Results
     Stream {
         stream: StreamId,

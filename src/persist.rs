@@ -13,6 +13,8 @@ pub struct ConversationMeta {
     pub system_prompt: String,
     pub created_at: Millis,
     pub updated_at: Millis,
+    pub thinking: Option<bool>,
+    pub effort: Option<String>,
 }
 
 /// One stored message. `parent_id` links each message to the one it answers or follows, so
@@ -47,13 +49,20 @@ pub struct Summary {
     pub model: String,
     pub created_at: Millis,
     pub updated_at: Millis,
+    pub thinking: Option<bool>,
+    pub effort: Option<String>,
 }
 
 /// A saved conversation whose messages are not read yet.
 pub fn conversation_from(summary: Summary) -> Conversation {
-    let mut conv = Conversation::new(summary.id, String::new(), summary.created_at);
+    let mut conv = Conversation::new(summary.id, String::new(), summary.model, summary.created_at);
     conv.title = summary.title;
     conv.updated_at = summary.updated_at;
+    conv.thinking = summary.thinking;
+    conv.effort = summary
+        .effort
+        .as_deref()
+        .and_then(crate::state::Effort::parse);
     conv.loaded = false;
     conv
 }
@@ -112,14 +121,16 @@ pub fn status_from(name: &str) -> MessageStatus {
     }
 }
 
-pub fn meta_of(conv: &Conversation, model: &str) -> ConversationMeta {
+pub fn meta_of(conv: &Conversation) -> ConversationMeta {
     ConversationMeta {
         id: conv.id,
         title: conv.title.clone(),
-        model: model.to_string(),
+        model: conv.model.clone(),
         system_prompt: conv.system_prompt.clone(),
         created_at: conv.created_at,
         updated_at: conv.updated_at,
+        thinking: conv.thinking,
+        effort: conv.effort.map(|e| e.as_str().to_string()),
     }
 }
 

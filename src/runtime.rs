@@ -119,6 +119,20 @@ impl Effects {
                 let native = self.clipboard.copy(&text);
                 let _ = self.tx.send(Msg::Copied { what, native });
             }
+            Effect::FetchModels => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::ModelsListed(client.list_models().await));
+                });
+            }
+            Effect::FetchBalance => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::BalanceFetched(client.balance().await));
+                });
+            }
             Effect::Quit => {}
         }
     }
@@ -163,6 +177,9 @@ where
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let size = terminal.size().map_err(Into::into)?;
+    for effect in update::update(state, Msg::Started, now_millis()) {
+        effects.run(effect);
+    }
     let apply = |state: &mut AppState, msg: Msg, effects: &mut Effects| {
         for effect in update::update(state, msg, now_millis()) {
             effects.run(effect);

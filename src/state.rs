@@ -22,6 +22,9 @@ pub struct Settings {
     pub sampling: SamplingOptions,
     /// How many times a failed request is sent again (overload, rate limit, 5xx, network).
     pub max_retries: u32,
+    /// Whether to send Kimi-only fields (thinking, reasoning_effort, a default
+    /// max_completion_tokens); off for other OpenAI-compatible endpoints.
+    pub kimi_fields: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +209,14 @@ pub struct Conversation {
     pub notice: Option<String>,
     /// The system prompt this conversation was started with; saved with it.
     pub system_prompt: String,
+    /// The model this conversation talks to (picked per conversation; saved with it).
+    pub model: String,
+    /// Thinking switched on or off by the user (models with a switch); `None`: the default.
+    pub thinking: Option<bool>,
+    /// Reasoning effort chosen by the user (models that take one); `None`: the default.
+    pub effort: Option<Effort>,
+    /// Oldest messages left out of the last request to fit the model's window.
+    pub left_out: usize,
     /// False while a saved conversation's messages are still being read.
     pub loaded: bool,
     pub created_at: Millis,
@@ -213,12 +224,16 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    pub fn new(id: ConversationId, system_prompt: String, at: Millis) -> Self {
+    pub fn new(id: ConversationId, system_prompt: String, model: String, at: Millis) -> Self {
         Conversation {
             id,
             title: String::new(),
             messages: Vec::new(),
             system_prompt,
+            model,
+            thinking: None,
+            effort: None,
+            left_out: 0,
             loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,
@@ -241,6 +256,37 @@ impl Conversation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// The model picker, with the highlighted row.
+    Models {
+        selected: usize,
+    },
+}
+
+/// kimi-k3's reasoning effort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    Low,
+    High,
+    Max,
+}
+
+impl Effort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effort::Low => "low",
+            Effort::High => "high",
+            Effort::Max => "max",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Effort> {
+        match text {
+            "low" => Some(Effort::Low),
+            "high" => Some(Effort::High),
+            "max" => Some(Effort::Max),
+            _ => None,
+        }
+    }
 }
 
 /// What the sidebar is doing besides listing.
@@ -300,6 +346,10 @@ pub struct AppState {
     pub store_error: Option<String>,
     /// A one-line message for the status bar (export done, copy failed, ...).
     pub flash: Option<String>,
+    /// Models as GET /v1/models listed them (empty until it answers, or if it cannot).
+    pub models: Vec<crate::models::ModelInfo>,
+    /// The account's balance, once asked for.
+    pub balance: Option<String>,
     /// Where the database lives, for the help overlay.
     pub data_path: String,
     pub width: u16,
@@ -319,7 +369,12 @@ impl AppState {
         let mut conversations = HashMap::new();
         conversations.insert(
             first,
-            Conversation::new(first, settings.system_prompt.clone(), now),
+            Conversation::new(
+                first,
+                settings.system_prompt.clone(),
+                settings.model.clone(),
+                now,
+            ),
         );
         AppState {
             settings,
@@ -337,6 +392,8 @@ impl AppState {
             dialog: None,
             store_error: None,
             flash: None,
+            models: Vec::new(),
+            balance: None,
             data_path: String::new(),
             width: 80,
             height: 24,
@@ -366,9 +423,7 @@ impl AppState {
             _ => fresh,
         };
         if !self.conversations.contains_key(&self.active) {
-            let id = ConversationId(self.next_id());
-            let conv = Conversation::new(id, self.settings.system_prompt.clone(), self.now);
-            self.conversations.insert(id, conv);
+            let id = self.fresh_conversation(self.now);
             self.order.insert(0, id);
             self.active = id;
         }
@@ -377,6 +432,20 @@ impl AppState {
             .iter()
             .position(|&id| id == self.active)
             .unwrap_or(0);
+    }
+
+    /// Makes an empty conversation with the session's model and system prompt (not yet in
+    /// the sidebar order) and returns its id.
+    pub fn fresh_conversation(&mut self, now: Millis) -> ConversationId {
+        let id = ConversationId(self.next_id());
+        let conv = Conversation::new(
+            id,
+            self.settings.system_prompt.clone(),
+            self.settings.model.clone(),
+            now,
+        );
+        self.conversations.insert(id, conv);
+        id
     }
 
     /// A fresh id for a conversation or a stream; never reused in one run.

@@ -5,6 +5,7 @@
 mod chat;
 mod manage;
 mod messages;
+mod models;
 mod nav;
 mod turns;
 
@@ -13,6 +14,7 @@ use crate::msg::{Focus, Millis, Msg, Step};
 use crate::state::SidebarMode;
 
 pub use chat::{build_request, retry_delay};
+pub use models::picker_rows;
 
 use crate::state::AppState;
 
@@ -78,6 +80,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             effects
         }
         Msg::ContinueReply => turns::continue_reply(state, now),
+        Msg::Started
+        | Msg::OpenModelPicker
+        | Msg::MovePicker(_)
+        | Msg::PickModel
+        | Msg::ToggleThinking
+        | Msg::ModelsListed(_)
+        | Msg::BalanceFetched(_) => models::update(state, msg, now),
         Msg::Regenerate => turns::regenerate(state, now),
         Msg::FocusMessage(_)
         | Msg::ToggleReasoning
@@ -139,5 +148,8 @@ fn is_intent(msg: &Msg) -> bool {
             | Msg::ExportBlocked { .. }
             | Msg::ExportFailed(_)
             | Msg::Copied { .. }
+            | Msg::Started
+            | Msg::ModelsListed(_)
+            | Msg::BalanceFetched(_)
     )
 }

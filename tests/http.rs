@@ -47,6 +47,8 @@ fn request(sampling: SamplingOptions) -> ChatRequest {
             include_usage: true,
         },
         sampling,
+        thinking: None,
+        reasoning_effort: None,
     }
 }
 

@@ -25,6 +25,8 @@ fn saved(id: u64, title: &str) -> kimi_tui::state::Conversation {
         model: "kimi-k2.6".into(),
         created_at: T0,
         updated_at: T0 - id,
+        thinking: None,
+        effort: None,
     })
 }
 

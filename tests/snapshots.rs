@@ -303,6 +303,8 @@ fn sidebar_state() -> AppState {
                 model: "kimi-k2.6".into(),
                 created_at: T0,
                 updated_at: T0 - (i as u64) * 3 * 86_400_000 - 120_000,
+                thinking: None,
+                effort: None,
             })
         })
         .collect();

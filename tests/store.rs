@@ -21,6 +21,8 @@ fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
         system_prompt: "Be brief.".into(),
         created_at: 1,
         updated_at: updated,
+        thinking: None,
+        effort: None,
     }
 }
 

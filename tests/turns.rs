@@ -191,10 +191,7 @@ fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
     let conv_id = state.active;
     // The user's prompt was saved at submit time; save it here too, then apply every save.
     store
-        .save_conversation(&kimi_tui::persist::meta_of(
-            state.active_conversation(),
-            "kimi-k2.6",
-        ))
+        .save_conversation(&kimi_tui::persist::meta_of(state.active_conversation()))
         .expect("meta");
     if let Some(prompt) = kimi_tui::persist::record_of(state.active_conversation(), 0) {
         store.save_message(&prompt).expect("prompt");

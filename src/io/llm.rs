@@ -95,6 +95,61 @@ impl LlmClient {
     }
 }
 
+impl LlmClient {
+    async fn get_json(&self, path: &str) -> Result<String, String> {
+        let key = self
+            .api_key
+            .as_ref()
+            .ok_or_else(|| ApiError::NoKey.to_string())?;
+        let url = format!("{}{path}", self.base_url);
+        let send = self.http.get(&url).bearer_auth(key.expose()).send();
+        let response = match tokio::time::timeout(self.idle_timeout, send).await {
+            Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs()).to_string()),
+            Ok(Err(err)) => return Err(transport_error(&url, &err).to_string()),
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        let body = read_capped(response, self.idle_timeout).await;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(http_error(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &body,
+            )
+            .to_string())
+        }
+    }
+
+    /// GET /models, with Kimi's capability fields.
+    pub async fn list_models(&self) -> Result<Vec<crate::models::ModelInfo>, String> {
+        crate::models::parse_models(&self.get_json("/models").await?)
+    }
+
+    /// GET /users/me/balance, as one line for the UI.
+    pub async fn balance(&self) -> Result<String, String> {
+        let body = self.get_json("/users/me/balance").await?;
+        parse_balance(&body)
+    }
+}
+
+/// "$49.58 available (voucher 46.58, cash 3.00)" from the balance endpoint's body.
+pub fn parse_balance(body: &str) -> Result<String, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| format!("the balance could not be read: {e}"))?;
+    let data = &value["data"];
+    let amount = |key: &str| data.get(key).and_then(serde_json::Value::as_f64);
+    match amount("available_balance") {
+        Some(available) => Ok(format!(
+            "{available:.2} available (voucher {:.2}, cash {:.2})",
+            amount("voucher_balance").unwrap_or(0.0),
+            amount("cash_balance").unwrap_or(0.0)
+        )),
+        None => Err("this endpoint does not report a balance".into()),
+    }
+}
+
 fn transport_error(url: &str, err: &reqwest::Error) -> ApiError {
     // The error text never holds the key: it is sent in a header, not the URL.
     let mut detail = err.to_string();

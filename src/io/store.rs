@@ -18,10 +18,10 @@ use crate::persist::{
 };
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Each entry takes the schema from version i to i + 1.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -73,6 +73,9 @@ const MIGRATIONS: [&str; 3] = [
     INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
     // 2 -> 3: a regenerated reply keeps the old one as a branch (same parent), hidden.
     "ALTER TABLE messages ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;",
+    // 3 -> 4: a conversation's thinking switch and reasoning effort.
+    "ALTER TABLE conversations ADD COLUMN thinking INTEGER;
+     ALTER TABLE conversations ADD COLUMN effort TEXT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -195,7 +198,7 @@ impl Store {
     /// Every conversation, most recently active first.
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, model, created_at, updated_at FROM conversations
+            "SELECT id, title, model, created_at, updated_at, thinking, effort FROM conversations
              ORDER BY updated_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -205,6 +208,8 @@ impl Store {
                 model: row.get(2)?,
                 created_at: row.get::<_, i64>(3)? as u64,
                 updated_at: row.get::<_, i64>(4)? as u64,
+                thinking: row.get::<_, Option<bool>>(5)?,
+                effort: row.get::<_, Option<String>>(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -263,10 +268,12 @@ impl Store {
 
     pub fn save_conversation(&self, meta: &ConversationMeta) -> Result<(), StoreError> {
         self.conn.prepare_cached(
-            "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at,
+                thinking, effort)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
-                system_prompt = excluded.system_prompt,
+                system_prompt = excluded.system_prompt, thinking = excluded.thinking,
+                effort = excluded.effort,
                 updated_at = MAX(updated_at, excluded.updated_at)",
         )?
         .execute(params![
@@ -275,7 +282,9 @@ impl Store {
             meta.model,
             meta.system_prompt,
             meta.created_at as i64,
-            meta.updated_at as i64
+            meta.updated_at as i64,
+            meta.thinking,
+            meta.effort,
         ])?;
         Ok(())
     }

@@ -23,6 +23,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+Y", "copy the last reply"),
     ("Ctrl+G", "continue a reply that was cut off"),
     ("Ctrl+R", "ask the last question again"),
+    ("Ctrl+O", "model for this conversation; balance"),
+    ("Ctrl+T", "thinking on/off, or the effort (k3)"),
     ("F2", "rename this conversation"),
     ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
     ("PgUp PgDn wheel", "scroll the conversation"),

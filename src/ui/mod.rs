@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod help;
 pub mod input;
 pub mod layout;
+pub mod models;
 pub mod scrollback;
 pub mod sidebar;
 pub mod status;
@@ -34,8 +35,10 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     scrollback::render(state, frame, areas.scrollback, areas.transcript);
     input::render(state, frame, areas.input);
     status::render(state, frame, areas.status);
-    if state.overlay == Some(Overlay::Help) {
-        help::render(state, frame, frame.area());
+    match state.overlay {
+        Some(Overlay::Help) => help::render(state, frame, frame.area()),
+        Some(Overlay::Models { selected }) => models::render(state, selected, frame, frame.area()),
+        None => {}
     }
     if let Some(dialog) = &state.dialog {
         dialog::render(dialog, frame, frame.area());

@@ -20,7 +20,23 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
         conv.display_title(),
         (area.width as usize).saturating_sub(6),
     );
-    let block = super::pane(focused).title(Span::styled(format!(" {title} "), theme::title()));
+    let mut block = super::pane(focused).title(Span::styled(format!(" {title} "), theme::title()));
+    // The conversation's total: every reply's prompt and completion tokens.
+    let total: u64 = conv
+        .messages
+        .iter()
+        .filter_map(|m| m.usage)
+        .map(|u| u.prompt_tokens + u.completion_tokens)
+        .sum();
+    if total > 0 {
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {total} tokens in this conversation "),
+                theme::header_meta(),
+            )
+            .right_aligned(),
+        );
+    }
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;

@@ -11,6 +11,25 @@ use crate::render::text::{display_width, sanitize};
 use crate::render::transcript::spinner;
 use crate::state::{AppState, StreamPhase};
 
+/// "ctx 12%" (the share of the model's window the last request used), and how many old
+/// messages were left out of it to fit.
+fn context_meter(state: &AppState) -> Option<String> {
+    let conv = state.active_conversation();
+    let window = crate::models::context_length(&conv.model, &state.models)?;
+    let used = conv
+        .messages
+        .iter()
+        .rev()
+        .find_map(|m| m.usage)?
+        .prompt_tokens;
+    let percent = (used as f64 / window as f64 * 100.0).round();
+    let mut text = format!(" ctx {percent:.0}% ");
+    if conv.left_out > 0 {
+        text.push_str(&format!("· {} old left out ", conv.left_out));
+    }
+    Some(text)
+}
+
 fn activity(state: &AppState) -> (String, bool) {
     let conv = state.active_conversation();
     let spin = spinner(state.now);
@@ -95,7 +114,14 @@ fn fitted_hints(hints: &[&str], width: usize) -> String {
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
-    let model = format!(" {} ", sanitize(&state.settings.model));
+    let conv = state.active_conversation();
+    let mut model = format!(" {}", sanitize(&conv.model));
+    match (conv.thinking, conv.effort) {
+        (Some(false), _) => model.push_str(" · no thinking"),
+        (_, Some(effort)) => model.push_str(&format!(" · {} effort", effort.as_str())),
+        _ => {}
+    }
+    model.push(' ');
     let (text, busy) = activity(state);
     let mut spans = vec![Span::styled(model, theme::status_model())];
     if let Some(error) = &state.store_error {
@@ -115,6 +141,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             theme::status_bar()
         },
     ));
+    if let Some(meter) = context_meter(state) {
+        spans.push(Span::styled(meter, theme::status_bar()));
+    }
     let left = Line::from(spans);
     let left_width = left.width() as u16;
     let [left_area, right_area] =

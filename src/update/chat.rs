@@ -1,9 +1,10 @@
 //! Sending a prompt, applying a reply's stream events, stopping. Every stream event names its
 //! stream; one that no conversation waits for any more is dropped here.
 
-use crate::api::{ChatMessage, ChatRequest, StreamOptions};
+use crate::api::{ChatMessage, ChatRequest, StreamOptions, ThinkingParam};
 use crate::effect::Effect;
 use crate::error::ApiError;
+use crate::models::{self, ModelInfo, ThinkingControl};
 use crate::msg::{ConversationId, Millis, StreamEvent, StreamId};
 use crate::persist::{meta_of, record_of};
 use crate::state::{
@@ -55,7 +56,7 @@ pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
             message.error = None;
         }
         conv.phase = StreamPhase::Waiting { stream, since };
-        let request = build_request(conv, &state.settings);
+        let request = build_request(conv, &state.settings, &state.models);
         state.live.remove(&old);
         state.live.insert(stream, id);
         effects.push(Effect::StartStream { stream, request });
@@ -93,17 +94,18 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let stream = StreamId(state.next_id());
     let user_id = state.next_id();
     let reply_id = state.next_id();
-    let model = state.settings.model.clone();
     let active = state.active;
     let Some(conv) = state.conversations.get_mut(&active) else {
         return Vec::new();
     };
+    let model = conv.model.clone();
     conv.notice = None;
     if conv.title.is_empty() {
         conv.title = default_title(&text);
     }
     conv.messages.push(Message::user(user_id, text, now));
-    let request = build_request(conv, &state.settings);
+    let request = build_request(conv, &state.settings, &state.models);
+    conv.left_out = left_out(conv, &request);
     conv.messages
         .push(Message::assistant_streaming(reply_id, model.clone(), now));
     conv.phase = StreamPhase::Waiting { stream, since: now };
@@ -112,7 +114,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     // The prompt is committed before the request leaves: the runtime starts the stream
     // only after these saves.
     let count = conv.messages.len();
-    let mut effects = vec![Effect::SaveConversation(meta_of(conv, &model))];
+    let mut effects = vec![Effect::SaveConversation(meta_of(conv))];
     effects.extend(save(conv, count - 2, now));
     effects.extend(save(conv, count - 1, now));
     effects.push(Effect::StartStream { stream, request });
@@ -170,25 +172,25 @@ fn move_to_top(state: &mut AppState, id: ConversationId) {
     }
 }
 
-/// The request for a conversation whose last message is the user's new prompt: the system
-/// prompt, then every user and assistant message in order. Assistant messages carry their
-/// reasoning (thinking models require it); ones with no text are left out, since the API
-/// rejects empty content.
-pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
-    let mut messages = Vec::with_capacity(conv.messages.len() + 1);
-    if !conv.system_prompt.trim().is_empty() {
-        messages.push(ChatMessage {
-            role: "system".into(),
-            content: conv.system_prompt.clone(),
-            reasoning_content: None,
-            partial: None,
-        });
-    }
-    for message in &conv.messages {
-        if message.content.is_empty() {
-            continue;
-        }
-        messages.push(match message.role {
+/// Tokens kept free for the reply when the history is trimmed to fit the window.
+const MIN_REPLY_BUDGET: u64 = 4_096;
+
+/// The request for a conversation whose last message is the user's new prompt (or a reply
+/// to continue): the system prompt, then every user and assistant message in order.
+/// Assistant messages carry their reasoning (thinking models require it); ones with no text
+/// are left out, since the API rejects empty content. When the history would not fit the
+/// model's window, the oldest turns are left out of the request (never the system prompt,
+/// never the newest message); the stored conversation is never cut.
+pub fn build_request(
+    conv: &Conversation,
+    settings: &Settings,
+    models: &[ModelInfo],
+) -> ChatRequest {
+    let mut history: Vec<ChatMessage> = conv
+        .messages
+        .iter()
+        .filter(|m| !m.content.is_empty())
+        .map(|message| match message.role {
             Role::User => ChatMessage {
                 role: "user".into(),
                 content: message.content.clone(),
@@ -201,17 +203,86 @@ pub fn build_request(conv: &Conversation, settings: &Settings) -> ChatRequest {
                 reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
                 partial: None,
             },
-        });
+        })
+        .collect();
+    let system = (!conv.system_prompt.trim().is_empty()).then(|| ChatMessage {
+        role: "system".into(),
+        content: conv.system_prompt.clone(),
+        reasoning_content: None,
+        partial: None,
+    });
+    let window = models::context_length(&conv.model, models);
+    let cost = |m: &ChatMessage| {
+        models::estimate_tokens(&m.content)
+            + m.reasoning_content
+                .as_deref()
+                .map_or(0, models::estimate_tokens)
+            + 4
+    };
+    let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
+    if let Some(window) = window {
+        let budget = window.saturating_sub(MIN_REPLY_BUDGET.min(window / 4));
+        let mut cut = 0;
+        while prompt > budget && history.len() - cut > 1 {
+            prompt -= cost(&history[cut]);
+            cut += 1;
+        }
+        // Start on a user turn, as the API expects after the system prompt.
+        while cut < history.len() - 1 && history[cut].role != "user" {
+            prompt -= cost(&history[cut]);
+            cut += 1;
+        }
+        history.drain(..cut);
     }
+    let mut messages: Vec<ChatMessage> = system.into_iter().collect();
+    messages.extend(history);
+    let mut sampling = settings.sampling.clone();
+    if settings.kimi_fields || sampling.max_completion_tokens.is_some() {
+        let wanted = sampling
+            .max_completion_tokens
+            .map_or(models::DEFAULT_MAX_COMPLETION, u64::from);
+        // The prompt plus the limit must fit the window, or the API refuses the request.
+        let room = window.map_or(wanted, |w| w.saturating_sub(prompt).max(1_024));
+        sampling.max_completion_tokens = Some(wanted.min(room).min(u64::from(u32::MAX)) as u32);
+    }
+    let control = if settings.kimi_fields {
+        models::thinking_control(&conv.model)
+    } else {
+        ThinkingControl::None
+    };
     ChatRequest {
-        model: settings.model.clone(),
+        model: conv.model.clone(),
         messages,
         stream: true,
         stream_options: StreamOptions {
             include_usage: true,
         },
-        sampling: settings.sampling.clone(),
+        sampling,
+        thinking: match (control, conv.thinking) {
+            (ThinkingControl::Switch, Some(on)) => Some(ThinkingParam {
+                kind: if on { "enabled" } else { "disabled" }.into(),
+            }),
+            _ => None,
+        },
+        reasoning_effort: match (control, conv.effort) {
+            (ThinkingControl::Effort, Some(effort)) => Some(effort.as_str().into()),
+            _ => None,
+        },
     }
+}
+
+/// How many of a conversation's messages the request left out to fit the window.
+pub fn left_out(conv: &Conversation, request: &ChatRequest) -> usize {
+    let sent = request
+        .messages
+        .iter()
+        .filter(|m| m.role != "system")
+        .count();
+    conv.messages
+        .iter()
+        .filter(|m| !m.content.is_empty())
+        .count()
+        .saturating_sub(sent)
 }
 
 pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
@@ -342,9 +413,6 @@ pub fn on_stream_event(
     let index = conv.messages.len() - 1;
     let mut effects = Vec::new();
     effects.extend(save(conv, index, now));
-    effects.push(Effect::SaveConversation(meta_of(
-        conv,
-        &state.settings.model,
-    )));
+    effects.push(Effect::SaveConversation(meta_of(conv)));
     effects
 }

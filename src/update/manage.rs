@@ -5,7 +5,7 @@ use crate::effect::Effect;
 use crate::export;
 use crate::msg::{ConversationId, FieldEdit, Focus, Millis, Msg};
 use crate::persist::{fill, meta_of};
-use crate::state::{AppState, Conversation, Dialog, Scroll, SidebarMode};
+use crate::state::{AppState, Dialog, Scroll, SidebarMode};
 
 use super::nav::open;
 
@@ -157,11 +157,7 @@ fn delete(state: &mut AppState, id: ConversationId, now: Millis) -> Vec<Effect> 
         {
             Some(next) => effects.extend(open(state, next)),
             None => {
-                let fresh = ConversationId(state.next_id());
-                let prompt = state.settings.system_prompt.clone();
-                state
-                    .conversations
-                    .insert(fresh, Conversation::new(fresh, prompt, now));
+                let fresh = state.fresh_conversation(now);
                 state.order.push(fresh);
                 state.active = fresh;
             }
@@ -239,7 +235,6 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
     match std::mem::replace(&mut state.sidebar_mode, SidebarMode::List) {
         SidebarMode::Rename { id, text } => {
             let title = text.trim().to_string();
-            let model = state.settings.model.clone();
             match state.conversations.get_mut(&id) {
                 Some(conv) if !title.is_empty() => {
                     conv.title = title;
@@ -247,7 +242,7 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
                         // Not saved until its first message; the title goes with it.
                         return Vec::new();
                     }
-                    vec![Effect::SaveConversation(meta_of(conv, &model))]
+                    vec![Effect::SaveConversation(meta_of(conv))]
                 }
                 _ => Vec::new(),
             }

@@ -3,7 +3,7 @@
 use crate::effect::Effect;
 use crate::msg::{ConversationId, Focus, Millis, Msg, ScrollCmd, Step};
 use crate::render::transcript;
-use crate::state::{AppState, Conversation, Overlay, Scroll};
+use crate::state::{AppState, Overlay, Scroll};
 use crate::ui::layout;
 
 pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
@@ -56,7 +56,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         Msg::ToggleHelp => {
             state.overlay = match state.overlay {
                 Some(Overlay::Help) => None,
-                None => Some(Overlay::Help),
+                _ => Some(Overlay::Help),
             }
         }
         Msg::CloseOverlay => {
@@ -94,14 +94,7 @@ fn new_conversation(state: &mut AppState, now: Millis) {
             state.order.retain(|&c| c != id);
             id
         }
-        None => {
-            let id = ConversationId(state.next_id());
-            let prompt = state.settings.system_prompt.clone();
-            state
-                .conversations
-                .insert(id, Conversation::new(id, prompt, now));
-            id
-        }
+        None => state.fresh_conversation(now),
     };
     if let Some(conv) = state.conversations.get_mut(&id) {
         conv.notice = None;

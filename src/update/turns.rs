@@ -42,7 +42,7 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
             Some("Nothing to continue: the last reply is complete (Ctrl+R asks again).".into());
         return Vec::new();
     }
-    let mut request = build_request(conv, &state.settings);
+    let mut request = build_request(conv, &state.settings, &state.models);
     if let Some(prefix) = request.messages.last_mut() {
         prefix.partial = Some(true);
     }
@@ -76,10 +76,10 @@ pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let active = state.active;
     let stream = StreamId(state.next_id());
     let reply_id = state.next_id();
-    let model = state.settings.model.clone();
     let Some(conv) = state.conversations.get_mut(&active) else {
         return Vec::new();
     };
+    let model = conv.model.clone();
     let n = conv.messages.len();
     let asks_again = n >= 2
         && conv.messages[n - 1].role == Role::Assistant
@@ -95,7 +95,7 @@ pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
         effects.push(Effect::SaveMessage(old));
     }
     conv.messages.pop();
-    let request = build_request(conv, &state.settings);
+    let request = build_request(conv, &state.settings, &state.models);
     conv.messages
         .push(Message::assistant_streaming(reply_id, model, now));
     conv.phase = StreamPhase::Waiting { stream, since: now };

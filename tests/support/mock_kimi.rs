@@ -230,6 +230,8 @@ impl MockKimi {
                     .expect("report addr");
                 let app = Router::new()
                     .route("/v1/chat/completions", post(chat))
+                    .route("/v1/models", axum::routing::get(models))
+                    .route("/v1/users/me/balance", axum::routing::get(balance))
                     .with_state(app_shared);
                 // Stopping drops open connections at once instead of waiting for them.
                 tokio::select! {
@@ -313,6 +315,33 @@ fn echo(body: &Value, delay: Duration) -> Reply {
     };
     let words: Vec<String> = answer.split_inclusive(' ').map(String::from).collect();
     Reply::chat(&reasoning, &words, delay)
+}
+
+/// GET /v1/models with Kimi's capability fields.
+async fn models() -> Response {
+    let body = json!({"object": "list", "data": [
+        {"id": "kimi-k2.6", "object": "model", "created": 1, "owned_by": "moonshot",
+         "context_length": 262144, "supports_reasoning": true, "supports_image_in": true,
+         "supports_video_in": true},
+        {"id": "kimi-k3", "object": "model", "created": 1, "owned_by": "moonshot",
+         "context_length": 1048576, "supports_reasoning": true, "supports_image_in": true,
+         "supports_video_in": false, "display_name": "Kimi K3"},
+        {"id": "kimi-k2.7-code", "object": "model", "created": 1, "owned_by": "moonshot",
+         "context_length": 262144, "supports_reasoning": true}
+    ]});
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+async fn balance() -> Response {
+    let body = json!({"code": 0, "data": {"available_balance": 49.58, "voucher_balance": 46.58,
+                      "cash_balance": 3.0}, "scode": "0x0", "status": true});
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
 async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {

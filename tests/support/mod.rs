@@ -20,6 +20,7 @@ pub fn settings() -> Settings {
         has_key: true,
         sampling: SamplingOptions::default(),
         max_retries: 3,
+        kimi_fields: true,
     }
 }
 

@@ -1,0 +1,91 @@
+//! The model picker: every listed model with its window and capabilities, and the balance.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::theme;
+use crate::render::text::{sanitize, truncate};
+use crate::state::AppState;
+use crate::update::picker_rows;
+
+fn window(tokens: u64) -> String {
+    if tokens >= 1_048_576 && tokens.is_multiple_of(1_048_576) {
+        format!("{}M", tokens / 1_048_576)
+    } else {
+        format!("{}K", tokens / 1024)
+    }
+}
+
+pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
+    let current = &state.active_conversation().model;
+    let rows = picker_rows(state);
+    let mut lines = Vec::with_capacity(rows.len() + 4);
+    for (i, id) in rows.iter().enumerate() {
+        let info = state.models.iter().find(|m| &m.id == id);
+        let mut tags = Vec::new();
+        if let Some(n) = info.and_then(|m| m.context_length) {
+            tags.push(window(n));
+        }
+        if info.and_then(|m| m.supports_reasoning) == Some(true) {
+            tags.push("reasons".into());
+        }
+        if info.and_then(|m| m.supports_image_in) == Some(true) {
+            tags.push("images".into());
+        }
+        if info.and_then(|m| m.supports_video_in) == Some(true) {
+            tags.push("video".into());
+        }
+        let style = if i == selected {
+            theme::sidebar_selected()
+        } else {
+            theme::sidebar_item()
+        };
+        let marker = if id == current { "● " } else { "  " };
+        lines.push(
+            Line::from(vec![
+                Span::styled(marker, theme::accent()),
+                Span::styled(format!("{:<28}", truncate(id, 28)), style),
+                Span::styled(format!(" {}", tags.join(" · ")), theme::header_meta()),
+            ])
+            .style(style),
+        );
+    }
+    if state.models.is_empty() {
+        lines.push(Line::styled(
+            "  (the server has not listed its models)",
+            theme::placeholder(),
+        ));
+    }
+    lines.push(Line::default());
+    if let Some(balance) = &state.balance {
+        lines.push(Line::styled(
+            format!("  Balance: {}", sanitize(balance)),
+            theme::header_meta(),
+        ));
+    }
+    let width = area.width.saturating_sub(4).min(72);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            super::pane(true)
+                .title(Span::styled(
+                    " Model for this conversation ",
+                    theme::title(),
+                ))
+                .title_bottom(Line::styled(
+                    " Enter choose · Esc close ",
+                    theme::header_meta(),
+                )),
+        ),
+        popup,
+    );
+}

@@ -1,0 +1,233 @@
+//! Kimi-first requests: the model picker and per-conversation models, thinking controls sent
+//! only where allowed, the completion budget, trimming to the window, the model list and the
+//! balance from the loopback mock.
+
+mod support;
+
+use kimi_tui::effect::Effect;
+use kimi_tui::models::ModelInfo;
+use kimi_tui::msg::{Msg, Step, StreamEvent};
+use kimi_tui::state::Overlay;
+use kimi_tui::update::{build_request, update};
+use support::mock_kimi::MockKimi;
+use support::{T0, app, feed, send};
+
+fn listed() -> Vec<ModelInfo> {
+    ["kimi-k2.6", "kimi-k3", "kimi-k2.7-code"]
+        .iter()
+        .map(|id| ModelInfo {
+            id: (*id).into(),
+            context_length: Some(if *id == "kimi-k3" { 1_048_576 } else { 262_144 }),
+            supports_reasoning: Some(true),
+            supports_image_in: None,
+            supports_video_in: None,
+            display_name: None,
+        })
+        .collect()
+}
+
+fn body_of(effects: &[Effect]) -> serde_json::Value {
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartStream { request, .. } => Some(request),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no stream in {effects:?}"));
+    serde_json::to_value(request).expect("json")
+}
+
+fn submit(state: &mut kimi_tui::AppState, text: &str) -> serde_json::Value {
+    update(state, Msg::Paste(text.into()), T0);
+    body_of(&update(state, Msg::Submit, T0))
+}
+
+#[test]
+fn the_picker_sets_the_model_for_this_conversation_only() {
+    let mut state = app();
+    assert_eq!(update(&mut state, Msg::Started, T0), [Effect::FetchModels]);
+    update(&mut state, Msg::ModelsListed(Ok(listed())), T0);
+    let effects = update(&mut state, Msg::OpenModelPicker, T0);
+    assert_eq!(effects, [Effect::FetchModels, Effect::FetchBalance]);
+    assert_eq!(state.overlay, Some(Overlay::Models { selected: 0 }));
+    update(&mut state, Msg::MovePicker(Step::Down), T0);
+    update(&mut state, Msg::PickModel, T0);
+    assert_eq!(state.overlay, None);
+    assert_eq!(state.active_conversation().model, "kimi-k3");
+    let body = submit(&mut state, "hi");
+    assert_eq!(body["model"], "kimi-k3");
+    update(&mut state, Msg::NewConversation, T0);
+    assert_eq!(
+        state.active_conversation().model,
+        "kimi-k2.6",
+        "a new conversation uses the default"
+    );
+}
+
+#[test]
+fn a_failed_model_list_keeps_the_configured_model() {
+    let mut state = app();
+    update(&mut state, Msg::OpenModelPicker, T0);
+    update(&mut state, Msg::ModelsListed(Err("HTTP 404".into())), T0);
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("keeping kimi-k2.6")
+    );
+    assert_eq!(kimi_tui::update::picker_rows(&state), ["kimi-k2.6"]);
+}
+
+#[test]
+fn thinking_is_sent_as_a_switch_only_to_models_that_have_one() {
+    let mut state = app();
+    let body = submit(&mut state, "default");
+    assert!(
+        body.get("thinking").is_none(),
+        "nothing sent until the user chooses"
+    );
+    assert!(body.get("reasoning_effort").is_none());
+    state.live.clear();
+    state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
+    update(&mut state, Msg::ToggleThinking, T0);
+    let body = submit(&mut state, "off please");
+    assert_eq!(body["thinking"]["type"], "disabled");
+    assert!(
+        body.get("reasoning_effort").is_none(),
+        "k2.6 does not take an effort"
+    );
+}
+
+#[test]
+fn kimi_k3_gets_a_reasoning_effort_and_never_the_switch() {
+    let mut state = app();
+    state.active_conversation_mut().model = "kimi-k3".into();
+    update(&mut state, Msg::ToggleThinking, T0);
+    assert!(state.flash.as_deref().unwrap_or_default().contains("high"));
+    let body = submit(&mut state, "think hard");
+    assert_eq!(body["reasoning_effort"], "high");
+    assert!(body.get("thinking").is_none());
+}
+
+#[test]
+fn no_thinking_field_goes_to_other_models_or_non_kimi_endpoints() {
+    let mut state = app();
+    state.active_conversation_mut().model = "kimi-k2.7-code".into();
+    update(&mut state, Msg::ToggleThinking, T0);
+    let body = submit(&mut state, "code");
+    assert!(body.get("thinking").is_none() && body.get("reasoning_effort").is_none());
+
+    let mut state = app();
+    state.settings.kimi_fields = false;
+    state.active_conversation_mut().thinking = Some(false);
+    let body = submit(&mut state, "plain openai");
+    assert!(body.get("thinking").is_none());
+    assert!(
+        body.get("max_completion_tokens").is_none(),
+        "no Kimi default on other endpoints"
+    );
+}
+
+#[test]
+fn the_completion_budget_defaults_high_and_is_clamped_to_the_window() {
+    let mut state = app();
+    let body = submit(&mut state, "short");
+    assert_eq!(body["max_completion_tokens"], 32_768);
+
+    let mut state = app();
+    state.active_conversation_mut().model = "moonshot-v1-32k".into();
+    let body = submit(&mut state, &"word ".repeat(20_000));
+    let limit = body["max_completion_tokens"].as_u64().expect("a limit");
+    assert!((1_024..32_768).contains(&limit), "{limit}");
+}
+
+#[test]
+fn old_turns_are_left_out_to_fit_the_window_but_never_the_system_prompt() {
+    let mut state = app();
+    state.active_conversation_mut().model = "moonshot-v1-8k".into();
+    for i in 0..6 {
+        let stream = send(
+            &mut state,
+            &format!("question {i} {}", "x ".repeat(3_000)),
+            T0,
+        )
+        .expect("stream");
+        feed(
+            &mut state,
+            stream,
+            vec![
+                StreamEvent::Content(format!("answer {i}")),
+                StreamEvent::Done,
+            ],
+            T0,
+        );
+    }
+    let conv = state.active_conversation();
+    let request = build_request(conv, &state.settings, &[]);
+    assert_eq!(request.messages[0].role, "system");
+    assert_eq!(
+        request.messages[1].role, "user",
+        "the kept history starts on a question"
+    );
+    assert!(
+        request.messages.len() < conv.messages.len() + 1,
+        "something was left out"
+    );
+    assert_eq!(
+        request.messages.last().map(|m| m.content.as_str()),
+        Some("answer 5")
+    );
+    assert_eq!(
+        conv.messages.len(),
+        12,
+        "the stored conversation is never cut"
+    );
+    assert!(conv.left_out > 0);
+}
+
+#[test]
+fn thinking_choices_are_saved_with_the_conversation() {
+    let mut state = app();
+    send(&mut state, "hi", T0).expect("stream");
+    state.live.clear();
+    state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
+    let effects = update(&mut state, Msg::ToggleThinking, T0);
+    let [Effect::SaveConversation(meta)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(meta.thinking, Some(false));
+    let dir = tempfile::tempdir().expect("dir");
+    let store = kimi_tui::io::store::Store::open(&dir.path().join("db")).expect("open");
+    store.save_conversation(meta).expect("save");
+    let summary = store.list().expect("list").remove(0);
+    assert_eq!(
+        kimi_tui::persist::conversation_from(summary).thinking,
+        Some(false)
+    );
+}
+
+#[tokio::test]
+async fn the_model_list_and_the_balance_come_from_the_api() {
+    let mock = MockKimi::start();
+    let args = kimi_tui::config::Args {
+        base_url: Some(mock.base_url()),
+        model: None,
+        config: None,
+        data_dir: None,
+        list: false,
+        r#continue: false,
+        new: false,
+    };
+    let config = kimi_tui::config::resolve(&args, Default::default(), |name| {
+        (name == "MOONSHOT_API_KEY").then(|| "sk-test".to_string())
+    });
+    let client = kimi_tui::io::llm::LlmClient::new(&config).expect("client");
+    let models = client.list_models().await.expect("models");
+    assert_eq!(models.len(), 3);
+    assert_eq!(models[1].id, "kimi-k3");
+    assert_eq!(models[1].context_length, Some(1_048_576));
+    assert_eq!(models[0].supports_video_in, Some(true));
+    let balance = client.balance().await.expect("balance");
+    assert_eq!(balance, "49.58 available (voucher 46.58, cash 3.00)");
+}
