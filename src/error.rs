@@ -61,6 +61,12 @@ pub const NO_KEY_HELP: &str = "Set MOONSHOT_API_KEY (or KIMI_API_KEY) in your en
 `export MOONSHOT_API_KEY=sk-...`, then restart kimi-tui. Keys are made at platform.kimi.ai \
 (international) or platform.kimi.com (China, use --base-url https://api.moonshot.cn/v1).";
 
+/// Whether an `invalid_request_error` says the prompt does not fit the model's window.
+pub fn is_context_overflow(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("token limit") || m.contains("too long") || m.contains("context length")
+}
+
 fn describe_api_error(status: &Option<u16>, kind: &str, message: &str) -> String {
     let head = match status {
         Some(code) => format!("{kind} (HTTP {code})"),
@@ -71,13 +77,14 @@ fn describe_api_error(status: &Option<u16>, kind: &str, message: &str) -> String
             " Check your API key; keys only work in the region that issued them (.ai vs .cn)."
         }
         "permission_denied_error" => " Your account may not have access to this API or model.",
-        "resource_not_found_error" => {
-            " The model may be unknown or retired; try another with --model."
-        }
+        "resource_not_found_error" => " The model may be unknown or retired; Ctrl+O picks another.",
         "exceeded_current_quota_error" => " Your balance is used up; top up your account.",
         "rate_limit_reached_error" => " You hit a rate limit; wait a moment and send again.",
         "engine_overloaded_error" => " Kimi is overloaded right now; send again in a moment.",
         "content_filter" => " The request was flagged by the content filter; rephrase it.",
+        "invalid_request_error" if is_context_overflow(message) => {
+            " The conversation is too long for the model's window; Ctrl+R sends it again with the oldest turns left out."
+        }
         _ => "",
     };
     let message = message.trim();

@@ -52,6 +52,13 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
     if let Some(dialog) = &state.dialog {
         return match dialog {
             Dialog::ExportPath { .. } => field_key(key),
+            Dialog::SystemPrompt { .. } => match key.code {
+                KeyCode::Esc => Some(Msg::CancelField),
+                KeyCode::Enter if shift || alt => Some(Msg::PromptNewline),
+                KeyCode::Char('j') if ctrl => Some(Msg::PromptNewline),
+                KeyCode::Enter => Some(Msg::SubmitField),
+                _ => Some(Msg::PromptKey(key)),
+            },
             Dialog::ConfirmOverwrite { .. } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::ConfirmOverwrite(true)),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
@@ -112,6 +119,7 @@ fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('o') if ctrl => return Some(Msg::OpenModelPicker),
         KeyCode::Char('t') if ctrl => return Some(Msg::ToggleThinking),
         KeyCode::F(2) => return Some(Msg::StartRename),
+        KeyCode::F(3) => return Some(Msg::EditSystemPrompt),
         KeyCode::Char('b') if ctrl => return Some(Msg::ToggleSidebar),
         KeyCode::F(1) => return Some(Msg::ToggleHelp),
         KeyCode::Tab => return Some(Msg::FocusNext),

@@ -131,6 +131,12 @@ pub enum Msg {
     PickModel,
     /// Thinking on/off, or the next reasoning effort, for this conversation's model.
     ToggleThinking,
+    /// Opens this conversation's system prompt to view and edit.
+    EditSystemPrompt,
+    /// A key for the system prompt editor.
+    PromptKey(KeyEvent),
+    /// A new line in the system prompt editor.
+    PromptNewline,
     ModelsListed(Result<Vec<crate::models::ModelInfo>, String>),
     BalanceFetched(Result<String, String>),
     // Results

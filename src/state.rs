@@ -217,6 +217,9 @@ pub struct Conversation {
     pub effort: Option<Effort>,
     /// Oldest messages left out of the last request to fit the model's window.
     pub left_out: usize,
+    /// Messages the user asked to leave out on top of that, after the API said the
+    /// conversation is too long (the local estimate was too low).
+    pub trim_extra: usize,
     /// False while a saved conversation's messages are still being read.
     pub loaded: bool,
     pub created_at: Millis,
@@ -234,6 +237,7 @@ impl Conversation {
             thinking: None,
             effort: None,
             left_out: 0,
+            trim_extra: 0,
             loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,
@@ -315,6 +319,9 @@ pub enum Dialog {
     /// Where to export the open conversation (a path without extension; .md and .json are
     /// written).
     ExportPath { id: ConversationId, text: String },
+    /// Viewing and editing a conversation's system prompt (the text is in
+    /// `AppState::prompt_editor`).
+    SystemPrompt { id: ConversationId },
     /// Files exist at the export path: overwrite them?
     ConfirmOverwrite {
         id: ConversationId,
@@ -350,6 +357,8 @@ pub struct AppState {
     pub models: Vec<crate::models::ModelInfo>,
     /// The account's balance, once asked for.
     pub balance: Option<String>,
+    /// The editor of the system prompt dialog.
+    pub prompt_editor: TextArea<'static>,
     /// Where the database lives, for the help overlay.
     pub data_path: String,
     pub width: u16,
@@ -394,6 +403,7 @@ impl AppState {
             flash: None,
             models: Vec::new(),
             balance: None,
+            prompt_editor: TextArea::default(),
             data_path: String::new(),
             width: 80,
             height: 24,

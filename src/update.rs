@@ -36,6 +36,17 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             state.input.input(key);
             Vec::new()
         }
+        Msg::Paste(text)
+            if matches!(
+                state.dialog,
+                Some(crate::state::Dialog::SystemPrompt { .. })
+            ) =>
+        {
+            state
+                .prompt_editor
+                .insert_str(crate::render::text::clean_input(&text));
+            Vec::new()
+        }
         Msg::Paste(text) => {
             focus_input(state);
             state
@@ -85,6 +96,9 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         | Msg::MovePicker(_)
         | Msg::PickModel
         | Msg::ToggleThinking
+        | Msg::EditSystemPrompt
+        | Msg::PromptKey(_)
+        | Msg::PromptNewline
         | Msg::ModelsListed(_)
         | Msg::BalanceFetched(_) => models::update(state, msg, now),
         Msg::Regenerate => turns::regenerate(state, now),

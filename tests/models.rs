@@ -231,3 +231,89 @@ async fn the_model_list_and_the_balance_come_from_the_api() {
     let balance = client.balance().await.expect("balance");
     assert_eq!(balance, "49.58 available (voucher 46.58, cash 3.00)");
 }
+
+#[test]
+fn the_system_prompt_is_viewed_and_edited_per_conversation() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut state = app();
+    send(&mut state, "first", T0).expect("stream");
+    state.live.clear();
+    state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
+    update(&mut state, Msg::EditSystemPrompt, T0);
+    assert_eq!(state.prompt_editor.lines().join("\n"), "Be brief.");
+    for _ in 0.."Be brief.".len() {
+        update(
+            &mut state,
+            Msg::PromptKey(KeyEvent::from(KeyCode::Backspace)),
+            T0,
+        );
+    }
+    update(&mut state, Msg::Paste("Answer in French.".into()), T0);
+    update(&mut state, Msg::PromptNewline, T0);
+    update(
+        &mut state,
+        Msg::PromptKey(KeyEvent::from(KeyCode::Char('!'))),
+        T0,
+    );
+    let effects = update(&mut state, Msg::SubmitField, T0);
+    let [Effect::SaveConversation(meta)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(meta.system_prompt, "Answer in French.\n!");
+    assert_eq!(
+        state.input_text(),
+        "",
+        "the paste went to the prompt, not the input box"
+    );
+    let body = submit(&mut state, "bonjour");
+    assert_eq!(body["messages"][0]["content"], "Answer in French.\n!");
+    update(&mut state, Msg::NewConversation, T0);
+    assert_eq!(
+        state.active_conversation().system_prompt,
+        "Be brief.",
+        "other conversations keep theirs"
+    );
+}
+
+#[test]
+fn too_long_for_the_window_offers_to_resend_with_older_turns_left_out() {
+    let mut state = app();
+    for i in 0..3 {
+        let stream = send(&mut state, &format!("q{i}"), T0).expect("stream");
+        feed(
+            &mut state,
+            stream,
+            vec![StreamEvent::Content(format!("a{i}")), StreamEvent::Done],
+            T0,
+        );
+    }
+    let stream = send(&mut state, "q3", T0).expect("stream");
+    let error = kimi_tui::error::ApiError::Api {
+        status: Some(400),
+        kind: "invalid_request_error".into(),
+        message: "Invalid request: Your request exceeded model token limit: 262144".into(),
+    };
+    feed(&mut state, stream, vec![StreamEvent::Failed(error)], T0);
+    let shown = state.active_conversation().messages[7]
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(shown.contains("Ctrl+R"), "{shown}");
+    let body = body_of(&update(&mut state, Msg::Regenerate, T0));
+    let contents: Vec<&str> = body["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["content"].as_str())
+        .collect();
+    assert_eq!(
+        contents,
+        ["Be brief.", "q1", "a1", "q2", "a2", "q3"],
+        "the oldest turn is left out"
+    );
+    assert_eq!(
+        state.active_conversation().messages.len(),
+        8,
+        "and kept in the conversation"
+    );
+}

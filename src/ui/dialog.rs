@@ -7,10 +7,36 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme;
 use crate::render::text::sanitize;
-use crate::state::Dialog;
+use crate::state::{AppState, Dialog};
 
-pub fn render(dialog: &Dialog, frame: &mut Frame, area: Rect) {
+/// The system prompt editor: most of the screen, wrapped text, the keys at the bottom.
+fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
+    let width = (area.width * 4 / 5).max(20).min(area.width);
+    let height = (area.height * 3 / 5).max(6).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = super::pane(true)
+        .title(Span::styled(
+            " System prompt of this conversation ",
+            theme::title(),
+        ))
+        .title_bottom(Line::styled(
+            " Enter save · Alt+Enter/Ctrl+J new line · Esc cancel ",
+            theme::header_meta(),
+        ));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(&state.prompt_editor, inner);
+}
+
+pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     let (title, lines) = match dialog {
+        Dialog::SystemPrompt { .. } => return render_prompt(state, frame, area),
         Dialog::ExportPath { text, .. } => (
             " Export conversation ",
             vec![

@@ -26,6 +26,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl+O", "model for this conversation; balance"),
     ("Ctrl+T", "thinking on/off, or the effort (k3)"),
     ("F2", "rename this conversation"),
+    ("F3", "view or edit its system prompt"),
     ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
     ("PgUp PgDn wheel", "scroll the conversation"),
     ("F1", "this help (? outside the input)"),

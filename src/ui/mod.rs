@@ -41,6 +41,6 @@ pub fn render(state: &AppState, frame: &mut Frame) {
         None => {}
     }
     if let Some(dialog) = &state.dialog {
-        dialog::render(dialog, frame, frame.area());
+        dialog::render(state, dialog, frame, frame.area());
     }
 }

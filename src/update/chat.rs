@@ -220,20 +220,23 @@ pub fn build_request(
             + 4
     };
     let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
+    // Leave out what the user asked to on top of what the estimate says; the newest message
+    // always stays.
+    let mut cut = conv.trim_extra.min(history.len().saturating_sub(1));
+    prompt -= history[..cut].iter().map(cost).sum::<u64>();
     if let Some(window) = window {
         let budget = window.saturating_sub(MIN_REPLY_BUDGET.min(window / 4));
-        let mut cut = 0;
         while prompt > budget && history.len() - cut > 1 {
             prompt -= cost(&history[cut]);
             cut += 1;
         }
-        // Start on a user turn, as the API expects after the system prompt.
-        while cut < history.len() - 1 && history[cut].role != "user" {
-            prompt -= cost(&history[cut]);
-            cut += 1;
-        }
-        history.drain(..cut);
     }
+    // Start on a user turn, as the API expects after the system prompt.
+    while cut > 0 && cut < history.len() - 1 && history[cut].role != "user" {
+        prompt -= cost(&history[cut]);
+        cut += 1;
+    }
+    history.drain(..cut);
     let mut messages: Vec<ChatMessage> = system.into_iter().collect();
     messages.extend(history);
     let mut sampling = settings.sampling.clone();
@@ -393,6 +396,17 @@ pub fn on_stream_event(
             };
         }
         StreamEvent::Failed(error) => {
+            if let ApiError::Api {
+                kind,
+                message: text,
+                ..
+            } = &error
+                && kind == "invalid_request_error"
+                && crate::error::is_context_overflow(text)
+            {
+                // The estimate was too low: the next try (Ctrl+R) leaves out two more.
+                conv.trim_extra = conv.left_out + 2;
+            }
             if error == ApiError::Interrupted {
                 message.status = MessageStatus::Interrupted;
             } else {

@@ -220,6 +220,23 @@ fn edit_field(state: &mut AppState, edit: FieldEdit) -> Vec<Effect> {
 }
 
 fn submit_field(state: &mut AppState) -> Vec<Effect> {
+    if let Some(Dialog::SystemPrompt { id }) = state.dialog {
+        state.dialog = None;
+        let prompt = state.prompt_editor.lines().join("\n").trim().to_string();
+        let Some(conv) = state.conversations.get_mut(&id) else {
+            return Vec::new();
+        };
+        if conv.system_prompt == prompt {
+            return Vec::new();
+        }
+        conv.system_prompt = prompt;
+        state.flash = Some("System prompt saved; it applies from the next message.".into());
+        return if conv.messages.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::SaveConversation(meta_of(conv))]
+        };
+    }
     if let Some(Dialog::ExportPath { id, text }) = state.dialog.take() {
         let stem = text
             .trim()

@@ -4,7 +4,7 @@ use crate::effect::Effect;
 use crate::models::{ThinkingControl, thinking_control};
 use crate::msg::{Millis, Msg, Step};
 use crate::persist::meta_of;
-use crate::state::{AppState, Effort, Overlay};
+use crate::state::{AppState, Dialog, Effort, Overlay};
 
 /// The ids the picker offers: the listed models, or at least the ones in use.
 pub fn picker_rows(state: &AppState) -> Vec<String> {
@@ -110,6 +110,28 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             };
             state.flash = Some(note);
             effects
+        }
+        Msg::EditSystemPrompt => {
+            let conv = state.active_conversation();
+            let id = conv.id;
+            let mut editor: tui_textarea::TextArea<'static> =
+                conv.system_prompt.lines().map(String::from).collect();
+            editor.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+            // Start at the end, ready to add to it.
+            editor.move_cursor(tui_textarea::CursorMove::Bottom);
+            editor.move_cursor(tui_textarea::CursorMove::End);
+            editor.set_placeholder_text("No system prompt: the model gets only the conversation.");
+            state.prompt_editor = editor;
+            state.dialog = Some(Dialog::SystemPrompt { id });
+            Vec::new()
+        }
+        Msg::PromptKey(key) => {
+            state.prompt_editor.input(key);
+            Vec::new()
+        }
+        Msg::PromptNewline => {
+            state.prompt_editor.insert_newline();
+            Vec::new()
         }
         Msg::ModelsListed(Ok(models)) => {
             state.models = models;
