@@ -27,6 +27,8 @@ fn settings() -> Settings {
         sampling: SamplingOptions::default(),
         max_retries: 3,
         kimi_fields: true,
+        profile: "kimi".into(),
+        profiles: Vec::new(),
     }
 }
 

@@ -35,6 +35,9 @@ pub struct Args {
     /// Config file to read instead of the default one [env: KIMI_TUI_CONFIG]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Provider profile: kimi, kimi-cn, or one from the config file [env: KIMI_TUI_PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Where conversations are saved [env: KIMI_TUI_DATA_DIR]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -70,6 +73,11 @@ pub struct FileConfig {
     /// Send Kimi-only fields (thinking, reasoning_effort, a default max_completion_tokens).
     /// Default true; false for other OpenAI-compatible endpoints.
     pub kimi_fields: Option<bool>,
+    /// The profile to use when no flag or environment variable names one.
+    pub profile: Option<String>,
+    /// Profiles by name: `[profiles.NAME]` with base_url, key_env, model, kimi_fields.
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, crate::profiles::ProfileFile>,
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
@@ -87,6 +95,11 @@ pub struct Config {
     pub mouse: bool,
     pub max_retries: u32,
     pub kimi_fields: bool,
+    /// The profile in use, and every profile there is.
+    pub profile: String,
+    pub profiles: Vec<crate::profiles::Profile>,
+    /// A profile was asked for that does not exist (main refuses to start).
+    pub unknown_profile: Option<String>,
     pub api_key: Option<ApiKey>,
 }
 
@@ -166,23 +179,52 @@ pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError>
 /// Resolves flags, environment (through `env`, so tests can pass their own) and file.
 pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Config {
     let env_nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let profiles = crate::profiles::resolve_all(&file.profiles, &env_nonempty);
+    // A profile named by flag, env or file wins over the file's top-level base_url, model and
+    // kimi_fields; flags and the URL/model variables still win over the profile.
+    let chosen = args
+        .profile
+        .clone()
+        .or_else(|| env_nonempty("KIMI_TUI_PROFILE"))
+        .or(file.profile.clone());
+    let name = chosen
+        .clone()
+        .unwrap_or_else(|| crate::profiles::DEFAULT_PROFILE.to_string());
+    let unknown_profile = (!profiles.iter().any(|p| p.name == name)).then(|| name.clone());
+    let profile = profiles
+        .iter()
+        .find(|p| p.name == name)
+        .or(profiles.first())
+        .cloned();
+    let top = chosen.is_none();
     let base_url = args
         .base_url
         .clone()
         .or_else(|| env_nonempty("MOONSHOT_BASE_URL"))
         .or_else(|| env_nonempty("KIMI_BASE_URL"))
-        .or(file.base_url)
+        .or(file.base_url.filter(|_| top))
+        .or(profile.as_ref().map(|p| p.base_url.clone()))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     let model = args
         .model
         .clone()
         .or_else(|| env_nonempty("KIMI_MODEL"))
-        .or(file.model)
+        .or(file.model.filter(|_| top))
+        .or(profile.as_ref().map(|p| p.model.clone()))
         .unwrap_or_else(|| DEFAULT_MODEL.to_string());
-    let api_key = KEY_VARS
+    let key_vars: Vec<String> = profile.as_ref().map_or_else(
+        || KEY_VARS.iter().map(|v| v.to_string()).collect(),
+        |p| p.key_env.clone(),
+    );
+    let api_key = key_vars
         .iter()
         .find_map(|name| env_nonempty(name))
         .map(|key| ApiKey(key.trim().to_string()));
+    let kimi_fields = file
+        .kimi_fields
+        .filter(|_| top)
+        .or(profile.as_ref().map(|p| p.kimi_fields))
+        .unwrap_or(true);
     Config {
         base_url: base_url.trim_end_matches('/').to_string(),
         model,
@@ -206,9 +248,19 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         },
         mouse: file.mouse.unwrap_or(true),
         max_retries: file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10),
-        kimi_fields: file.kimi_fields.unwrap_or(true),
+        kimi_fields,
+        profile: name,
+        profiles,
+        unknown_profile,
         api_key,
     }
+}
+
+/// The first of `vars` that is set, as a key.
+pub fn key_from_env(vars: &[String], env: impl Fn(&str) -> Option<String>) -> Option<ApiKey> {
+    vars.iter()
+        .find_map(|name| env(name).filter(|v| !v.trim().is_empty()))
+        .map(|key| ApiKey(key.trim().to_string()))
 }
 
 /// The host part of a base URL, for the status bar.
@@ -230,6 +282,7 @@ mod tests {
             model: None,
             config: None,
             data_dir: None,
+            profile: None,
             list: false,
             r#continue: false,
             new: false,

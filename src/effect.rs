@@ -40,6 +40,8 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Talk to this profile's endpoint with its key from now on.
+    UseProfile(String),
     /// GET /models: `Msg::ModelsListed`.
     FetchModels,
     /// GET /users/me/balance: `Msg::BalanceFetched`.

@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod models;
 pub mod msg;
 pub mod persist;
+pub mod profiles;
 pub mod render;
 pub mod runtime;
 pub mod state;
@@ -33,5 +34,17 @@ pub fn settings_from(config: &config::Config) -> Settings {
         sampling: config.sampling.clone(),
         max_retries: config.max_retries,
         kimi_fields: config.kimi_fields,
+        profile: config.profile.clone(),
+        profiles: config
+            .profiles
+            .iter()
+            .map(|p| state::ProfileChoice {
+                name: p.name.clone(),
+                endpoint: config::endpoint_label(&p.base_url),
+                model: p.model.clone(),
+                has_key: p.has_key,
+                kimi_fields: p.kimi_fields,
+            })
+            .collect(),
     }
 }

@@ -63,6 +63,13 @@ fn main() -> ExitCode {
         None => config::FileConfig::default(),
     };
     let config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    if let Some(name) = &config.unknown_profile {
+        let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+        return fail(
+            format!("no profile named {name:?}; there are: {}", known.join(", ")),
+            2,
+        );
+    }
 
     let Some(dir) = data_dir(&args) else {
         return fail("no data directory on this system; pass --data-dir", 2);
@@ -121,6 +128,7 @@ fn main() -> ExitCode {
         client,
         store: Some((db_path, store)),
         osc52: true,
+        config: Some(config.clone()),
     };
     let events = crossterm::event::EventStream::new();
     let result = rt.block_on(runtime::run(&mut tui, &mut state, services, events));

@@ -44,6 +44,8 @@ pub struct Services {
     pub store: Option<(std::path::PathBuf, Option<Store>)>,
     /// Copy through OSC 52 on stdout (only when stdout is the user's terminal).
     pub osc52: bool,
+    /// The resolved configuration, to build clients for other profiles.
+    pub config: Option<crate::config::Config>,
 }
 
 /// How long quitting waits for the last saves.
@@ -57,6 +59,7 @@ struct Effects {
     streams: HashMap<StreamId, JoinHandle<()>>,
     store: Option<StoreHandle>,
     clipboard: crate::io::clipboard::Clipboard,
+    config: Option<crate::config::Config>,
 }
 
 impl Effects {
@@ -119,6 +122,26 @@ impl Effects {
                 let native = self.clipboard.copy(&text);
                 let _ = self.tx.send(Msg::Copied { what, native });
             }
+            Effect::UseProfile(name) => {
+                let Some(base) = self.config.as_ref() else {
+                    return;
+                };
+                let Some(profile) = base.profiles.iter().find(|p| p.name == name) else {
+                    return;
+                };
+                let mut config = base.clone();
+                config.base_url = profile.base_url.clone();
+                config.kimi_fields = profile.kimi_fields;
+                config.api_key =
+                    crate::config::key_from_env(&profile.key_env, |v| std::env::var(v).ok());
+                match LlmClient::new(&config) {
+                    // Replies already streaming finish on the client they started with.
+                    Ok(client) => self.client = client,
+                    Err(err) => {
+                        let _ = self.tx.send(Msg::BalanceFetched(Err(err.to_string())));
+                    }
+                }
+            }
             Effect::FetchModels => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();
@@ -171,6 +194,7 @@ where
         streams: HashMap::new(),
         store,
         clipboard: crate::io::clipboard::Clipboard::new(services.osc52),
+        config: services.config,
     };
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);

@@ -25,6 +25,20 @@ pub struct Settings {
     /// Whether to send Kimi-only fields (thinking, reasoning_effort, a default
     /// max_completion_tokens); off for other OpenAI-compatible endpoints.
     pub kimi_fields: bool,
+    /// The provider profile in use, and the ones there are to switch to.
+    pub profile: String,
+    pub profiles: Vec<ProfileChoice>,
+}
+
+/// A profile as the UI offers it (never with its key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileChoice {
+    pub name: String,
+    /// The host of its base URL.
+    pub endpoint: String,
+    pub model: String,
+    pub has_key: bool,
+    pub kimi_fields: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::msg::{Focus, Millis, Msg, Step};
 use crate::state::SidebarMode;
 
 pub use chat::{build_request, retry_delay};
-pub use models::picker_rows;
+pub use models::{PickerRow, picker_rows};
 
 use crate::state::AppState;
 

@@ -18,6 +18,7 @@ fn client(mock: &MockKimi, key: Option<&str>, idle_secs: u64) -> LlmClient {
         model: None,
         config: None,
         data_dir: None,
+        profile: None,
         list: false,
         r#continue: false,
         new: false,

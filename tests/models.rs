@@ -76,7 +76,10 @@ fn a_failed_model_list_keeps_the_configured_model() {
             .unwrap_or_default()
             .contains("keeping kimi-k2.6")
     );
-    assert_eq!(kimi_tui::update::picker_rows(&state), ["kimi-k2.6"]);
+    assert_eq!(
+        kimi_tui::update::picker_rows(&state),
+        [kimi_tui::update::PickerRow::Model("kimi-k2.6".into())]
+    );
 }
 
 #[test]
@@ -215,6 +218,7 @@ async fn the_model_list_and_the_balance_come_from_the_api() {
         model: None,
         config: None,
         data_dir: None,
+        profile: None,
         list: false,
         r#continue: false,
         new: false,

@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::theme;
 use crate::render::text::{sanitize, truncate};
 use crate::state::AppState;
-use crate::update::picker_rows;
+use crate::update::{PickerRow, picker_rows};
 
 fn window(tokens: u64) -> String {
     if tokens >= 1_048_576 && tokens.is_multiple_of(1_048_576) {
@@ -22,7 +22,35 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     let current = &state.active_conversation().model;
     let rows = picker_rows(state);
     let mut lines = Vec::with_capacity(rows.len() + 4);
-    for (i, id) in rows.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
+        let style = if i == selected {
+            theme::sidebar_selected()
+        } else {
+            theme::sidebar_item()
+        };
+        let id = match row {
+            PickerRow::Model(id) => id,
+            PickerRow::Profile(name) => {
+                let choice = state.settings.profiles.iter().find(|p| &p.name == name);
+                let mut about =
+                    choice.map_or_else(String::new, |c| format!("{} · {}", c.endpoint, c.model));
+                if choice.is_some_and(|c| !c.has_key) {
+                    about.push_str(" · no key set");
+                }
+                lines.push(
+                    Line::from(vec![
+                        Span::styled("⇄ ", theme::accent()),
+                        Span::styled(
+                            format!("{:<28}", truncate(&format!("profile {name}"), 28)),
+                            style,
+                        ),
+                        Span::styled(format!(" {}", sanitize(&about)), theme::header_meta()),
+                    ])
+                    .style(style),
+                );
+                continue;
+            }
+        };
         let info = state.models.iter().find(|m| &m.id == id);
         let mut tags = Vec::new();
         if let Some(n) = info.and_then(|m| m.context_length) {
@@ -37,11 +65,6 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
         if info.and_then(|m| m.supports_video_in) == Some(true) {
             tags.push("video".into());
         }
-        let style = if i == selected {
-            theme::sidebar_selected()
-        } else {
-            theme::sidebar_item()
-        };
         let marker = if id == current { "● " } else { "  " };
         lines.push(
             Line::from(vec![

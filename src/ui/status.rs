@@ -115,7 +115,15 @@ fn fitted_hints(hints: &[&str], width: usize) -> String {
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
     let conv = state.active_conversation();
-    let mut model = format!(" {}", sanitize(&conv.model));
+    let mut model = if state.settings.profile == crate::profiles::DEFAULT_PROFILE {
+        format!(" {}", sanitize(&conv.model))
+    } else {
+        format!(
+            " {} · {}",
+            sanitize(&state.settings.profile),
+            sanitize(&conv.model)
+        )
+    };
     match (conv.thinking, conv.effort) {
         (Some(false), _) => model.push_str(" · no thinking"),
         (_, Some(effort)) => model.push_str(&format!(" · {} effort", effort.as_str())),

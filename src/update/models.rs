@@ -6,15 +6,73 @@ use crate::msg::{Millis, Msg, Step};
 use crate::persist::meta_of;
 use crate::state::{AppState, Dialog, Effort, Overlay};
 
-/// The ids the picker offers: the listed models, or at least the ones in use.
-pub fn picker_rows(state: &AppState) -> Vec<String> {
-    let mut rows: Vec<String> = state.models.iter().map(|m| m.id.clone()).collect();
+/// A row of the picker: a model of the current provider, or another provider profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerRow {
+    Model(String),
+    Profile(String),
+}
+
+/// What the picker offers: the listed models (or at least the ones in use), then the other
+/// profiles.
+pub fn picker_rows(state: &AppState) -> Vec<PickerRow> {
+    let mut ids: Vec<String> = state.models.iter().map(|m| m.id.clone()).collect();
     for id in [&state.active_conversation().model, &state.settings.model] {
-        if !rows.contains(id) {
-            rows.push(id.clone());
+        if !ids.contains(id) {
+            ids.push(id.clone());
         }
     }
+    let mut rows: Vec<PickerRow> = ids.into_iter().map(PickerRow::Model).collect();
+    rows.extend(
+        state
+            .settings
+            .profiles
+            .iter()
+            .filter(|p| p.name != state.settings.profile)
+            .map(|p| PickerRow::Profile(p.name.clone())),
+    );
     rows
+}
+
+/// Switches the provider: its endpoint, key and default model from now on (the runtime
+/// builds the new client); the open conversation moves to the profile's model.
+fn use_profile(state: &mut AppState, name: &str) -> Vec<Effect> {
+    let Some(choice) = state
+        .settings
+        .profiles
+        .iter()
+        .find(|p| p.name == name)
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    state.settings.profile = choice.name.clone();
+    state.settings.endpoint = choice.endpoint.clone();
+    state.settings.has_key = choice.has_key;
+    state.settings.kimi_fields = choice.kimi_fields;
+    state.settings.model = choice.model.clone();
+    state.models.clear();
+    state.balance = None;
+    let conv = state.active_conversation_mut();
+    conv.model = choice.model.clone();
+    conv.thinking = None;
+    conv.effort = None;
+    state.flash = Some(if choice.has_key {
+        format!(
+            "Using profile {} ({}) with {}.",
+            choice.name, choice.endpoint, choice.model
+        )
+    } else {
+        format!(
+            "Using profile {} ({}), but its API key is not set.",
+            choice.name, choice.endpoint
+        )
+    });
+    let mut effects = vec![Effect::UseProfile(choice.name)];
+    if choice.has_key {
+        effects.push(Effect::FetchModels);
+    }
+    effects
 }
 
 pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
@@ -28,8 +86,8 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
         }
         Msg::OpenModelPicker => {
             let rows = picker_rows(state);
-            let current = &state.active_conversation().model;
-            let selected = rows.iter().position(|id| id == current).unwrap_or(0);
+            let current = PickerRow::Model(state.active_conversation().model.clone());
+            let selected = rows.iter().position(|row| *row == current).unwrap_or(0);
             state.overlay = Some(Overlay::Models { selected });
             if state.settings.has_key {
                 vec![Effect::FetchModels, Effect::FetchBalance]
@@ -54,8 +112,10 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                 return Vec::new();
             };
             state.overlay = None;
-            let Some(id) = picker_rows(state).get(selected).cloned() else {
-                return Vec::new();
+            let id = match picker_rows(state).get(selected).cloned() {
+                Some(PickerRow::Model(id)) => id,
+                Some(PickerRow::Profile(name)) => return use_profile(state, &name),
+                None => return Vec::new(),
             };
             let conv = state.active_conversation_mut();
             if conv.model == id {

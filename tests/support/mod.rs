@@ -21,6 +21,8 @@ pub fn settings() -> Settings {
         sampling: SamplingOptions::default(),
         max_retries: 3,
         kimi_fields: true,
+        profile: "kimi".into(),
+        profiles: Vec::new(),
     }
 }
 

@@ -45,6 +45,15 @@ impl App {
     /// Starts the binary with `home` as its home (config and data below it) and `key` as
     /// its API key. The caller keeps `home`, so a second run can find the first one's data.
     pub fn start_at(home: &Path, base_url: &str, extra: &[&str], key: Option<&str>) -> App {
+        let mut args = vec!["--base-url", base_url];
+        args.extend_from_slice(extra);
+        let env: Vec<(&str, &str)> = key.map(|k| ("MOONSHOT_API_KEY", k)).into_iter().collect();
+        Self::spawn(home, &args, &env)
+    }
+
+    /// Starts the binary with exactly these arguments and (besides PATH, HOME, XDG dirs and
+    /// TERM) these environment variables.
+    pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)]) -> App {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -60,11 +69,10 @@ impl App {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
-        if let Some(key) = key {
-            cmd.env("MOONSHOT_API_KEY", key);
+        for (name, value) in env {
+            cmd.env(name, value);
         }
-        cmd.args(["--base-url", base_url]);
-        cmd.args(extra);
+        cmd.args(args);
         let child = pair.slave.spawn_command(cmd).expect("spawn kimi-tui");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
