@@ -95,6 +95,10 @@ pub struct Config {
     pub mouse: bool,
     pub max_retries: u32,
     pub kimi_fields: bool,
+    /// The proxy for the base URL's scheme, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (any
+    /// case; socks5:// included), and the hosts NO_PROXY exempts.
+    pub proxy: Option<String>,
+    pub no_proxy: Option<String>,
     /// The profile in use, and every profile there is.
     pub profile: String,
     pub profiles: Vec<crate::profiles::Profile>,
@@ -249,11 +253,26 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         mouse: file.mouse.unwrap_or(true),
         max_retries: file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10),
         kimi_fields,
+        proxy: proxy_for(&base_url, &env_nonempty),
+        no_proxy: env_nonempty("NO_PROXY").or_else(|| env_nonempty("no_proxy")),
         profile: name,
         profiles,
         unknown_profile,
         api_key,
     }
+}
+
+/// The proxy the environment asks for, for a base URL: HTTPS_PROXY for https, HTTP_PROXY for
+/// http, else ALL_PROXY (upper or lower case).
+fn proxy_for(base_url: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let scheme_var = if base_url.starts_with("https:") {
+        "HTTPS_PROXY"
+    } else {
+        "HTTP_PROXY"
+    };
+    [scheme_var, "ALL_PROXY"]
+        .iter()
+        .find_map(|var| env(var).or_else(|| env(&var.to_ascii_lowercase())))
 }
 
 /// The first of `vars` that is set, as a key.

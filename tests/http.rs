@@ -267,3 +267,69 @@ async fn a_refused_connection_names_the_url() {
     assert!(matches!(error, ApiError::Connect { .. }), "{error:?}");
     assert!(error.to_string().contains("127.0.0.1"), "{error}");
 }
+
+#[tokio::test]
+async fn requests_go_through_the_proxy_the_environment_names() {
+    // The mock answers absolute-form requests too, so it can stand in for an HTTP proxy.
+    let proxy = MockKimi::start();
+    proxy.push(Reply::text(&["via the proxy"]));
+    let args = Args {
+        base_url: Some("http://kimi.invalid/v1".into()),
+        model: None,
+        config: None,
+        data_dir: None,
+        profile: None,
+        list: false,
+        r#continue: false,
+        new: false,
+    };
+    let proxy_url = format!("http://{}", proxy.addr);
+    let env = move |name: &str| match name {
+        "http_proxy" => Some(proxy_url.clone()),
+        "MOONSHOT_API_KEY" => Some("sk-proxied".to_string()),
+        _ => None,
+    };
+    let config = resolve(&args, FileConfig::default(), env);
+    assert!(config.proxy.is_some(), "lower-case http_proxy is read");
+    let client = LlmClient::new(&config).expect("client");
+    let events = collect(&client, &request(SamplingOptions::default())).await;
+    assert_eq!(text_of(&events), "via the proxy");
+    assert_eq!(proxy.requests().len(), 1);
+}
+
+#[test]
+fn https_uses_https_proxy_and_all_proxy_is_the_fallback() {
+    let args = |url: &str| Args {
+        base_url: Some(url.into()),
+        model: None,
+        config: None,
+        data_dir: None,
+        profile: None,
+        list: false,
+        r#continue: false,
+        new: false,
+    };
+    let env = |name: &str| match name {
+        "HTTPS_PROXY" => Some("socks5://127.0.0.1:1080".to_string()),
+        "ALL_PROXY" => Some("http://all:3128".to_string()),
+        "NO_PROXY" => Some("internal.example".to_string()),
+        _ => None,
+    };
+    let https = resolve(
+        &args("https://api.moonshot.ai/v1"),
+        FileConfig::default(),
+        env,
+    );
+    assert_eq!(https.proxy.as_deref(), Some("socks5://127.0.0.1:1080"));
+    assert_eq!(https.no_proxy.as_deref(), Some("internal.example"));
+    let http = resolve(&args("http://example.com/v1"), FileConfig::default(), env);
+    assert_eq!(
+        http.proxy.as_deref(),
+        Some("http://all:3128"),
+        "ALL_PROXY when the scheme has none"
+    );
+    assert!(
+        LlmClient::new(&https).is_ok(),
+        "socks5 proxies are supported"
+    );
+}

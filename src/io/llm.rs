@@ -35,9 +35,28 @@ impl LlmClient {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("kimi-tui/", env!("CARGO_PKG_VERSION")));
-        if is_loopback(&config.base_url) {
-            // A local server is never behind the user's proxy.
-            builder = builder.no_proxy();
+        // Proxies come from the resolved config (which read HTTPS_PROXY, HTTP_PROXY,
+        // ALL_PROXY and NO_PROXY), not from reqwest's own look at the environment.
+        builder = builder.no_proxy();
+        if let Some(url) = config
+            .proxy
+            .as_deref()
+            .filter(|_| !is_loopback(&config.base_url))
+        {
+            let proxy = reqwest::Proxy::all(url)
+                .map_err(|e| {
+                    // The proxy URL may hold a password: it is not repeated here.
+                    ApiError::Transport(format!(
+                        "the proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY is not usable: {e}"
+                    ))
+                })?
+                .no_proxy(
+                    config
+                        .no_proxy
+                        .as_deref()
+                        .and_then(reqwest::NoProxy::from_string),
+                );
+            builder = builder.proxy(proxy);
         }
         let http = builder
             .build()
