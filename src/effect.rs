@@ -42,6 +42,13 @@ pub enum Effect {
     },
     /// Talk to this profile's endpoint with its key from now on.
     UseProfile(String),
+    /// POST /tokenizers/estimate-token-count for a request: `Msg::TokensCounted`.
+    CountTokens {
+        id: crate::msg::ConversationId,
+        request: ChatRequest,
+        /// What the local estimate said, to learn the ratio.
+        local: u64,
+    },
     /// GET /models: `Msg::ModelsListed`.
     FetchModels,
     /// GET /users/me/balance: `Msg::BalanceFetched`.

@@ -138,6 +138,12 @@ pub enum Msg {
     /// A new line in the system prompt editor.
     PromptNewline,
     ModelsListed(Result<Vec<crate::models::ModelInfo>, String>),
+    /// The tokenizer endpoint's count of a request's prompt (`None`: it could not be asked).
+    TokensCounted {
+        id: ConversationId,
+        local: u64,
+        counted: Option<u64>,
+    },
     BalanceFetched(Result<String, String>),
     // Results
     Stream {

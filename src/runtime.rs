@@ -142,6 +142,14 @@ impl Effects {
                     }
                 }
             }
+            Effect::CountTokens { id, request, local } => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let counted = client.count_tokens(&request).await.ok();
+                    let _ = tx.send(Msg::TokensCounted { id, local, counted });
+                });
+            }
             Effect::FetchModels => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

@@ -234,6 +234,11 @@ pub struct Conversation {
     /// Messages the user asked to leave out on top of that, after the API said the
     /// conversation is too long (the local estimate was too low).
     pub trim_extra: usize,
+    /// Real tokens per locally estimated token, learnt from the tokenizer endpoint (or the
+    /// last reply's usage); scales the local estimate used for trimming.
+    pub token_scale: f64,
+    /// The last request's prompt size as the tokenizer endpoint counted it.
+    pub counted_tokens: Option<u64>,
     /// False while a saved conversation's messages are still being read.
     pub loaded: bool,
     pub created_at: Millis,
@@ -252,6 +257,8 @@ impl Conversation {
             effort: None,
             left_out: 0,
             trim_extra: 0,
+            token_scale: 1.0,
+            counted_tokens: None,
             loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,

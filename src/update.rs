@@ -100,6 +100,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         | Msg::PromptKey(_)
         | Msg::PromptNewline
         | Msg::ModelsListed(_)
+        | Msg::TokensCounted { .. }
         | Msg::BalanceFetched(_) => models::update(state, msg, now),
         Msg::Regenerate => turns::regenerate(state, now),
         Msg::FocusMessage(_)
@@ -164,6 +165,7 @@ fn is_intent(msg: &Msg) -> bool {
             | Msg::Copied { .. }
             | Msg::Started
             | Msg::ModelsListed(_)
+            | Msg::TokensCounted { .. }
             | Msg::BalanceFetched(_)
     )
 }

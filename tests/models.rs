@@ -321,3 +321,91 @@ fn too_long_for_the_window_offers_to_resend_with_older_turns_left_out() {
         "and kept in the conversation"
     );
 }
+
+#[test]
+fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
+    let mut state = app();
+    let id = state.active;
+    update(&mut state, Msg::Paste("hello".into()), T0);
+    let effects = update(&mut state, Msg::Submit, T0);
+    let Some(Effect::CountTokens { local, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::CountTokens { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    assert!(*local > 0);
+    update(
+        &mut state,
+        Msg::TokensCounted {
+            id,
+            local: 100,
+            counted: Some(300),
+        },
+        T0,
+    );
+    let conv = state.active_conversation();
+    assert_eq!(conv.token_scale, 3.0);
+    assert_eq!(conv.counted_tokens, Some(300));
+    // A failed count (another provider, no network) leaves the local estimate alone.
+    update(
+        &mut state,
+        Msg::TokensCounted {
+            id,
+            local: 100,
+            counted: None,
+        },
+        T0,
+    );
+    assert_eq!(state.active_conversation().token_scale, 3.0);
+}
+
+#[test]
+fn a_larger_scale_leaves_more_out() {
+    let mut state = app();
+    state.active_conversation_mut().model = "moonshot-v1-8k".into();
+    for i in 0..4 {
+        let stream = send(&mut state, &format!("q{i} {}", "y ".repeat(1_500)), T0).expect("stream");
+        feed(
+            &mut state,
+            stream,
+            vec![StreamEvent::Content(format!("a{i}")), StreamEvent::Done],
+            T0,
+        );
+    }
+    let plain = build_request(state.active_conversation(), &state.settings, &[])
+        .messages
+        .len();
+    state.active_conversation_mut().token_scale = 3.0;
+    let scaled = build_request(state.active_conversation(), &state.settings, &[])
+        .messages
+        .len();
+    assert!(scaled < plain, "{scaled} < {plain}");
+}
+
+#[tokio::test]
+async fn the_tokenizer_endpoint_counts_a_request() {
+    let mock = MockKimi::start();
+    let args = kimi_tui::config::Args {
+        base_url: Some(mock.base_url()),
+        model: None,
+        config: None,
+        data_dir: None,
+        profile: None,
+        list: false,
+        r#continue: false,
+        new: false,
+    };
+    let config = kimi_tui::config::resolve(&args, Default::default(), |name| {
+        (name == "MOONSHOT_API_KEY").then(|| "sk".to_string())
+    });
+    let client = kimi_tui::io::llm::LlmClient::new(&config).expect("client");
+    let mut state = app();
+    state
+        .active_conversation_mut()
+        .messages
+        .push(kimi_tui::state::Message::user(1, "x".repeat(300), T0));
+    let request = build_request(state.active_conversation(), &state.settings, &[]);
+    let counted = client.count_tokens(&request).await.expect("count");
+    assert_eq!(counted, (300 + "Be brief.".len()) as u64 / 3);
+}

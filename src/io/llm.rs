@@ -141,6 +141,34 @@ impl LlmClient {
         }
     }
 
+    /// POST /tokenizers/estimate-token-count: the prompt's size in the model's tokens.
+    pub async fn count_tokens(&self, request: &ChatRequest) -> Result<u64, String> {
+        let key = self
+            .api_key
+            .as_ref()
+            .ok_or_else(|| ApiError::NoKey.to_string())?;
+        let url = format!("{}/tokenizers/estimate-token-count", self.base_url);
+        let body = serde_json::json!({"model": request.model, "messages": request.messages});
+        let send = self
+            .http
+            .post(&url)
+            .bearer_auth(key.expose())
+            .json(&body)
+            .send();
+        let response = tokio::time::timeout(self.idle_timeout, send)
+            .await
+            .map_err(|_| "timed out".to_string())?
+            .map_err(|e| transport_error(&url, &e).to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("HTTP {}", response.status().as_u16()));
+        }
+        let text = read_capped(response, self.idle_timeout).await;
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["data"]["total_tokens"].as_u64())
+            .ok_or_else(|| "no token count in the answer".to_string())
+    }
+
     /// GET /models, with Kimi's capability fields.
     pub async fn list_models(&self) -> Result<Vec<crate::models::ModelInfo>, String> {
         crate::models::parse_models(&self.get_json("/models").await?)

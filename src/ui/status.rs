@@ -16,12 +16,14 @@ use crate::state::{AppState, StreamPhase};
 fn context_meter(state: &AppState) -> Option<String> {
     let conv = state.active_conversation();
     let window = crate::models::context_length(&conv.model, &state.models)?;
-    let used = conv
+    // The last reply's reported prompt size, else the tokenizer's count of the request.
+    let reported = conv
         .messages
         .iter()
         .rev()
-        .find_map(|m| m.usage)?
-        .prompt_tokens;
+        .find_map(|m| m.usage)
+        .map(|u| u.prompt_tokens);
+    let used = reported.or(conv.counted_tokens)?;
     let percent = (used as f64 / window as f64 * 100.0).round();
     let mut text = format!(" ctx {percent:.0}% ");
     if conv.left_out > 0 {

@@ -117,6 +117,14 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let mut effects = vec![Effect::SaveConversation(meta_of(conv))];
     effects.extend(save(conv, count - 2, now));
     effects.extend(save(conv, count - 1, now));
+    if state.settings.kimi_fields {
+        // Counted alongside the reply (never before it): teaches the estimate used to trim.
+        effects.push(Effect::CountTokens {
+            id: active,
+            local: local_estimate(&request),
+            request: request.clone(),
+        });
+    }
     effects.push(Effect::StartStream { stream, request });
     state.live.insert(stream, active);
     state.input = crate::ui::input::new_textarea();
@@ -212,13 +220,10 @@ pub fn build_request(
         partial: None,
     });
     let window = models::context_length(&conv.model, models);
-    let cost = |m: &ChatMessage| {
-        models::estimate_tokens(&m.content)
-            + m.reasoning_content
-                .as_deref()
-                .map_or(0, models::estimate_tokens)
-            + 4
-    };
+    // The local estimate, scaled by what the tokenizer endpoint taught about this
+    // conversation's text.
+    let scale = conv.token_scale;
+    let cost = |m: &ChatMessage| (message_estimate(m) as f64 * scale).ceil() as u64;
     let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
     // Leave out what the user asked to on top of what the estimate says; the newest message
     // always stays.
@@ -272,6 +277,20 @@ pub fn build_request(
             _ => None,
         },
     }
+}
+
+/// The local estimate of one message's tokens (text, reasoning, and a little framing).
+fn message_estimate(m: &ChatMessage) -> u64 {
+    models::estimate_tokens(&m.content)
+        + m.reasoning_content
+            .as_deref()
+            .map_or(0, models::estimate_tokens)
+        + 4
+}
+
+/// The local estimate of a request's prompt, unscaled.
+pub fn local_estimate(request: &ChatRequest) -> u64 {
+    request.messages.iter().map(message_estimate).sum()
 }
 
 /// How many of a conversation's messages the request left out to fit the window.

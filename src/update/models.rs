@@ -193,6 +193,15 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             state.prompt_editor.insert_newline();
             Vec::new()
         }
+        Msg::TokensCounted { id, local, counted } => {
+            if let (Some(conv), Some(counted)) = (state.conversations.get_mut(&id), counted) {
+                conv.counted_tokens = Some(counted);
+                if local > 0 {
+                    conv.token_scale = (counted as f64 / local as f64).clamp(0.5, 4.0);
+                }
+            }
+            Vec::new()
+        }
         Msg::ModelsListed(Ok(models)) => {
             state.models = models;
             Vec::new()

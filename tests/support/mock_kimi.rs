@@ -231,6 +231,7 @@ impl MockKimi {
                 let app = Router::new()
                     .route("/v1/chat/completions", post(chat))
                     .route("/v1/models", axum::routing::get(models))
+                    .route("/v1/tokenizers/estimate-token-count", post(count_tokens))
                     .route("/v1/users/me/balance", axum::routing::get(balance))
                     .with_state(app_shared);
                 // Stopping drops open connections at once instead of waiting for them.
@@ -329,6 +330,24 @@ async fn models() -> Response {
         {"id": "kimi-k2.7-code", "object": "model", "created": 1, "owned_by": "moonshot",
          "context_length": 262144, "supports_reasoning": true}
     ]});
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// POST /v1/tokenizers/estimate-token-count: one token per three bytes of message text.
+async fn count_tokens(body: Bytes) -> Response {
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let bytes: usize = value["messages"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|m| m["content"].as_str().map_or(0, str::len))
+                .sum()
+        })
+        .unwrap_or(0);
+    let body = json!({"data": {"total_tokens": bytes / 3}});
     Response::builder()
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))

@@ -1,0 +1,160 @@
+//! Every documented error type, over HTTP and inside the stream: a plain message with the next
+//! step, and whether kimi-tui tries again. Plus the transport failures: 5xx pages, DNS, TLS.
+
+mod support;
+
+use kimi_tui::api::{ChatMessage, ChatRequest, SamplingOptions, StreamOptions};
+use kimi_tui::config::{Args, FileConfig, resolve};
+use kimi_tui::error::ApiError;
+use kimi_tui::io::llm::LlmClient;
+use kimi_tui::msg::StreamEvent;
+use support::mock_kimi::{MockKimi, Reply};
+
+/// (HTTP status, type, words the message must contain, retried?)
+const TYPES: &[(u16, &str, &str, bool)] = &[
+    (401, "invalid_authentication_error", "region", false),
+    (401, "incorrect_api_key_error", "Check your API key", false),
+    (403, "permission_denied_error", "access", false),
+    (404, "resource_not_found_error", "Ctrl+O", false),
+    (400, "content_filter", "rephrase", false),
+    (
+        400,
+        "invalid_request_error",
+        "Your request exceeded model token limit",
+        false,
+    ),
+    (429, "exceeded_current_quota_error", "top up", false),
+    (429, "rate_limit_reached_error", "rate limit", true),
+    (429, "engine_overloaded_error", "overloaded", true),
+    (500, "server_error", "server_error", true),
+    (503, "server_unavailable", "server_unavailable", true),
+];
+
+fn client(base_url: String) -> LlmClient {
+    let args = Args {
+        base_url: Some(base_url),
+        model: None,
+        config: None,
+        data_dir: None,
+        profile: None,
+        list: false,
+        r#continue: false,
+        new: false,
+    };
+    let file = FileConfig {
+        connect_timeout_secs: Some(5),
+        idle_timeout_secs: Some(10),
+        ..FileConfig::default()
+    };
+    let config = resolve(&args, file, |name| {
+        (name == "MOONSHOT_API_KEY").then(|| "sk".to_string())
+    });
+    LlmClient::new(&config).expect("client")
+}
+
+fn request() -> ChatRequest {
+    ChatRequest {
+        model: "kimi-k2.6".into(),
+        messages: vec![ChatMessage {
+            role: "user".into(),
+            content: "hi".into(),
+            reasoning_content: None,
+            partial: None,
+        }],
+        stream: true,
+        stream_options: StreamOptions {
+            include_usage: true,
+        },
+        sampling: SamplingOptions::default(),
+        thinking: None,
+        reasoning_effort: None,
+    }
+}
+
+async fn failure(client: &LlmClient) -> ApiError {
+    let mut last = None;
+    client
+        .stream_chat(&request(), |event| {
+            if let StreamEvent::Failed(error) = event {
+                last = Some(error);
+            }
+        })
+        .await;
+    last.expect("the reply failed")
+}
+
+fn message_for(kind: &str) -> String {
+    if kind == "invalid_request_error" {
+        "Invalid request: Your request exceeded model token limit: 262144".into()
+    } else {
+        format!("something about {kind}")
+    }
+}
+
+#[tokio::test]
+async fn every_error_type_over_http_reads_plainly_and_retries_only_what_may_pass() {
+    let mock = MockKimi::start();
+    let client = client(mock.base_url());
+    for (status, kind, words, retried) in TYPES {
+        mock.push(Reply::error(*status, kind, &message_for(kind)));
+        let error = failure(&client).await;
+        let text = error.to_string();
+        assert!(text.contains(kind), "{kind}: {text}");
+        assert!(text.contains(words), "{kind}: {text}");
+        assert!(text.contains(&format!("HTTP {status}")), "{kind}: {text}");
+        assert_eq!(error.is_retryable(), *retried, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn every_error_type_inside_the_stream_reads_the_same() {
+    let mock = MockKimi::start();
+    let client = client(mock.base_url());
+    for (_, kind, words, retried) in TYPES {
+        mock.push(Reply::text(&[]).stream_error(kind, &message_for(kind)));
+        let error = failure(&client).await;
+        let text = error.to_string();
+        assert!(
+            text.contains(kind) && text.contains(words),
+            "{kind}: {text}"
+        );
+        assert_eq!(error.is_retryable(), *retried, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn a_504_gateway_page_and_a_502_are_retried_with_a_plain_message() {
+    let mock = MockKimi::start();
+    let client = client(mock.base_url());
+    for status in [502, 504] {
+        mock.push(Reply::html(
+            status,
+            "<html><body><h1>Bad Gateway</h1></body></html>",
+        ));
+        let error = failure(&client).await;
+        assert!(
+            error.to_string().contains(&format!("HTTP {status}")),
+            "{error}"
+        );
+        assert!(error.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn dns_and_tls_failures_say_what_happened_and_are_retried() {
+    let dns = failure(&client("http://kimi-tui-does-not-exist.invalid/v1".into())).await;
+    assert!(
+        matches!(dns, ApiError::Connect { .. } | ApiError::Transport(_)),
+        "{dns:?}"
+    );
+    assert!(dns.is_retryable());
+    // TLS spoken to a server that only speaks plain HTTP.
+    let mock = MockKimi::start();
+    let tls = failure(&client(format!("https://{}/v1", mock.addr))).await;
+    assert!(
+        matches!(tls, ApiError::Connect { .. } | ApiError::Transport(_)),
+        "{tls:?}"
+    );
+    assert!(tls.is_retryable());
+    assert!(!tls.to_string().is_empty());
+}
