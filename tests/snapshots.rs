@@ -406,3 +406,45 @@ fn saving_failure_is_shown_in_the_status_bar() {
     assert!(text.contains("saving failed"), "{text}");
     assert!(text.contains("disk I/O error"));
 }
+
+#[test]
+fn model_picker_lists_capabilities_profiles_and_the_balance() {
+    use kimi_tui::models::ModelInfo;
+    let mut state = app();
+    let info = |id: &str, window: u64, image: bool| ModelInfo {
+        id: id.into(),
+        context_length: Some(window),
+        supports_reasoning: Some(true),
+        supports_image_in: Some(image),
+        supports_video_in: Some(image),
+        display_name: None,
+    };
+    update(
+        &mut state,
+        Msg::ModelsListed(Ok(vec![
+            info("kimi-k2.6", 262_144, true),
+            info("kimi-k3", 1_048_576, false),
+        ])),
+        T0,
+    );
+    state.settings.profiles = vec![kimi_tui::state::ProfileChoice {
+        name: "kimi-cn".into(),
+        endpoint: "api.moonshot.cn".into(),
+        model: "kimi-k2.6".into(),
+        has_key: false,
+        kimi_fields: true,
+    }];
+    update(&mut state, Msg::OpenModelPicker, T0);
+    update(
+        &mut state,
+        Msg::BalanceFetched(Ok("49.58 available (voucher 46.58, cash 3.00)".into())),
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    insta::assert_snapshot!("model_picker_80x24", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("1M · reasons"), "{text}");
+    assert!(text.contains("profile kimi-cn"), "{text}");
+    assert!(text.contains("no key"), "{text}");
+    assert!(text.contains("Balance: 49.58"), "{text}");
+}

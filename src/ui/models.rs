@@ -35,13 +35,13 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
                 let mut about =
                     choice.map_or_else(String::new, |c| format!("{} · {}", c.endpoint, c.model));
                 if choice.is_some_and(|c| !c.has_key) {
-                    about.push_str(" · no key set");
+                    about.push_str(" · no key");
                 }
                 lines.push(
                     Line::from(vec![
                         Span::styled("⇄ ", theme::accent()),
                         Span::styled(
-                            format!("{:<28}", truncate(&format!("profile {name}"), 28)),
+                            format!("{:<20}", truncate(&format!("profile {name}"), 20)),
                             style,
                         ),
                         Span::styled(format!(" {}", sanitize(&about)), theme::header_meta()),
@@ -69,7 +69,7 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
         lines.push(
             Line::from(vec![
                 Span::styled(marker, theme::accent()),
-                Span::styled(format!("{:<28}", truncate(id, 28)), style),
+                Span::styled(format!("{:<20}", truncate(id, 20)), style),
                 Span::styled(format!(" {}", tags.join(" · ")), theme::header_meta()),
             ])
             .style(style),

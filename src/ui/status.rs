@@ -15,21 +15,24 @@ use crate::state::{AppState, StreamPhase};
 /// messages were left out of it to fit.
 fn context_meter(state: &AppState) -> Option<String> {
     let conv = state.active_conversation();
-    let window = crate::models::context_length(&conv.model, &state.models)?;
-    // The last reply's reported prompt size, else the tokenizer's count of the request.
-    let reported = conv
-        .messages
-        .iter()
-        .rev()
-        .find_map(|m| m.usage)
-        .map(|u| u.prompt_tokens);
-    let used = reported.or(conv.counted_tokens)?;
-    let percent = (used as f64 / window as f64 * 100.0).round();
-    let mut text = format!(" ctx {percent:.0}% ");
-    if conv.left_out > 0 {
-        text.push_str(&format!("· {} old left out ", conv.left_out));
+    let mut parts = Vec::new();
+    if let Some(window) = crate::models::context_length(&conv.model, &state.models) {
+        // The last reply's reported prompt size, else the tokenizer's count of the request.
+        let reported = conv
+            .messages
+            .iter()
+            .rev()
+            .find_map(|m| m.usage)
+            .map(|u| u.prompt_tokens);
+        if let Some(used) = reported.or(conv.counted_tokens) {
+            let percent = (used as f64 / window as f64 * 100.0).round();
+            parts.push(format!("ctx {percent:.0}%"));
+        }
     }
-    Some(text)
+    if conv.left_out > 0 {
+        parts.push(format!("{} old messages left out to fit", conv.left_out));
+    }
+    (!parts.is_empty()).then(|| format!(" {} ", parts.join(" · ")))
 }
 
 fn activity(state: &AppState) -> (String, bool) {
