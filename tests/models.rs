@@ -328,6 +328,17 @@ fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     let id = state.active;
     update(&mut state, Msg::Paste("hello".into()), T0);
     let effects = update(&mut state, Msg::Submit, T0);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::CountTokens { .. })),
+        "a short conversation is not counted: rate limits count every request"
+    );
+    state.live.clear();
+    state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
+    state.active_conversation_mut().model = "moonshot-v1-8k".into();
+    update(&mut state, Msg::Paste("z ".repeat(10_000)), T0);
+    let effects = update(&mut state, Msg::Submit, T0);
     let Some(Effect::CountTokens { local, .. }) = effects
         .iter()
         .find(|e| matches!(e, Effect::CountTokens { .. }))

@@ -510,14 +510,10 @@ fn the_prompt_and_the_empty_reply_are_saved_before_the_request_goes_out() {
             Effect::SaveConversation(_) => "conversation",
             Effect::SaveMessage(_) => "message",
             Effect::StartStream { .. } => "stream",
-            Effect::CountTokens { .. } => "count",
             _ => "other",
         })
         .collect();
-    assert_eq!(
-        kinds,
-        ["conversation", "message", "message", "count", "stream"]
-    );
+    assert_eq!(kinds, ["conversation", "message", "message", "stream"]);
     let Effect::SaveMessage(user) = &effects[1] else {
         unreachable!()
     };

@@ -117,11 +117,15 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let mut effects = vec![Effect::SaveConversation(meta_of(conv))];
     effects.extend(save(conv, count - 2, now));
     effects.extend(save(conv, count - 1, now));
-    if state.settings.kimi_fields {
-        // Counted alongside the reply (never before it): teaches the estimate used to trim.
+    let local = local_estimate(&request);
+    let window = models::context_length(&model, &state.models);
+    // Rate limits count every request, so the exact count is asked for only once the history
+    // is big enough for trimming to matter (half the window by the local estimate). It runs
+    // alongside the reply, never before it, and teaches the estimate used to trim.
+    if state.settings.kimi_fields && window.is_some_and(|w| local.saturating_mul(2) >= w) {
         effects.push(Effect::CountTokens {
             id: active,
-            local: local_estimate(&request),
+            local,
             request: request.clone(),
         });
     }
