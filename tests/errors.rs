@@ -3,8 +3,8 @@
 
 mod support;
 
-use kimi_tui::api::{ChatMessage, ChatRequest, SamplingOptions, StreamOptions};
-use kimi_tui::config::{Args, FileConfig, resolve};
+use kimi_tui::api::{ChatRequest, SamplingOptions};
+use kimi_tui::config::FileConfig;
 use kimi_tui::error::ApiError;
 use kimi_tui::io::llm::LlmClient;
 use kimi_tui::msg::StreamEvent;
@@ -31,44 +31,16 @@ const TYPES: &[(u16, &str, &str, bool)] = &[
 ];
 
 fn client(base_url: String) -> LlmClient {
-    let args = Args {
-        base_url: Some(base_url),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
     let file = FileConfig {
         connect_timeout_secs: Some(5),
         idle_timeout_secs: Some(10),
         ..FileConfig::default()
     };
-    let config = resolve(&args, file, |name| {
-        (name == "MOONSHOT_API_KEY").then(|| "sk".to_string())
-    });
-    LlmClient::new(&config).expect("client")
+    support::client(&base_url, Some("sk"), file)
 }
 
 fn request() -> ChatRequest {
-    ChatRequest {
-        model: "kimi-k2.6".into(),
-        messages: vec![ChatMessage {
-            role: "user".into(),
-            content: "hi".into(),
-            reasoning_content: None,
-            partial: None,
-        }],
-        stream: true,
-        stream_options: StreamOptions {
-            include_usage: true,
-        },
-        sampling: SamplingOptions::default(),
-        thinking: None,
-        reasoning_effort: None,
-    }
+    support::chat_request(SamplingOptions::default())
 }
 
 async fn failure(client: &LlmClient) -> ApiError {

@@ -5,52 +5,23 @@ mod support;
 
 use std::time::Duration;
 
-use kimi_tui::api::{ChatMessage, ChatRequest, SamplingOptions, StreamOptions};
-use kimi_tui::config::{Args, FileConfig, resolve};
+use kimi_tui::api::{ChatRequest, SamplingOptions};
+use kimi_tui::config::{FileConfig, resolve};
 use kimi_tui::error::ApiError;
 use kimi_tui::io::llm::LlmClient;
 use kimi_tui::msg::StreamEvent;
 use support::mock_kimi::{MockKimi, Reply};
 
 fn client(mock: &MockKimi, key: Option<&str>, idle_secs: u64) -> LlmClient {
-    let args = Args {
-        base_url: Some(mock.base_url()),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
     let file = FileConfig {
         idle_timeout_secs: Some(idle_secs),
         ..FileConfig::default()
     };
-    let key = key.map(String::from);
-    let config = resolve(&args, file, move |name| {
-        (name == "MOONSHOT_API_KEY").then(|| key.clone()).flatten()
-    });
-    LlmClient::new(&config).expect("client")
+    support::client(&mock.base_url(), key, file)
 }
 
 fn request(sampling: SamplingOptions) -> ChatRequest {
-    ChatRequest {
-        model: "kimi-k2.6".into(),
-        messages: vec![ChatMessage {
-            role: "user".into(),
-            content: "hi".into(),
-            reasoning_content: None,
-            partial: None,
-        }],
-        stream: true,
-        stream_options: StreamOptions {
-            include_usage: true,
-        },
-        sampling,
-        thinking: None,
-        reasoning_effort: None,
-    }
+    support::chat_request(sampling)
 }
 
 async fn collect(client: &LlmClient, request: &ChatRequest) -> Vec<StreamEvent> {
@@ -273,16 +244,7 @@ async fn requests_go_through_the_proxy_the_environment_names() {
     // The mock answers absolute-form requests too, so it can stand in for an HTTP proxy.
     let proxy = MockKimi::start();
     proxy.push(Reply::text(&["via the proxy"]));
-    let args = Args {
-        base_url: Some("http://kimi.invalid/v1".into()),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
+    let args = support::args(Some("http://kimi.invalid/v1"), None);
     let proxy_url = format!("http://{}", proxy.addr);
     let env = move |name: &str| match name {
         "http_proxy" => Some(proxy_url.clone()),
@@ -299,16 +261,7 @@ async fn requests_go_through_the_proxy_the_environment_names() {
 
 #[test]
 fn https_uses_https_proxy_and_all_proxy_is_the_fallback() {
-    let args = |url: &str| Args {
-        base_url: Some(url.into()),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
+    let args = |url: &str| support::args(Some(url), None);
     let env = |name: &str| match name {
         "HTTPS_PROXY" => Some("socks5://127.0.0.1:1080".to_string()),
         "ALL_PROXY" => Some("http://all:3128".to_string()),

@@ -213,20 +213,7 @@ fn thinking_choices_are_saved_with_the_conversation() {
 #[tokio::test]
 async fn the_model_list_and_the_balance_come_from_the_api() {
     let mock = MockKimi::start();
-    let args = kimi_tui::config::Args {
-        base_url: Some(mock.base_url()),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
-    let config = kimi_tui::config::resolve(&args, Default::default(), |name| {
-        (name == "MOONSHOT_API_KEY").then(|| "sk-test".to_string())
-    });
-    let client = kimi_tui::io::llm::LlmClient::new(&config).expect("client");
+    let client = support::client(&mock.base_url(), Some("sk-test"), Default::default());
     let models = client.list_models().await.expect("models");
     assert_eq!(models.len(), 3);
     assert_eq!(models[1].id, "kimi-k3");
@@ -397,20 +384,7 @@ fn a_larger_scale_leaves_more_out() {
 #[tokio::test]
 async fn the_tokenizer_endpoint_counts_a_request() {
     let mock = MockKimi::start();
-    let args = kimi_tui::config::Args {
-        base_url: Some(mock.base_url()),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: None,
-        list: false,
-        r#continue: false,
-        new: false,
-    };
-    let config = kimi_tui::config::resolve(&args, Default::default(), |name| {
-        (name == "MOONSHOT_API_KEY").then(|| "sk".to_string())
-    });
-    let client = kimi_tui::io::llm::LlmClient::new(&config).expect("client");
+    let client = support::client(&mock.base_url(), Some("sk-test"), Default::default());
     let mut state = app();
     state
         .active_conversation_mut()

@@ -15,16 +15,7 @@ use support::pty::{App, PATIENCE};
 use support::{T0, app};
 
 fn args(profile: Option<&str>, base_url: Option<&str>) -> Args {
-    Args {
-        base_url: base_url.map(String::from),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: profile.map(String::from),
-        list: false,
-        r#continue: false,
-        new: false,
-    }
+    support::args(base_url, profile)
 }
 
 fn file_with_local() -> FileConfig {

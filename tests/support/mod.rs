@@ -64,6 +64,53 @@ pub fn draw(
     terminal
 }
 
+/// Command-line arguments naming only a base URL (and a profile, if any).
+pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::Args {
+    kimi_tui::config::Args {
+        base_url: base_url.map(String::from),
+        model: None,
+        config: None,
+        data_dir: None,
+        profile: profile.map(String::from),
+        list: false,
+        r#continue: false,
+        new: false,
+    }
+}
+
+/// A real HTTP client for `base_url` with `key` as MOONSHOT_API_KEY and `file` as the config.
+pub fn client(
+    base_url: &str,
+    key: Option<&str>,
+    file: kimi_tui::config::FileConfig,
+) -> kimi_tui::io::llm::LlmClient {
+    let key = key.map(String::from);
+    let config = kimi_tui::config::resolve(&args(Some(base_url), None), file, move |name| {
+        (name == "MOONSHOT_API_KEY").then(|| key.clone()).flatten()
+    });
+    kimi_tui::io::llm::LlmClient::new(&config).expect("client")
+}
+
+/// A one-question chat request.
+pub fn chat_request(sampling: SamplingOptions) -> kimi_tui::api::ChatRequest {
+    kimi_tui::api::ChatRequest {
+        model: "kimi-k2.6".into(),
+        messages: vec![kimi_tui::api::ChatMessage {
+            role: "user".into(),
+            content: "hi".into(),
+            reasoning_content: None,
+            partial: None,
+        }],
+        stream: true,
+        stream_options: kimi_tui::api::StreamOptions {
+            include_usage: true,
+        },
+        sampling,
+        thinking: None,
+        reasoning_effort: None,
+    }
+}
+
 pub fn feed(state: &mut AppState, stream: StreamId, events: Vec<StreamEvent>, at: u64) {
     for event in events {
         update(state, Msg::Stream { stream, event }, at);
