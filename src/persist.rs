@@ -70,6 +70,12 @@ pub fn conversation_from(summary: Summary) -> Conversation {
 /// Fills a conversation with its saved messages.
 pub fn fill(conv: &mut Conversation, messages: Vec<MessageRecord>, system_prompt: Option<String>) {
     conv.messages = messages.into_iter().map(message_from).collect();
+    conv.total_tokens = conv
+        .messages
+        .iter()
+        .filter_map(|m| m.usage)
+        .map(|u| u.prompt_tokens + u.completion_tokens)
+        .sum();
     if let Some(prompt) = system_prompt {
         conv.system_prompt = prompt;
     }

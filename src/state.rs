@@ -239,6 +239,8 @@ pub struct Conversation {
     pub token_scale: f64,
     /// The last request's prompt size as the tokenizer endpoint counted it.
     pub counted_tokens: Option<u64>,
+    /// Every reply's prompt and completion tokens added up (kept, not summed per frame).
+    pub total_tokens: u64,
     /// False while a saved conversation's messages are still being read.
     pub loaded: bool,
     pub created_at: Millis,
@@ -259,6 +261,7 @@ impl Conversation {
             trim_extra: 0,
             token_scale: 1.0,
             counted_tokens: None,
+            total_tokens: 0,
             loaded: true,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,

@@ -22,12 +22,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     );
     let mut block = super::pane(focused).title(Span::styled(format!(" {title} "), theme::title()));
     // The conversation's total: every reply's prompt and completion tokens.
-    let total: u64 = conv
-        .messages
-        .iter()
-        .filter_map(|m| m.usage)
-        .map(|u| u.prompt_tokens + u.completion_tokens)
-        .sum();
+    let total = conv.total_tokens;
     if total > 0 {
         block = block.title_bottom(
             Line::styled(

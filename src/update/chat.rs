@@ -388,7 +388,15 @@ pub fn on_stream_event(
             }
             message.content.push_str(&text);
         }
-        StreamEvent::Usage(usage) => message.usage = Some(usage),
+        StreamEvent::Usage(usage) => {
+            let before = message
+                .usage
+                .map_or(0, |u| u.prompt_tokens + u.completion_tokens);
+            message.usage = Some(usage);
+            conv.total_tokens = conv.total_tokens - before.min(conv.total_tokens)
+                + usage.prompt_tokens
+                + usage.completion_tokens;
+        }
         StreamEvent::Finish(reason) => message.finish_reason = Some(reason),
         StreamEvent::Malformed(_) => message.malformed_events += 1,
         StreamEvent::RetryAfter(secs) => message.retry_after = Some(secs),
