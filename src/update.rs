@@ -7,14 +7,17 @@ mod manage;
 mod messages;
 mod models;
 mod nav;
+mod request;
+mod retry;
 mod turns;
 
 use crate::effect::Effect;
 use crate::msg::{Focus, Millis, Msg, Step};
 use crate::state::SidebarMode;
 
-pub use chat::{build_request, retry_delay};
 pub use models::{PickerRow, picker_rows};
+pub use request::build_request;
+pub use retry::retry_delay;
 
 use crate::state::AppState;
 
@@ -65,7 +68,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         Msg::Quit => quit(state),
         Msg::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
         Msg::Tick => {
-            let mut effects = chat::retry_due(state, now);
+            let mut effects = retry::retry_due(state, now);
             effects.extend(chat::autosave(state, now));
             effects
         }

@@ -1,68 +1,15 @@
 //! Sending a prompt, applying a reply's stream events, stopping. Every stream event names its
 //! stream; one that no conversation waits for any more is dropped here.
 
-use crate::api::{ChatMessage, ChatRequest, StreamOptions, ThinkingParam};
 use crate::effect::Effect;
 use crate::error::ApiError;
-use crate::models::{self, ModelInfo, ThinkingControl};
+use crate::models;
+
+use super::request::{build_request, left_out, local_estimate};
+use super::retry::retry_delay;
 use crate::msg::{ConversationId, Millis, StreamEvent, StreamId};
 use crate::persist::{meta_of, record_of};
-use crate::state::{
-    AppState, Conversation, Message, MessageStatus, Role, Scroll, Settings, StreamPhase,
-};
-
-/// The longest wait between tries kimi-tui chooses itself (a server's Retry-After may ask for
-/// longer, up to `MAX_RETRY_AFTER`).
-const MAX_BACKOFF: Millis = 30_000;
-const MAX_RETRY_AFTER: Millis = 600_000;
-
-/// How long to wait before try number `attempt + 1`: what the server asked for, else 1 s, 2 s,
-/// 4 s … with up to 25% of jitter either way (drawn from `seed`, so the reducer stays pure and
-/// clients started together still spread out).
-pub fn retry_delay(attempt: u32, retry_after: Option<u64>, seed: u64) -> Millis {
-    if let Some(secs) = retry_after {
-        return (secs * 1000).min(MAX_RETRY_AFTER);
-    }
-    let base = (1000u64 << attempt.saturating_sub(1).min(5)).min(MAX_BACKOFF);
-    let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
-    let jitter = (mixed % 501) as i64 - 250; // -250..=250 per mille
-    (base as i64 + base as i64 * jitter / 1000).max(100) as Millis
-}
-
-/// Sends again every reply whose retry time has come.
-pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
-    let due: Vec<(StreamId, ConversationId)> = state
-        .live
-        .iter()
-        .filter(|(_, id)| {
-            state
-                .conversations
-                .get(id)
-                .is_some_and(|c| matches!(c.phase, StreamPhase::Retrying { at, .. } if at <= now))
-        })
-        .map(|(&s, &c)| (s, c))
-        .collect();
-    let mut effects = Vec::new();
-    for (old, id) in due {
-        let stream = StreamId(state.next_id());
-        let Some(conv) = state.conversations.get_mut(&id) else {
-            continue;
-        };
-        let since = match conv.phase {
-            StreamPhase::Retrying { since, .. } => since,
-            _ => now,
-        };
-        if let Some(message) = conv.messages.last_mut() {
-            message.error = None;
-        }
-        conv.phase = StreamPhase::Waiting { stream, since };
-        let request = build_request(conv, &state.settings, &state.models);
-        state.live.remove(&old);
-        state.live.insert(stream, id);
-        effects.push(Effect::StartStream { stream, request });
-    }
-    effects
-}
+use crate::state::{AppState, Conversation, Message, MessageStatus, Role, Scroll, StreamPhase};
 
 /// Cells of the sidebar a default title may take.
 const TITLE_CELLS: usize = 40;
@@ -182,133 +129,6 @@ fn move_to_top(state: &mut AppState, id: ConversationId) {
             state.sidebar_selected = 0;
         }
     }
-}
-
-/// Tokens kept free for the reply when the history is trimmed to fit the window.
-const MIN_REPLY_BUDGET: u64 = 4_096;
-
-/// The request for a conversation whose last message is the user's new prompt (or a reply
-/// to continue): the system prompt, then every user and assistant message in order.
-/// Assistant messages carry their reasoning (thinking models require it); ones with no text
-/// are left out, since the API rejects empty content. When the history would not fit the
-/// model's window, the oldest turns are left out of the request (never the system prompt,
-/// never the newest message); the stored conversation is never cut.
-pub fn build_request(
-    conv: &Conversation,
-    settings: &Settings,
-    models: &[ModelInfo],
-) -> ChatRequest {
-    let mut history: Vec<ChatMessage> = conv
-        .messages
-        .iter()
-        .filter(|m| !m.content.is_empty())
-        .map(|message| match message.role {
-            Role::User => ChatMessage {
-                role: "user".into(),
-                content: message.content.clone(),
-                reasoning_content: None,
-                partial: None,
-            },
-            Role::Assistant => ChatMessage {
-                role: "assistant".into(),
-                content: message.content.clone(),
-                reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
-                partial: None,
-            },
-        })
-        .collect();
-    let system = (!conv.system_prompt.trim().is_empty()).then(|| ChatMessage {
-        role: "system".into(),
-        content: conv.system_prompt.clone(),
-        reasoning_content: None,
-        partial: None,
-    });
-    let window = models::context_length(&conv.model, models);
-    // The local estimate, scaled by what the tokenizer endpoint taught about this
-    // conversation's text.
-    let scale = conv.token_scale;
-    let cost = |m: &ChatMessage| (message_estimate(m) as f64 * scale).ceil() as u64;
-    let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
-    // Leave out what the user asked to on top of what the estimate says; the newest message
-    // always stays.
-    let mut cut = conv.trim_extra.min(history.len().saturating_sub(1));
-    prompt -= history[..cut].iter().map(cost).sum::<u64>();
-    if let Some(window) = window {
-        let budget = window.saturating_sub(MIN_REPLY_BUDGET.min(window / 4));
-        while prompt > budget && history.len() - cut > 1 {
-            prompt -= cost(&history[cut]);
-            cut += 1;
-        }
-    }
-    // Start on a user turn, as the API expects after the system prompt.
-    while cut > 0 && cut < history.len() - 1 && history[cut].role != "user" {
-        prompt -= cost(&history[cut]);
-        cut += 1;
-    }
-    history.drain(..cut);
-    let mut messages: Vec<ChatMessage> = system.into_iter().collect();
-    messages.extend(history);
-    let mut sampling = settings.sampling.clone();
-    if settings.kimi_fields || sampling.max_completion_tokens.is_some() {
-        let wanted = sampling
-            .max_completion_tokens
-            .map_or(models::DEFAULT_MAX_COMPLETION, u64::from);
-        // The prompt plus the limit must fit the window, or the API refuses the request.
-        let room = window.map_or(wanted, |w| w.saturating_sub(prompt).max(1_024));
-        sampling.max_completion_tokens = Some(wanted.min(room).min(u64::from(u32::MAX)) as u32);
-    }
-    let control = if settings.kimi_fields {
-        models::thinking_control(&conv.model)
-    } else {
-        ThinkingControl::None
-    };
-    ChatRequest {
-        model: conv.model.clone(),
-        messages,
-        stream: true,
-        stream_options: StreamOptions {
-            include_usage: true,
-        },
-        sampling,
-        thinking: match (control, conv.thinking) {
-            (ThinkingControl::Switch, Some(on)) => Some(ThinkingParam {
-                kind: if on { "enabled" } else { "disabled" }.into(),
-            }),
-            _ => None,
-        },
-        reasoning_effort: match (control, conv.effort) {
-            (ThinkingControl::Effort, Some(effort)) => Some(effort.as_str().into()),
-            _ => None,
-        },
-    }
-}
-
-/// The local estimate of one message's tokens (text, reasoning, and a little framing).
-fn message_estimate(m: &ChatMessage) -> u64 {
-    models::estimate_tokens(&m.content)
-        + m.reasoning_content
-            .as_deref()
-            .map_or(0, models::estimate_tokens)
-        + 4
-}
-
-/// The local estimate of a request's prompt, unscaled.
-pub fn local_estimate(request: &ChatRequest) -> u64 {
-    request.messages.iter().map(message_estimate).sum()
-}
-
-/// How many of a conversation's messages the request left out to fit the window.
-pub fn left_out(conv: &Conversation, request: &ChatRequest) -> usize {
-    let sent = request
-        .messages
-        .iter()
-        .filter(|m| m.role != "system")
-        .count();
-    conv.messages
-        .iter()
-        .filter(|m| !m.content.is_empty())
-        .count()
-        .saturating_sub(sent)
 }
 
 pub fn stop_active(state: &mut AppState) -> Vec<Effect> {

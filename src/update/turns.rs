@@ -8,7 +8,8 @@ use crate::msg::{Millis, StreamId};
 use crate::persist::record_of;
 use crate::state::{AppState, Message, MessageStatus, Role, Scroll, StreamPhase};
 
-use super::chat::{build_request, save};
+use super::chat::save;
+use super::request::build_request;
 
 /// Why nothing can be sent now, if so (no key, a reply still streaming).
 fn blocked(state: &mut AppState) -> bool {

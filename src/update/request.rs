@@ -1,0 +1,133 @@
+//! Building the request for a conversation: the history in order, trimmed to the model's
+//! window, with only the fields the model takes. Pure.
+
+use crate::api::{ChatMessage, ChatRequest, StreamOptions, ThinkingParam};
+use crate::models::{self, ModelInfo, ThinkingControl};
+use crate::state::{Conversation, Role, Settings};
+
+/// Tokens kept free for the reply when the history is trimmed to fit the window.
+const MIN_REPLY_BUDGET: u64 = 4_096;
+
+/// The request for a conversation whose last message is the user's new prompt (or a reply
+/// to continue): the system prompt, then every user and assistant message in order.
+/// Assistant messages carry their reasoning (thinking models require it); ones with no text
+/// are left out, since the API rejects empty content. When the history would not fit the
+/// model's window, the oldest turns are left out of the request (never the system prompt,
+/// never the newest message); the stored conversation is never cut.
+pub fn build_request(
+    conv: &Conversation,
+    settings: &Settings,
+    models: &[ModelInfo],
+) -> ChatRequest {
+    let mut history: Vec<ChatMessage> = conv
+        .messages
+        .iter()
+        .filter(|m| !m.content.is_empty())
+        .map(|message| match message.role {
+            Role::User => ChatMessage {
+                role: "user".into(),
+                content: message.content.clone(),
+                reasoning_content: None,
+                partial: None,
+            },
+            Role::Assistant => ChatMessage {
+                role: "assistant".into(),
+                content: message.content.clone(),
+                reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
+                partial: None,
+            },
+        })
+        .collect();
+    let system = (!conv.system_prompt.trim().is_empty()).then(|| ChatMessage {
+        role: "system".into(),
+        content: conv.system_prompt.clone(),
+        reasoning_content: None,
+        partial: None,
+    });
+    let window = models::context_length(&conv.model, models);
+    // The local estimate, scaled by what the tokenizer endpoint taught about this
+    // conversation's text.
+    let scale = conv.token_scale;
+    let cost = |m: &ChatMessage| (message_estimate(m) as f64 * scale).ceil() as u64;
+    let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
+    // Leave out what the user asked to on top of what the estimate says; the newest message
+    // always stays.
+    let mut cut = conv.trim_extra.min(history.len().saturating_sub(1));
+    prompt -= history[..cut].iter().map(cost).sum::<u64>();
+    if let Some(window) = window {
+        let budget = window.saturating_sub(MIN_REPLY_BUDGET.min(window / 4));
+        while prompt > budget && history.len() - cut > 1 {
+            prompt -= cost(&history[cut]);
+            cut += 1;
+        }
+    }
+    // Start on a user turn, as the API expects after the system prompt.
+    while cut > 0 && cut < history.len() - 1 && history[cut].role != "user" {
+        prompt -= cost(&history[cut]);
+        cut += 1;
+    }
+    history.drain(..cut);
+    let mut messages: Vec<ChatMessage> = system.into_iter().collect();
+    messages.extend(history);
+    let mut sampling = settings.sampling.clone();
+    if settings.kimi_fields || sampling.max_completion_tokens.is_some() {
+        let wanted = sampling
+            .max_completion_tokens
+            .map_or(models::DEFAULT_MAX_COMPLETION, u64::from);
+        // The prompt plus the limit must fit the window, or the API refuses the request.
+        let room = window.map_or(wanted, |w| w.saturating_sub(prompt).max(1_024));
+        sampling.max_completion_tokens = Some(wanted.min(room).min(u64::from(u32::MAX)) as u32);
+    }
+    let control = if settings.kimi_fields {
+        models::thinking_control(&conv.model)
+    } else {
+        ThinkingControl::None
+    };
+    ChatRequest {
+        model: conv.model.clone(),
+        messages,
+        stream: true,
+        stream_options: StreamOptions {
+            include_usage: true,
+        },
+        sampling,
+        thinking: match (control, conv.thinking) {
+            (ThinkingControl::Switch, Some(on)) => Some(ThinkingParam {
+                kind: if on { "enabled" } else { "disabled" }.into(),
+            }),
+            _ => None,
+        },
+        reasoning_effort: match (control, conv.effort) {
+            (ThinkingControl::Effort, Some(effort)) => Some(effort.as_str().into()),
+            _ => None,
+        },
+    }
+}
+
+/// The local estimate of one message's tokens (text, reasoning, and a little framing).
+fn message_estimate(m: &ChatMessage) -> u64 {
+    models::estimate_tokens(&m.content)
+        + m.reasoning_content
+            .as_deref()
+            .map_or(0, models::estimate_tokens)
+        + 4
+}
+
+/// The local estimate of a request's prompt, unscaled.
+pub fn local_estimate(request: &ChatRequest) -> u64 {
+    request.messages.iter().map(message_estimate).sum()
+}
+
+/// How many of a conversation's messages the request left out to fit the window.
+pub fn left_out(conv: &Conversation, request: &ChatRequest) -> usize {
+    let sent = request
+        .messages
+        .iter()
+        .filter(|m| m.role != "system")
+        .count();
+    conv.messages
+        .iter()
+        .filter(|m| !m.content.is_empty())
+        .count()
+        .saturating_sub(sent)
+}

@@ -1,0 +1,60 @@
+//! Trying a failed request again: when, and sending it. Pure.
+
+use crate::effect::Effect;
+use crate::msg::{ConversationId, Millis, StreamId};
+use crate::state::{AppState, StreamPhase};
+
+use super::request::build_request;
+
+/// The longest wait between tries kimi-tui chooses itself (a server's Retry-After may ask for
+/// longer, up to `MAX_RETRY_AFTER`).
+const MAX_BACKOFF: Millis = 30_000;
+const MAX_RETRY_AFTER: Millis = 600_000;
+
+/// How long to wait before try number `attempt + 1`: what the server asked for, else 1 s, 2 s,
+/// 4 s … with up to 25% of jitter either way (drawn from `seed`, so the reducer stays pure and
+/// clients started together still spread out).
+pub fn retry_delay(attempt: u32, retry_after: Option<u64>, seed: u64) -> Millis {
+    if let Some(secs) = retry_after {
+        return (secs * 1000).min(MAX_RETRY_AFTER);
+    }
+    let base = (1000u64 << attempt.saturating_sub(1).min(5)).min(MAX_BACKOFF);
+    let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    let jitter = (mixed % 501) as i64 - 250; // -250..=250 per mille
+    (base as i64 + base as i64 * jitter / 1000).max(100) as Millis
+}
+
+/// Sends again every reply whose retry time has come.
+pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
+    let due: Vec<(StreamId, ConversationId)> = state
+        .live
+        .iter()
+        .filter(|(_, id)| {
+            state
+                .conversations
+                .get(id)
+                .is_some_and(|c| matches!(c.phase, StreamPhase::Retrying { at, .. } if at <= now))
+        })
+        .map(|(&s, &c)| (s, c))
+        .collect();
+    let mut effects = Vec::new();
+    for (old, id) in due {
+        let stream = StreamId(state.next_id());
+        let Some(conv) = state.conversations.get_mut(&id) else {
+            continue;
+        };
+        let since = match conv.phase {
+            StreamPhase::Retrying { since, .. } => since,
+            _ => now,
+        };
+        if let Some(message) = conv.messages.last_mut() {
+            message.error = None;
+        }
+        conv.phase = StreamPhase::Waiting { stream, since };
+        let request = build_request(conv, &state.settings, &state.models);
+        state.live.remove(&old);
+        state.live.insert(stream, id);
+        effects.push(Effect::StartStream { stream, request });
+    }
+    effects
+}
