@@ -1,0 +1,126 @@
+//! A conversation: its messages, where its reply stream stands, where its view is, and what
+//! it was set up with (model, system prompt, thinking).
+
+use super::{Effort, Message};
+use crate::msg::{ConversationId, Millis, StreamId};
+
+/// Where a conversation's reply stands. One live stream per conversation at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPhase {
+    Idle,
+    /// Request sent, nothing received yet.
+    Waiting {
+        stream: StreamId,
+        since: Millis,
+    },
+    /// The body is arriving.
+    Streaming {
+        stream: StreamId,
+        since: Millis,
+    },
+    /// The request failed in a way worth trying again; it is sent again at `at`.
+    Retrying {
+        stream: StreamId,
+        since: Millis,
+        at: Millis,
+    },
+}
+
+impl StreamPhase {
+    pub fn stream(&self) -> Option<StreamId> {
+        match *self {
+            StreamPhase::Idle => None,
+            StreamPhase::Waiting { stream, .. }
+            | StreamPhase::Streaming { stream, .. }
+            | StreamPhase::Retrying { stream, .. } => Some(stream),
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.stream().is_some()
+    }
+}
+
+/// Where the scrollback's view is. Following shows the end and keeps up with new output;
+/// anchored pins the top row of the view to a row of one item, so text streaming in below
+/// never moves what the user is reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scroll {
+    #[default]
+    Follow,
+    Anchored {
+        item: usize,
+        row: usize,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub title: String,
+    pub messages: Vec<Message>,
+    pub phase: StreamPhase,
+    pub scroll: Scroll,
+    /// The message outlined in the scrollback (moved with j/k), if any.
+    pub focus: Option<usize>,
+    /// A note from the app shown after the messages (e.g. how to set a key); not history.
+    pub notice: Option<String>,
+    /// The system prompt this conversation was started with; saved with it.
+    pub system_prompt: String,
+    /// The model this conversation talks to (picked per conversation; saved with it).
+    pub model: String,
+    /// Thinking switched on or off by the user (models with a switch); `None`: the default.
+    pub thinking: Option<bool>,
+    /// Reasoning effort chosen by the user (models that take one); `None`: the default.
+    pub effort: Option<Effort>,
+    /// Oldest messages left out of the last request to fit the model's window.
+    pub left_out: usize,
+    /// Messages the user asked to leave out on top of that, after the API said the
+    /// conversation is too long (the local estimate was too low).
+    pub trim_extra: usize,
+    /// Real tokens per locally estimated token, learnt from the tokenizer endpoint (or the
+    /// last reply's usage); scales the local estimate used for trimming.
+    pub token_scale: f64,
+    /// The last request's prompt size as the tokenizer endpoint counted it.
+    pub counted_tokens: Option<u64>,
+    /// Every reply's prompt and completion tokens added up (kept, not summed per frame).
+    pub total_tokens: u64,
+    /// False while a saved conversation's messages are still being read.
+    pub loaded: bool,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+impl Conversation {
+    pub fn new(id: ConversationId, system_prompt: String, model: String, at: Millis) -> Self {
+        Conversation {
+            id,
+            title: String::new(),
+            messages: Vec::new(),
+            system_prompt,
+            model,
+            thinking: None,
+            effort: None,
+            left_out: 0,
+            trim_extra: 0,
+            token_scale: 1.0,
+            counted_tokens: None,
+            total_tokens: 0,
+            loaded: true,
+            phase: StreamPhase::Idle,
+            scroll: Scroll::Follow,
+            focus: None,
+            notice: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            "New chat"
+        } else {
+            &self.title
+        }
+    }
+}

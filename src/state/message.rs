@@ -1,0 +1,125 @@
+//! One message of a conversation: its text, reasoning, status and timings, and its render
+//! cache.
+
+use crate::api::Usage;
+use crate::msg::Millis;
+use crate::render::layout::MessageLayout;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Still arriving.
+    Streaming,
+    Complete,
+    /// The user stopped it; the text is what arrived.
+    Stopped,
+    /// The connection ended before `[DONE]`.
+    Interrupted,
+    /// The request or the stream failed; `Message::error` says why.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Unique across runs (see `AppState::next_id`); the store's primary key.
+    pub id: u64,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    pub error: Option<String>,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub reasoning_started_at: Option<Millis>,
+    pub reasoning_ended_at: Option<Millis>,
+    /// Events that were not valid JSON and were skipped.
+    pub malformed_events: u32,
+    /// How many times the request for this reply was sent again after a failure.
+    pub retries: u32,
+    /// What the server's `Retry-After` asked for on the last failure, in seconds.
+    pub retry_after: Option<u64>,
+    /// The user's choice to fold (`Some(true)`) or unfold the reasoning; `None` follows the
+    /// default: the newest rows while thinking, folded once the answer starts.
+    pub reasoning_folded: Option<bool>,
+    /// When the store was last asked to save this message, and how much text it had then.
+    pub saved_at: Millis,
+    pub saved_bytes: usize,
+    /// Rendered, wrapped lines; a cache keyed by width and text length.
+    pub layout: MessageLayout,
+}
+
+impl Message {
+    pub fn user(id: u64, content: String, at: Millis) -> Self {
+        Self::new(id, Role::User, content, MessageStatus::Complete, None, at)
+    }
+
+    pub fn assistant_streaming(id: u64, model: String, at: Millis) -> Self {
+        Self::new(
+            id,
+            Role::Assistant,
+            String::new(),
+            MessageStatus::Streaming,
+            Some(model),
+            at,
+        )
+    }
+
+    fn new(
+        id: u64,
+        role: Role,
+        content: String,
+        status: MessageStatus,
+        model: Option<String>,
+        at: Millis,
+    ) -> Self {
+        Message {
+            id,
+            role,
+            content,
+            reasoning: String::new(),
+            status,
+            error: None,
+            usage: None,
+            finish_reason: None,
+            model,
+            created_at: at,
+            updated_at: at,
+            reasoning_started_at: None,
+            reasoning_ended_at: None,
+            malformed_events: 0,
+            reasoning_folded: None,
+            retries: 0,
+            retry_after: None,
+            saved_at: at,
+            saved_bytes: 0,
+            layout: MessageLayout::default(),
+        }
+    }
+
+    /// Whether this reply stopped short (cut at the token limit, interrupted, stopped,
+    /// failed with text) and can be continued where it ended.
+    pub fn can_continue(&self) -> bool {
+        self.role == Role::Assistant
+            && !self.content.is_empty()
+            && match self.status {
+                MessageStatus::Interrupted | MessageStatus::Stopped | MessageStatus::Failed => true,
+                MessageStatus::Complete => self.finish_reason.as_deref() == Some("length"),
+                MessageStatus::Streaming => false,
+            }
+    }
+
+    /// How long the model thought, once it has stopped thinking.
+    pub fn thinking_millis(&self, now: Millis) -> Option<Millis> {
+        let start = self.reasoning_started_at?;
+        let end = self.reasoning_ended_at.unwrap_or(now);
+        Some(end.saturating_sub(start))
+    }
+}
