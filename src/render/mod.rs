@@ -6,3 +6,4 @@ pub mod layout;
 pub mod markdown;
 pub mod text;
 pub mod transcript;
+pub mod viewport;
