@@ -13,9 +13,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use crate::api::Usage;
 use crate::msg::ConversationId;
 use crate::persist::{
-    ConversationMeta, MessageRecord, SearchHit, Summary, role_from, role_name, status_from,
-    status_name,
+    ConversationMeta, MessageRecord, Summary, role_from, role_name, status_from, status_name,
 };
+
+mod search;
+
+pub use search::snippet;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 4;
@@ -334,140 +337,5 @@ impl Store {
         self.conn
             .execute("DELETE FROM conversations WHERE id = ?1", [id.0 as i64])?;
         Ok(())
-    }
-
-    /// Conversations whose title or any message contains `query` (case-insensitive for ASCII),
-    /// most recently active first, at most `limit`.
-    ///
-    /// Matching messages are read newest first (message ids grow with time) and reading stops
-    /// once `limit` conversations are found, so a common word costs no more than a rare one.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
-        let query = query.trim();
-        if query.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let like = format!(
-            "%{}%",
-            query
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let mut found: Vec<ConversationId> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        {
-            let mut titles = self.conn.prepare_cached(
-                "SELECT id FROM conversations WHERE title LIKE ?1 ESCAPE '\\'
-                 ORDER BY updated_at DESC, id DESC LIMIT ?2",
-            )?;
-            for id in titles.query_map(params![like, limit as i64], |r| r.get::<_, i64>(0))? {
-                let id = ConversationId(id? as u64);
-                if seen.insert(id) {
-                    found.push(id);
-                }
-            }
-        }
-        {
-            // The trigram index answers queries of three or more characters; shorter ones
-            // are a scan (still newest first, still stopping early).
-            let indexed = query.chars().count() >= 3;
-            let sql = if indexed {
-                // Walks the index newest first; each hit's conversation is one lookup by key.
-                "SELECT (SELECT conversation_id FROM messages
-                         WHERE id = messages_fts.rowid AND superseded = 0)
-                 FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC"
-            } else {
-                "SELECT conversation_id FROM messages WHERE content LIKE ?2 ESCAPE '\\'
-                 AND superseded = 0 ORDER BY id DESC"
-            };
-            let phrase = format!("\"{}\"", query.replace('"', "\"\""));
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let mut rows = if indexed {
-                stmt.query(params![phrase])?
-            } else {
-                stmt.query(params![phrase, like])?
-            };
-            let mut new_from_messages = 0;
-            while let Some(row) = rows.next()? {
-                let Some(id) = row.get::<_, Option<i64>>(0)? else {
-                    continue;
-                };
-                let id = ConversationId(id as u64);
-                if seen.insert(id) {
-                    found.push(id);
-                    new_from_messages += 1;
-                    if new_from_messages >= limit {
-                        break;
-                    }
-                }
-            }
-        }
-        let mut hits = Vec::with_capacity(found.len());
-        let mut conv = self
-            .conn
-            .prepare_cached("SELECT title, updated_at FROM conversations WHERE id = ?1")?;
-        let mut first = self.conn.prepare_cached(
-            "SELECT seq, content FROM messages WHERE conversation_id = ?1 AND superseded = 0
-             AND content LIKE ?2 ESCAPE '\\' ORDER BY seq, id LIMIT 1",
-        )?;
-        for id in found {
-            let Some((title, updated)) = conv
-                .query_row([id.0 as i64], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-                })
-                .optional()?
-            else {
-                continue;
-            };
-            let first_match = first
-                .query_row(params![id.0 as i64, like], |r| {
-                    Ok((r.get::<_, i64>(0)? as u32, r.get::<_, String>(1)?))
-                })
-                .optional()?;
-            hits.push((
-                updated,
-                SearchHit {
-                    conversation_id: id,
-                    title,
-                    message_seq: first_match.as_ref().map(|(seq, _)| *seq),
-                    snippet: first_match
-                        .map(|(_, text)| snippet(&text, query))
-                        .unwrap_or_default(),
-                },
-            ));
-        }
-        hits.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(b.1.conversation_id.cmp(&a.1.conversation_id))
-        });
-        hits.truncate(limit);
-        Ok(hits.into_iter().map(|(_, hit)| hit).collect())
-    }
-}
-
-/// A single line around the first (case-insensitive) occurrence of `query` in `text`.
-pub fn snippet(text: &str, query: &str) -> String {
-    let lower = text.to_lowercase();
-    let at = if lower.len() == text.len() {
-        lower.find(&query.to_lowercase()).unwrap_or(0)
-    } else {
-        text.find(query).unwrap_or(0)
-    };
-    let mut start = at.saturating_sub(24);
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (at + query.len() + 80).min(text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    let piece: String = text[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if start > 0 {
-        format!("…{piece}")
-    } else {
-        piece
     }
 }
