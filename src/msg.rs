@@ -145,6 +145,16 @@ pub enum Msg {
         counted: Option<u64>,
     },
     BalanceFetched(Result<String, String>),
+    /// The client for another profile could not be built; profile `kept` stays in use.
+    ProfileFailed {
+        error: String,
+        kept: String,
+    },
+    /// A search could not run (the database is unavailable or failed).
+    SearchFailed {
+        request: u64,
+        error: String,
+    },
     // Results
     Stream {
         stream: StreamId,

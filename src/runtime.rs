@@ -60,6 +60,8 @@ struct Effects {
     store: Option<StoreHandle>,
     clipboard: crate::io::clipboard::Clipboard,
     config: Option<crate::config::Config>,
+    /// The profile the client talks to.
+    profile: String,
 }
 
 impl Effects {
@@ -123,10 +125,15 @@ impl Effects {
                 let _ = self.tx.send(Msg::Copied { what, native });
             }
             Effect::UseProfile(name) => {
-                let Some(base) = self.config.as_ref() else {
-                    return;
-                };
-                let Some(profile) = base.profiles.iter().find(|p| p.name == name) else {
+                let found = self
+                    .config
+                    .as_ref()
+                    .and_then(|base| Some((base, base.profiles.iter().find(|p| p.name == name)?)));
+                let Some((base, profile)) = found else {
+                    let _ = self.tx.send(Msg::ProfileFailed {
+                        error: format!("no profile named {name}"),
+                        kept: self.profile.clone(),
+                    });
                     return;
                 };
                 let mut config = base.clone();
@@ -136,9 +143,15 @@ impl Effects {
                     crate::config::key_from_env(&profile.key_env, |v| std::env::var(v).ok());
                 match LlmClient::new(&config) {
                     // Replies already streaming finish on the client they started with.
-                    Ok(client) => self.client = client,
+                    Ok(client) => {
+                        self.client = client;
+                        self.profile = name;
+                    }
                     Err(err) => {
-                        let _ = self.tx.send(Msg::BalanceFetched(Err(err.to_string())));
+                        let _ = self.tx.send(Msg::ProfileFailed {
+                            error: err.to_string(),
+                            kept: self.profile.clone(),
+                        });
                     }
                 }
             }
@@ -190,18 +203,30 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = unbounded_channel();
-    let store = services.store.map(|(path, store)| {
+    let mut store = None;
+    if let Some((path, opened)) = services.store {
         let report = tx.clone();
-        store_worker::spawn(path, store, move |msg| {
+        match store_worker::spawn(path, opened, move |msg| {
+            // Only fails once the loop has ended, when nobody is left to tell.
             let _ = report.send(msg);
-        })
-    });
+        }) {
+            Ok(handle) => store = Some(handle),
+            // Nothing can be saved: the status bar says so for the whole session.
+            Err(error) => {
+                let _ = tx.send(Msg::StoreStatus(Some(error)));
+            }
+        }
+    }
     let mut effects = Effects {
         client: services.client,
         tx,
         streams: HashMap::new(),
         store,
         clipboard: crate::io::clipboard::Clipboard::new(services.osc52),
+        profile: services
+            .config
+            .as_ref()
+            .map_or_else(String::new, |c| c.profile.clone()),
         config: services.config,
     };
     let mut signals = Signals::new()?;

@@ -22,6 +22,15 @@ pub use retry::retry_delay;
 use crate::state::AppState;
 
 pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
+    let effects = dispatch(state, msg, now);
+    // The input box shows its cursor only while it has focus, whichever message moved it
+    // (setting a style is a field write: cheap enough for every message).
+    let focused = state.focus == Focus::Input;
+    crate::ui::input::show_cursor(&mut state.input, focused);
+    effects
+}
+
+fn dispatch(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
     state.now = now;
     if is_intent(&msg) {
         // A status-bar message lasts until the user does something.
@@ -84,15 +93,11 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         | Msg::ConversationLoaded { .. }
         | Msg::ConversationLoadFailed { .. }
         | Msg::SearchResults { .. }
+        | Msg::SearchFailed { .. }
         | Msg::StoreStatus(_)
         | Msg::Exported { .. }
         | Msg::ExportBlocked { .. }
-        | Msg::ExportFailed(_) => {
-            let effects = manage::update(state, msg, now);
-            let focused = state.focus == Focus::Input;
-            crate::ui::input::show_cursor(&mut state.input, focused);
-            effects
-        }
+        | Msg::ExportFailed(_) => manage::update(state, msg, now),
         Msg::ContinueReply => turns::continue_reply(state, now),
         Msg::Started
         | Msg::OpenModelPicker
@@ -104,7 +109,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         | Msg::PromptNewline
         | Msg::ModelsListed(_)
         | Msg::TokensCounted { .. }
-        | Msg::BalanceFetched(_) => models::update(state, msg, now),
+        | Msg::BalanceFetched(_)
+        | Msg::ProfileFailed { .. } => models::update(state, msg, now),
         Msg::Regenerate => turns::regenerate(state, now),
         Msg::FocusMessage(_)
         | Msg::ToggleReasoning
@@ -120,21 +126,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         {
             update(state, Msg::SubmitField, now)
         }
-        other => {
-            let effects = nav::update(state, other, now);
-            let focused = state.focus == Focus::Input;
-            crate::ui::input::show_cursor(&mut state.input, focused);
-            effects
-        }
+        other => nav::update(state, other, now),
     }
 }
 
 /// Typing goes to the input box, wherever the focus was.
 fn focus_input(state: &mut AppState) {
-    if state.focus != Focus::Input {
-        state.focus = Focus::Input;
-        crate::ui::input::show_cursor(&mut state.input, true);
-    }
+    state.focus = Focus::Input;
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
@@ -161,6 +159,8 @@ fn is_intent(msg: &Msg) -> bool {
             | Msg::ConversationLoaded { .. }
             | Msg::ConversationLoadFailed { .. }
             | Msg::SearchResults { .. }
+            | Msg::SearchFailed { .. }
+            | Msg::ProfileFailed { .. }
             | Msg::StoreStatus(_)
             | Msg::Exported { .. }
             | Msg::ExportBlocked { .. }

@@ -166,3 +166,46 @@ fn after_switching_in_the_ui_requests_go_to_the_other_endpoint_with_its_key() {
     app.keys("\x11");
     app.wait_exit();
 }
+
+#[test]
+fn a_profile_switch_the_runtime_could_not_make_is_undone() {
+    let mut state = app();
+    state.settings.profiles = vec![
+        kimi_tui::state::ProfileChoice {
+            name: "kimi".into(),
+            endpoint: "api.moonshot.ai".into(),
+            model: "kimi-k2.6".into(),
+            has_key: true,
+            kimi_fields: true,
+        },
+        kimi_tui::state::ProfileChoice {
+            name: "broken".into(),
+            endpoint: "bad".into(),
+            model: "other".into(),
+            has_key: true,
+            kimi_fields: false,
+        },
+    ];
+    update(&mut state, Msg::OpenModelPicker, T0);
+    update(&mut state, Msg::MovePicker(Step::Last), T0);
+    update(&mut state, Msg::PickModel, T0);
+    assert_eq!(state.settings.profile, "broken");
+    update(
+        &mut state,
+        Msg::ProfileFailed {
+            error: "bad proxy".into(),
+            kept: "kimi".into(),
+        },
+        T0,
+    );
+    assert_eq!(state.settings.profile, "kimi");
+    assert!(state.settings.kimi_fields);
+    assert_eq!(state.active_conversation().model, "kimi-k2.6");
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("still using kimi")
+    );
+}

@@ -483,3 +483,49 @@ fn enter_folds_and_unfolds_the_focused_reasoning() {
         Some(true)
     );
 }
+
+#[test]
+fn a_search_the_store_cannot_run_says_so_instead_of_showing_no_matches() {
+    let mut state = app();
+    update(&mut state, Msg::StartSearch, T0);
+    let effects = typed(&mut state, "abc");
+    let Some(Effect::Search { request, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut state,
+        Msg::SearchFailed {
+            request: *request,
+            error: "disk I/O error".into(),
+        },
+        T0,
+    );
+    assert_eq!(
+        state.flash.as_deref(),
+        Some("Search failed: disk I/O error")
+    );
+}
+
+#[test]
+fn the_store_worker_reports_a_search_it_cannot_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").expect("write");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = kimi_tui::io::store_worker::spawn(blocker.join("db"), None, move |msg| {
+        let _ = tx.send(msg);
+    })
+    .expect("worker");
+    handle.send(kimi_tui::io::store_worker::StoreCmd::Search {
+        request: 7,
+        query: "x".into(),
+    });
+    let msg = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("an answer");
+    assert!(
+        matches!(msg, Msg::SearchFailed { request: 7, .. }),
+        "{msg:?}"
+    );
+    handle.close(std::time::Duration::from_secs(1));
+}

@@ -59,21 +59,22 @@ impl StoreHandle {
 }
 
 /// Starts the worker. `store` is the database opened at start-up, or `None` when it could not
-/// be opened for a reason worth retrying; `report` hands results to the event loop.
+/// be opened for a reason worth retrying; `report` hands results to the event loop. Fails only
+/// if the thread cannot be started, which the caller must tell the user.
 pub fn spawn(
     path: PathBuf,
     store: Option<Store>,
     report: impl Fn(Msg) + Send + 'static,
-) -> StoreHandle {
+) -> Result<StoreHandle, String> {
     let (tx, rx) = channel();
     let thread = std::thread::Builder::new()
         .name("kimi-store".into())
         .spawn(move || Worker::new(path, store, report).run(rx))
-        .ok();
-    StoreHandle {
+        .map_err(|e| format!("cannot start the thread that saves conversations: {e}"))?;
+    Ok(StoreHandle {
         tx: Some(tx),
-        thread,
-    }
+        thread: Some(thread),
+    })
 }
 
 enum Save {
@@ -164,11 +165,19 @@ impl<R: Fn(Msg)> Worker<R> {
                 });
             }
             StoreCmd::Search { request, query } => {
-                let hits = match &self.store {
-                    Some(store) => store.search(&query, SEARCH_LIMIT).unwrap_or_default(),
-                    None => Vec::new(),
+                let result = match &self.store {
+                    Some(store) => store
+                        .search(&query, SEARCH_LIMIT)
+                        .map_err(|e| e.to_string()),
+                    None => Err(self
+                        .failing
+                        .clone()
+                        .unwrap_or_else(|| "the database is not open".into())),
                 };
-                (self.report)(Msg::SearchResults { request, hits });
+                (self.report)(match result {
+                    Ok(hits) => Msg::SearchResults { request, hits },
+                    Err(error) => Msg::SearchFailed { request, error },
+                });
             }
             StoreCmd::Flush(done) => done(),
         }

@@ -13,12 +13,7 @@ use crate::state::{AppState, Dialog};
 fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
     let width = (area.width * 4 / 5).max(20).min(area.width);
     let height = (area.height * 3 / 5).max(6).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = super::pane(true)
         .title(Span::styled(
@@ -64,12 +59,7 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     };
     let width = area.width.saturating_sub(4).min(72);
     let height = 6.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)

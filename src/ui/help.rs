@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::theme;
 use crate::state::AppState;
@@ -77,18 +77,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     // Taller than the screen: ↑ ↓ scroll it.
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
     let scroll = state.help_scroll.min(max_scroll);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(
-            Block::bordered()
-                .border_type(BorderType::Rounded)
-                .border_style(theme::border_focused())
+            super::pane(true)
                 .title(Span::styled(" Keys ", theme::title()))
                 .title_bottom(Line::styled(" Esc closes ", theme::header_meta())),
         ),

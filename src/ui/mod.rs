@@ -27,6 +27,18 @@ pub fn pane(focused: bool) -> Block<'static> {
         })
 }
 
+/// A box of `width` x `height` cells (at most the area) in the middle of `area`.
+pub fn centered(area: ratatui::layout::Rect, width: u16, height: u16) -> ratatui::layout::Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    ratatui::layout::Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
 pub fn render(state: &AppState, frame: &mut Frame) {
     let areas = layout::areas(state);
     if let Some(area) = areas.sidebar {

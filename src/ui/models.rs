@@ -90,12 +90,7 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     }
     let width = area.width.saturating_sub(4).min(72);
     let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(

@@ -107,6 +107,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::SearchFailed { request, error } => {
+            if matches!(&state.sidebar_mode, SidebarMode::Search { request: current, .. } if *current == request)
+            {
+                state.flash = Some(format!("Search failed: {error}"));
+            }
+            Vec::new()
+        }
         Msg::StoreStatus(error) => {
             state.store_error = error;
             Vec::new()

@@ -36,16 +36,8 @@ pub fn picker_rows(state: &AppState) -> Vec<PickerRow> {
 
 /// Switches the provider: its endpoint, key and default model from now on (the runtime
 /// builds the new client); the open conversation moves to the profile's model.
-fn use_profile(state: &mut AppState, name: &str) -> Vec<Effect> {
-    let Some(choice) = state
-        .settings
-        .profiles
-        .iter()
-        .find(|p| p.name == name)
-        .cloned()
-    else {
-        return Vec::new();
-    };
+/// The session's settings and the open conversation's model follow `choice`.
+fn apply_profile(state: &mut AppState, choice: &crate::state::ProfileChoice) {
     state.settings.profile = choice.name.clone();
     state.settings.endpoint = choice.endpoint.clone();
     state.settings.has_key = choice.has_key;
@@ -57,6 +49,19 @@ fn use_profile(state: &mut AppState, name: &str) -> Vec<Effect> {
     conv.model = choice.model.clone();
     conv.thinking = None;
     conv.effort = None;
+}
+
+fn use_profile(state: &mut AppState, name: &str) -> Vec<Effect> {
+    let Some(choice) = state
+        .settings
+        .profiles
+        .iter()
+        .find(|p| p.name == name)
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    apply_profile(state, &choice);
     state.flash = Some(if choice.has_key {
         format!(
             "Using profile {} ({}) with {}.",
@@ -214,6 +219,22 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                     state.settings.model
                 ));
             }
+            Vec::new()
+        }
+        Msg::ProfileFailed { error, kept } => {
+            // The runtime still talks to `kept`: the settings go back to match it.
+            let previous = state
+                .settings
+                .profiles
+                .iter()
+                .find(|p| p.name == kept)
+                .cloned();
+            if let Some(choice) = previous {
+                apply_profile(state, &choice);
+            }
+            state.flash = Some(format!(
+                "Could not switch profiles ({error}); still using {kept}."
+            ));
             Vec::new()
         }
         Msg::BalanceFetched(result) => {
