@@ -175,6 +175,12 @@ pub enum Msg {
     },
     /// Saving fails (`Some(why)`) or works again (`None`).
     StoreStatus(Option<String>),
+    /// The store refused a message of conversation `id`: writing it would have put two
+    /// messages at one position. Not retried.
+    SaveRefused {
+        id: ConversationId,
+        error: String,
+    },
     Exported {
         paths: Vec<String>,
     },

@@ -10,7 +10,9 @@ pub struct ConversationMeta {
     pub id: ConversationId,
     pub title: String,
     pub model: String,
-    pub system_prompt: String,
+    /// `None` keeps the saved one: a conversation whose messages (and prompt) are not read yet
+    /// must not write its empty placeholder over it.
+    pub system_prompt: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
     pub thinking: Option<bool>,
@@ -64,6 +66,7 @@ pub fn conversation_from(summary: Summary) -> Conversation {
         .as_deref()
         .and_then(crate::state::Effort::parse);
     conv.loaded = false;
+    conv.saved = true;
     conv
 }
 
@@ -132,7 +135,7 @@ pub fn meta_of(conv: &Conversation) -> ConversationMeta {
         id: conv.id,
         title: conv.title.clone(),
         model: conv.model.clone(),
-        system_prompt: conv.system_prompt.clone(),
+        system_prompt: conv.loaded.then(|| conv.system_prompt.clone()),
         created_at: conv.created_at,
         updated_at: conv.updated_at,
         thinking: conv.thinking,

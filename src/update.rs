@@ -95,6 +95,7 @@ fn dispatch(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         | Msg::SearchResults { .. }
         | Msg::SearchFailed { .. }
         | Msg::StoreStatus(_)
+        | Msg::SaveRefused { .. }
         | Msg::Exported { .. }
         | Msg::ExportBlocked { .. }
         | Msg::ExportFailed(_) => manage::update(state, msg, now),
@@ -162,6 +163,7 @@ fn is_intent(msg: &Msg) -> bool {
             | Msg::SearchFailed { .. }
             | Msg::ProfileFailed { .. }
             | Msg::StoreStatus(_)
+            | Msg::SaveRefused { .. }
             | Msg::Exported { .. }
             | Msg::ExportBlocked { .. }
             | Msg::ExportFailed(_)

@@ -175,3 +175,127 @@ fn kill_9_mid_stream_keeps_the_prompt_and_the_partial_reply_marked_interrupted()
     app.keys("\x11");
     app.wait_exit();
 }
+
+/// Issue 14, item 0: with saved conversations, Ctrl+N right after a restart once wrote the new
+/// chat into the second most recent conversation.
+#[test]
+fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
+    use kimi_tui::io::store::Store;
+    use kimi_tui::msg::ConversationId;
+    use kimi_tui::persist::{ConversationMeta, MessageRecord};
+    use kimi_tui::state::{MessageStatus, Role};
+
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("temp home");
+    let data = home.path().join("kimi-data");
+    let path = data.join("conversations.sqlite3");
+    let contents = |store: &Store, id: u64| -> Vec<String> {
+        store
+            .load(ConversationId(id))
+            .expect("load")
+            .into_iter()
+            .map(|m| m.content)
+            .collect()
+    };
+    {
+        let store = Store::open(&path).expect("create");
+        for (id, title, updated) in [(1u64, "older chat", 100u64), (2, "newer chat", 200)] {
+            store
+                .save_conversation(&ConversationMeta {
+                    id: ConversationId(id),
+                    title: title.into(),
+                    model: "kimi-k2.6".into(),
+                    system_prompt: Some("Saved prompt".into()),
+                    created_at: updated,
+                    updated_at: updated,
+                    thinking: None,
+                    effort: None,
+                })
+                .expect("save conversation");
+            for (seq, role, text) in [
+                (0u32, Role::User, format!("question in {title}")),
+                (1, Role::Assistant, format!("answer in {title}")),
+            ] {
+                let message_id = id * 10 + u64::from(seq);
+                store
+                    .save_message(&MessageRecord {
+                        id: message_id,
+                        conversation_id: ConversationId(id),
+                        parent_id: (seq > 0).then(|| message_id - 1),
+                        seq,
+                        role,
+                        content: text,
+                        reasoning: String::new(),
+                        status: MessageStatus::Complete,
+                        error: None,
+                        finish_reason: None,
+                        model: None,
+                        usage: None,
+                        created_at: updated,
+                        updated_at: updated,
+                        reasoning_started_at: None,
+                        reasoning_ended_at: None,
+                        superseded: false,
+                    })
+                    .expect("save message");
+            }
+        }
+    }
+    let dir = data.to_string_lossy().into_owned();
+    let mut app = App::start_at(
+        home.path(),
+        &mock.base_url(),
+        &["--data-dir", &dir],
+        Some("sk-e2e"),
+    );
+    app.wait_for("answer in newer chat");
+    app.keys("\x0e"); // Ctrl+N
+    app.wait_for("Type a message below");
+    app.keys("a brand new question");
+    app.keys("\r");
+    // "#2": the request held the system prompt and the question.
+    app.wait_for("Echo #2: a brand new question");
+    app.wait_for("completion tokens");
+    assert!(!app.contents().contains("Loading"), "{}", app.contents());
+    app.keys("\x11");
+    app.wait_exit();
+
+    let log = mock.wait_for_requests(1, PATIENCE);
+    let roles: Vec<String> = log[0].messages().into_iter().map(|(r, _)| r).collect();
+    assert_eq!(roles, ["system", "user"]);
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(
+        contents(&store, 1),
+        ["question in older chat", "answer in older chat"]
+    );
+    assert_eq!(
+        contents(&store, 2),
+        ["question in newer chat", "answer in newer chat"]
+    );
+    assert_eq!(
+        store
+            .system_prompt(ConversationId(1))
+            .expect("prompt")
+            .as_deref(),
+        Some("Saved prompt")
+    );
+    let listed = store.list().expect("list");
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert_eq!(listed[0].title, "a brand new question");
+    assert_eq!(
+        contents(&store, listed[0].id.0),
+        ["a brand new question", "Echo #2: a brand new question"]
+    );
+
+    // And on the next start the new chat is listed and opens first.
+    let mut app = App::start_at(
+        home.path(),
+        &mock.base_url(),
+        &["--data-dir", &dir],
+        Some("sk-e2e"),
+    );
+    app.wait_for("Echo #2: a brand new question");
+    assert!(app.contents().contains("older chat"));
+    app.keys("\x11");
+    app.wait_exit();
+}

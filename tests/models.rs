@@ -250,7 +250,7 @@ fn the_system_prompt_is_viewed_and_edited_per_conversation() {
     let [Effect::SaveConversation(meta)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(meta.system_prompt, "Answer in French.\n!");
+    assert_eq!(meta.system_prompt.as_deref(), Some("Answer in French.\n!"));
     assert_eq!(
         state.input_text(),
         "",

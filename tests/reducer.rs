@@ -532,7 +532,7 @@ fn the_prompt_and_the_empty_reply_are_saved_before_the_request_goes_out() {
         unreachable!()
     };
     assert_eq!(meta.title, "remember me");
-    assert_eq!(meta.system_prompt, "Be brief.");
+    assert_eq!(meta.system_prompt.as_deref(), Some("Be brief."));
 }
 
 #[test]

@@ -529,3 +529,129 @@ fn the_store_worker_reports_a_search_it_cannot_run() {
     );
     handle.close(std::time::Duration::from_secs(1));
 }
+
+/// The start-up state of a restart with two saved conversations: the newest is open with its
+/// messages read, the other is listed and not read yet.
+fn restarted_with_two_saved() -> kimi_tui::AppState {
+    let mut state = app();
+    let mut newest = saved(1, "first");
+    kimi_tui::persist::fill(
+        &mut newest,
+        vec![
+            record(10, 1, 0, Role::User, "hello"),
+            record(11, 1, 1, Role::Assistant, "hi"),
+        ],
+        Some("Saved prompt".into()),
+    );
+    state.restore(vec![newest, saved(2, "second")], Some(ConversationId(1)));
+    state
+}
+
+#[test]
+fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone() {
+    let mut state = restarted_with_two_saved();
+    update(&mut state, Msg::NewConversation, T0);
+    let new = state.active;
+    assert!(
+        new != ConversationId(1) && new != ConversationId(2),
+        "a saved conversation is never reused as the new chat"
+    );
+    update(&mut state, Msg::Paste("a new question".into()), T0);
+    let effects = update(&mut state, Msg::Submit, T0);
+    // Everything saved belongs to the new conversation, at positions 0 and 1.
+    let mut saved_messages = Vec::new();
+    for effect in &effects {
+        match effect {
+            Effect::SaveConversation(meta) => {
+                assert_eq!(meta.id, new);
+                assert_eq!(
+                    meta.system_prompt.as_deref(),
+                    Some("Be brief."),
+                    "the session's prompt"
+                );
+            }
+            Effect::SaveMessage(record) => {
+                assert_eq!(record.conversation_id, new);
+                saved_messages.push(record.seq);
+            }
+            Effect::StartStream { request, .. } => {
+                assert_eq!(request.messages[0].role, "system");
+                assert_eq!(request.messages.len(), 2, "system prompt and the question");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(saved_messages, [0, 1]);
+    // Both saved conversations are as they were; all three are listed, the new one on top.
+    assert_eq!(state.order, [new, ConversationId(1), ConversationId(2)]);
+    assert_eq!(state.conversations[&ConversationId(1)].messages.len(), 2);
+    let second = &state.conversations[&ConversationId(2)];
+    assert!(second.messages.is_empty() && !second.loaded);
+    assert_eq!(state.active_conversation().messages.len(), 2);
+}
+
+#[test]
+fn ctrl_n_twice_reuses_the_blank_chat_of_this_run() {
+    let mut state = restarted_with_two_saved();
+    update(&mut state, Msg::NewConversation, T0);
+    let first = state.active;
+    update(&mut state, Msg::NewConversation, T0);
+    assert_eq!(state.active, first);
+    assert_eq!(state.order.len(), 3);
+}
+
+#[test]
+fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
+    let mut state = restarted_with_two_saved();
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::SelectConversation(Step::Last), T0);
+    update(&mut state, Msg::OpenSelectedConversation, T0);
+    assert_eq!(state.active, ConversationId(2));
+    update(&mut state, Msg::Paste("too quick".into()), T0);
+    let effects = update(&mut state, Msg::Submit, T0);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(state.input_text(), "too quick");
+    assert!(state.active_conversation().messages.is_empty());
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or("")
+            .contains("still being read")
+    );
+}
+
+#[test]
+fn renaming_a_saved_conversation_that_was_not_opened_saves_the_title() {
+    let mut state = restarted_with_two_saved();
+    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::SelectConversation(Step::Last), T0);
+    update(&mut state, Msg::StartRename, T0);
+    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
+    typed(&mut state, "renamed");
+    let effects = update(&mut state, Msg::SubmitField, T0);
+    assert!(
+        matches!(&effects[..], [Effect::SaveConversation(meta)] if meta.id == ConversationId(2) && meta.title == "renamed"),
+        "{effects:?}"
+    );
+    // Its prompt was not read yet, so the save must not write an empty one over it.
+    let [Effect::SaveConversation(meta)] = &effects[..] else {
+        unreachable!()
+    };
+    assert_eq!(meta.system_prompt, None);
+}
+
+#[test]
+fn a_refused_save_is_said_in_its_conversation() {
+    let mut state = restarted_with_two_saved();
+    update(
+        &mut state,
+        Msg::SaveRefused {
+            id: ConversationId(1),
+            error: "a message was not saved: position 0 is taken".into(),
+        },
+        T0,
+    );
+    let notice = state.conversations[&ConversationId(1)].notice.clone();
+    assert!(notice.unwrap_or_default().contains("not saved"));
+}

@@ -18,7 +18,7 @@ fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
         id: ConversationId(id),
         title: title.into(),
         model: "kimi-k2.6".into(),
-        system_prompt: "Be brief.".into(),
+        system_prompt: Some("Be brief.".into()),
         created_at: 1,
         updated_at: updated,
         thinking: None,
@@ -399,4 +399,250 @@ fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
         store.load(ConversationId(1)).expect("load")[0].content,
         "do not lose me"
     );
+}
+
+#[test]
+fn a_second_message_at_a_taken_position_is_refused_and_the_first_is_kept() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store.save_conversation(&meta(1, "kept", 1)).expect("save");
+    store
+        .save_message(&message(10, 1, 0, Role::User, "the first question"))
+        .expect("save");
+    // Saving the same message again is an update, not a second message.
+    store
+        .save_message(&message(10, 1, 0, Role::User, "the first question, edited"))
+        .expect("save again");
+    let err = store
+        .save_message(&message(20, 1, 0, Role::User, "an intruder"))
+        .expect_err("a second message at position 0 is refused");
+    assert!(
+        matches!(
+            err,
+            StoreError::PositionTaken {
+                id: ConversationId(1),
+                seq: 0
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    let messages = store.load(ConversationId(1)).expect("load");
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].content, "the first question, edited");
+    // A regenerated reply keeps the old one as a hidden branch at the same position.
+    store
+        .save_message(&message(11, 1, 1, Role::Assistant, "old reply"))
+        .expect("save");
+    let mut old = message(11, 1, 1, Role::Assistant, "old reply");
+    old.superseded = true;
+    store.save_message(&old).expect("hide the old reply");
+    let mut new = message(12, 1, 1, Role::Assistant, "new reply");
+    new.parent_id = Some(10);
+    store
+        .save_message(&new)
+        .expect("the new reply takes its place");
+}
+
+#[test]
+fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = store_worker::spawn(path.clone(), Some(store), move |msg| {
+        let _ = tx.send(msg);
+    })
+    .expect("worker");
+    handle.send(StoreCmd::SaveConversation(meta(1, "kept", 1)));
+    handle.send(StoreCmd::SaveMessage(message(
+        10,
+        1,
+        0,
+        Role::User,
+        "first",
+    )));
+    handle.send(StoreCmd::SaveMessage(message(
+        20,
+        1,
+        0,
+        Role::User,
+        "intruder",
+    )));
+    handle.send(StoreCmd::SaveMessage(message(
+        11,
+        1,
+        1,
+        Role::Assistant,
+        "reply",
+    )));
+    let report = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
+    match report {
+        Msg::SaveRefused { id, error } => {
+            assert_eq!(id, ConversationId(1));
+            assert!(error.contains("position 0"), "{error}");
+        }
+        other => panic!("expected SaveRefused, got {other:?}"),
+    }
+    handle.close(Duration::from_secs(5));
+    let store = Store::open(&path).expect("open");
+    let contents: Vec<String> = store
+        .load(ConversationId(1))
+        .expect("load")
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(contents, ["first", "reply"]);
+}
+
+/// What kimi-tui 0.1 wrote after Ctrl+N reused a saved conversation that was not opened yet:
+/// the new chat's messages inside it, numbered from 0 again.
+#[test]
+fn a_chat_saved_into_another_conversation_is_moved_out_by_the_migration() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let conn = Store::create_at_version(&path, 4).expect("schema 4");
+        let insert_conv = |id: i64, title: &str| {
+            conn.execute(
+                "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
+                 VALUES (?1, ?2, 'kimi-k2.6', '', 1, 50)",
+                rusqlite::params![id, title],
+            )
+            .expect("conversation");
+        };
+        insert_conv(1, "untouched");
+        insert_conv(2, "the older chat");
+        let insert = |id: i64,
+                      conv: i64,
+                      parent: Option<i64>,
+                      seq: i64,
+                      role: &str,
+                      text: &str,
+                      at: i64,
+                      superseded: bool| {
+            conn.execute(
+                "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, status,
+                    created_at, updated_at, superseded)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'complete', ?7, ?7, ?8)",
+                rusqlite::params![id, conv, parent, seq, role, text, at, superseded],
+            )
+            .expect("message");
+        };
+        insert(100, 1, None, 0, "user", "hello one", 10, false);
+        insert(101, 1, Some(100), 1, "assistant", "reply one", 11, false);
+        insert(200, 2, None, 0, "user", "older question", 20, false);
+        insert(201, 2, Some(200), 1, "assistant", "older answer", 21, false);
+        insert(202, 2, Some(201), 2, "user", "older follow-up", 22, false);
+        insert(
+            203,
+            2,
+            Some(202),
+            3,
+            "assistant",
+            "older second answer",
+            23,
+            false,
+        );
+        // The new chat, saved into conversation 2: two turns and a regenerated reply.
+        insert(
+            900,
+            2,
+            None,
+            0,
+            "user",
+            "the new question\nwith a second line",
+            90,
+            false,
+        );
+        insert(901, 2, Some(900), 1, "assistant", "first try", 91, true);
+        insert(
+            902,
+            2,
+            Some(900),
+            1,
+            "assistant",
+            "the new answer",
+            92,
+            false,
+        );
+        insert(903, 2, Some(902), 2, "user", "new follow-up", 93, false);
+        insert(
+            904,
+            2,
+            Some(903),
+            3,
+            "assistant",
+            "new second answer",
+            94,
+            false,
+        );
+    }
+    let store = Store::open(&path).expect("open migrates");
+    let contents = |id: u64| -> Vec<String> {
+        store
+            .load(ConversationId(id))
+            .expect("load")
+            .into_iter()
+            .map(|m| m.content)
+            .collect()
+    };
+    assert_eq!(contents(1), ["hello one", "reply one"]);
+    assert_eq!(
+        contents(2),
+        [
+            "older question",
+            "older answer",
+            "older follow-up",
+            "older second answer"
+        ]
+    );
+    assert_eq!(
+        contents(900),
+        [
+            "the new question\nwith a second line",
+            "the new answer",
+            "new follow-up",
+            "new second answer"
+        ]
+    );
+    let listed = store.list().expect("list");
+    let moved = listed
+        .iter()
+        .find(|s| s.id == ConversationId(900))
+        .expect("the new chat is listed");
+    assert_eq!(moved.title, "the new question");
+    assert_eq!(moved.updated_at, 94);
+    assert_eq!(listed.len(), 3);
+    // The regenerated reply's hidden branch moved with it.
+    let hidden: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT conversation_id FROM messages WHERE id = 901",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("query");
+    assert_eq!(hidden, 900);
+}
+
+#[test]
+fn saving_a_conversation_without_its_prompt_keeps_the_saved_prompt() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store
+        .save_conversation(&meta(1, "old title", 1))
+        .expect("save");
+    let mut renamed = meta(1, "new title", 2);
+    renamed.system_prompt = None;
+    store.save_conversation(&renamed).expect("save");
+    assert_eq!(
+        store
+            .system_prompt(ConversationId(1))
+            .expect("read")
+            .as_deref(),
+        Some("Be brief.")
+    );
+    assert_eq!(store.list().expect("list")[0].title, "new title");
 }

@@ -16,15 +16,17 @@ use crate::persist::{
     ConversationMeta, MessageRecord, Summary, role_from, role_name, status_from, status_name,
 };
 
+mod repair;
 mod search;
 
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
-/// Each entry takes the schema from version i to i + 1.
-const MIGRATIONS: [&str; 4] = [
+/// Each entry takes the schema from version i to i + 1 (version 5 also runs
+/// `repair::split_merged_chats` first).
+const MIGRATIONS: [&str; 5] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -79,6 +81,16 @@ const MIGRATIONS: [&str; 4] = [
     // 3 -> 4: a conversation's thinking switch and reasoning effort.
     "ALTER TABLE conversations ADD COLUMN thinking INTEGER;
      ALTER TABLE conversations ADD COLUMN effort TEXT;",
+    // 4 -> 5: one shown message per position. A save that would put a second one at a
+    // position another message holds is refused, instead of leaving a conversation that reads
+    // back as You, You, Kimi, Kimi (kimi-tui 0.1 could, after Ctrl+N: see repair.rs).
+    "CREATE TRIGGER messages_one_per_position BEFORE INSERT ON messages
+     WHEN NEW.superseded = 0 AND EXISTS (
+        SELECT 1 FROM messages WHERE conversation_id = NEW.conversation_id
+            AND seq = NEW.seq AND superseded = 0 AND id <> NEW.id)
+     BEGIN
+        SELECT RAISE(ABORT, 'kimi-tui: another message holds this position');
+     END;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +107,12 @@ pub enum StoreError {
     NewerSchema { path: PathBuf, found: i64 },
     #[error("cannot open {}: {detail}", .path.display())]
     Unavailable { path: PathBuf, detail: String },
+    /// A message would have been written at a position another message holds. Not retried:
+    /// trying again cannot help, and writing it would corrupt the conversation.
+    #[error(
+        "a message was not saved: position {seq} of this conversation already holds another saved message. It is still on screen; export the conversation (Ctrl+E) to keep it."
+    )]
+    PositionTaken { id: ConversationId, seq: u32 },
     #[error("{0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -180,6 +198,9 @@ impl Store {
             let now: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
             if now > version {
                 continue;
+            }
+            if version + 1 == 5 {
+                repair::split_merged_chats(&tx)?;
             }
             tx.execute_batch(MIGRATIONS[version as usize])?;
             tx.pragma_update(None, "user_version", version + 1)?;
@@ -273,9 +294,9 @@ impl Store {
         self.conn.prepare_cached(
             "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at,
                 thinking, effort)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
-                system_prompt = excluded.system_prompt, thinking = excluded.thinking,
+                system_prompt = COALESCE(?4, system_prompt), thinking = excluded.thinking,
                 effort = excluded.effort,
                 updated_at = MAX(updated_at, excluded.updated_at)",
         )?
@@ -329,7 +350,18 @@ impl Store {
             m.reasoning_started_at.map(|v| v as i64),
             m.reasoning_ended_at.map(|v| v as i64),
             m.superseded,
-        ])?;
+        ])
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(ref f, _)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER =>
+            {
+                StoreError::PositionTaken {
+                    id: m.conversation_id,
+                    seq: m.seq,
+                }
+            }
+            _ => StoreError::Sql(e),
+        })?;
         Ok(())
     }
 

@@ -189,10 +189,20 @@ impl<R: Fn(Msg)> Worker<R> {
         {
             match write(store, &save) {
                 Ok(()) => return,
+                Err(err @ StoreError::PositionTaken { id, .. }) => return self.refuse(id, err),
                 Err(err) => self.fail(err.to_string()),
             }
         }
         self.queue(save);
+    }
+
+    /// A save that must not be written (it would corrupt its conversation) is said so, loudly
+    /// and for that conversation, and not tried again; the saves after it go on.
+    fn refuse(&mut self, id: ConversationId, err: StoreError) {
+        (self.report)(Msg::SaveRefused {
+            id,
+            error: err.to_string(),
+        });
     }
 
     fn queue(&mut self, save: Save) {
@@ -227,9 +237,14 @@ impl<R: Fn(Msg)> Worker<R> {
         let Some(store) = &self.store else { return };
         let mut written = 0;
         let mut error = None;
+        let mut refused = Vec::new();
         for save in &self.pending {
             match write(store, save) {
                 Ok(()) => written += 1,
+                Err(err @ StoreError::PositionTaken { id, .. }) => {
+                    refused.push((id, err));
+                    written += 1;
+                }
                 Err(err) => {
                     error = Some(err.to_string());
                     break;
@@ -237,6 +252,9 @@ impl<R: Fn(Msg)> Worker<R> {
             }
         }
         self.pending.drain(..written);
+        for (id, err) in refused {
+            self.refuse(id, err);
+        }
         match error {
             Some(why) => self.fail(why),
             None => {

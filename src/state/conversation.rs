@@ -87,6 +87,10 @@ pub struct Conversation {
     pub total_tokens: u64,
     /// False while a saved conversation's messages are still being read.
     pub loaded: bool,
+    /// Whether the store holds this conversation: it was read from the store, or the store
+    /// was asked to save it. One that is not saved yet is written with its first message, and
+    /// only such a conversation may be reused as a blank new chat.
+    pub saved: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -107,6 +111,7 @@ impl Conversation {
             counted_tokens: None,
             total_tokens: 0,
             loaded: true,
+            saved: false,
             phase: StreamPhase::Idle,
             scroll: Scroll::Follow,
             focus: None,
@@ -114,6 +119,13 @@ impl Conversation {
             created_at: at,
             updated_at: at,
         }
+    }
+
+    /// A new chat of this run that nothing was typed into or saved yet: Ctrl+N reuses it
+    /// instead of piling up empty ones. A saved conversation whose messages are not read yet
+    /// also has no messages in memory, which is why `saved` and `loaded` are asked too.
+    pub fn is_blank(&self) -> bool {
+        !self.saved && self.loaded && self.messages.is_empty() && !self.phase.is_live()
     }
 
     pub fn display_title(&self) -> &str {

@@ -29,6 +29,14 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         conv.scroll = Scroll::Follow;
         return Vec::new();
     }
+    if !state.active_conversation().loaded {
+        // Its saved messages are not read yet: a message sent now would be numbered from the
+        // start and written over them.
+        state.flash = Some(
+            "This conversation is still being read; your message stays in the input box.".into(),
+        );
+        return Vec::new();
+    }
     if state.active_conversation().phase.is_live() {
         let conv = state.active_conversation_mut();
         conv.notice = Some(
@@ -61,6 +69,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     // The prompt is committed before the request leaves: the runtime starts the stream
     // only after these saves.
     let count = conv.messages.len();
+    conv.saved = true;
     let mut effects = vec![Effect::SaveConversation(meta_of(conv))];
     effects.extend(save(conv, count - 2, now));
     effects.extend(save(conv, count - 1, now));

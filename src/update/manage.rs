@@ -118,6 +118,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             state.store_error = error;
             Vec::new()
         }
+        Msg::SaveRefused { id, error } => {
+            if let Some(conv) = state.conversations.get_mut(&id) {
+                conv.notice = Some(format!("Not saved: {error}"));
+            }
+            state.flash = Some(format!("Not saved: {error}"));
+            Vec::new()
+        }
         Msg::Exported { paths } => {
             state.flash = Some(format!("Exported to {}", paths.join(" and ")));
             Vec::new()
@@ -238,7 +245,7 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
         }
         conv.system_prompt = prompt;
         state.flash = Some("System prompt saved; it applies from the next message.".into());
-        return if conv.messages.is_empty() {
+        return if !conv.saved {
             Vec::new()
         } else {
             vec![Effect::SaveConversation(meta_of(conv))]
@@ -262,7 +269,7 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
             match state.conversations.get_mut(&id) {
                 Some(conv) if !title.is_empty() => {
                     conv.title = title;
-                    if conv.messages.is_empty() {
+                    if !conv.saved {
                         // Not saved until its first message; the title goes with it.
                         return Vec::new();
                     }

@@ -130,7 +130,7 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             // A new model starts from its own defaults.
             conv.thinking = None;
             conv.effort = None;
-            let effects = if conv.messages.is_empty() {
+            let effects = if !conv.saved {
                 Vec::new() // saved with its first message
             } else {
                 vec![Effect::SaveConversation(meta_of(conv))]
@@ -168,7 +168,7 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                     format!("{} has no thinking switch to turn.", conv.model)
                 }
             };
-            let effects = if conv.messages.is_empty() || control == ThinkingControl::None {
+            let effects = if !conv.saved || control == ThinkingControl::None {
                 Vec::new()
             } else {
                 vec![Effect::SaveConversation(meta_of(conv))]

@@ -82,13 +82,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
 fn new_conversation(state: &mut AppState, now: Millis) {
     state.focus = Focus::Input;
     state.overlay = None;
-    // An untouched conversation is reused rather than piling up empty ones.
-    let empty = state.order.iter().copied().find(|id| {
-        state
-            .conversations
-            .get(id)
-            .is_some_and(|c| c.messages.is_empty() && !c.phase.is_live())
-    });
+    // A blank new chat of this run is reused rather than piling up empty ones; a saved
+    // conversation never is, even before its messages are read.
+    let empty = state
+        .order
+        .iter()
+        .copied()
+        .find(|id| state.conversations.get(id).is_some_and(|c| c.is_blank()));
     let id = match empty {
         Some(id) => {
             state.order.retain(|&c| c != id);
