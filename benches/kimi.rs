@@ -14,7 +14,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use kimi_tui::api::SamplingOptions;
-use kimi_tui::msg::{Msg, ScrollCmd, StreamEvent};
+use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd, StreamEvent};
 use kimi_tui::state::{Message, MessageStatus, Scroll};
 use kimi_tui::update::update;
 use kimi_tui::{AppState, Settings, ui};
@@ -371,8 +371,12 @@ fn per_delta(prior: usize, deltas: usize, rounds: usize) -> (Stat, Stat) {
     for _ in 0..rounds {
         let mut state = state_with_transcript(prior);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        update(&mut state, Msg::Paste("next".into()), T0);
-        let effects = update(&mut state, Msg::Submit, T0);
+        update(
+            &mut state,
+            Msg::from(ComposerIntent::Paste("next".into())),
+            T0,
+        );
+        let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
         let Some(stream) = effects.into_iter().find_map(|e| match e {
             kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
             _ => None,
@@ -385,10 +389,10 @@ fn per_delta(prior: usize, deltas: usize, rounds: usize) -> (Stat, Stat) {
         for piece in pieces {
             update(
                 &mut state,
-                Msg::Stream {
+                Msg::from(Report::Stream {
                     stream,
                     event: StreamEvent::Content(piece),
-                },
+                }),
                 T0,
             );
         }
@@ -399,10 +403,10 @@ fn per_delta(prior: usize, deltas: usize, rounds: usize) -> (Stat, Stat) {
         for piece in pieces {
             update(
                 &mut state,
-                Msg::Stream {
+                Msg::from(Report::Stream {
                     stream,
                     event: StreamEvent::Content(piece),
-                },
+                }),
                 T0,
             );
             draw(&mut terminal, &state);
@@ -479,7 +483,11 @@ fn scrolling(table: &mut Table, rounds: usize) {
         draw(&mut terminal, &state);
         let start = thread_cpu();
         for _ in 0..200 {
-            update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
+            update(
+                &mut state,
+                Msg::from(NavIntent::Scroll(ScrollCmd::PageUp)),
+                T0,
+            );
             draw(&mut terminal, &state);
         }
         pgup.push((thread_cpu() - start).as_secs_f64() * 1e6 / 200.0);
@@ -488,9 +496,9 @@ fn scrolling(table: &mut Table, rounds: usize) {
             draw(&mut terminal, &state);
         }
         frame.push((thread_cpu() - start).as_secs_f64() * 1e3 / 200.0);
-        let key = Msg::InputKey(crossterm::event::KeyEvent::from(
+        let key = Msg::from(ComposerIntent::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Char('a'),
-        ));
+        )));
         let start = thread_cpu();
         for _ in 0..200 {
             update(&mut state, key.clone(), T0);
@@ -534,9 +542,13 @@ fn transcript_memory_child() {
     let mut state = state_with_transcript(bytes);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     // Scroll through everything so every message's wrap cache is filled: the worst case.
-    update(&mut state, Msg::Scroll(ScrollCmd::Top), T0);
+    update(&mut state, Msg::from(NavIntent::Scroll(ScrollCmd::Top)), T0);
     for _ in 0..5_000 {
-        update(&mut state, Msg::Scroll(ScrollCmd::PageDown), T0);
+        update(
+            &mut state,
+            Msg::from(NavIntent::Scroll(ScrollCmd::PageDown)),
+            T0,
+        );
         draw(&mut terminal, &state);
         if state.active_conversation().scroll == Scroll::Follow {
             break;
@@ -820,8 +832,12 @@ fn main() {
             },
             T0,
         );
-        update(&mut state, Msg::Paste("go".into()), T0);
-        let stream = update(&mut state, Msg::Submit, T0)
+        update(
+            &mut state,
+            Msg::from(ComposerIntent::Paste("go".into())),
+            T0,
+        );
+        let stream = update(&mut state, Msg::from(ChatIntent::Submit), T0)
             .into_iter()
             .find_map(|e| match e {
                 kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
@@ -832,10 +848,10 @@ fn main() {
         for (i, piece) in markdown_pieces(200 * 1024, 4).into_iter().enumerate() {
             update(
                 &mut state,
-                Msg::Stream {
+                Msg::from(Report::Stream {
                     stream,
                     event: StreamEvent::Content(piece),
-                },
+                }),
                 T0,
             );
             if i % 100 == 0 {

@@ -4,7 +4,9 @@
 
 use divan::Bencher;
 use kimi_tui::api::SamplingOptions;
-use kimi_tui::msg::{Msg, ScrollCmd, StreamEvent, StreamId};
+use kimi_tui::msg::{
+    ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd, StreamEvent, StreamId,
+};
 use kimi_tui::render::layout::{MarkdownLayout, TextLayout};
 use kimi_tui::state::{Message, MessageStatus, Scroll};
 use kimi_tui::update::update;
@@ -58,8 +60,12 @@ fn streaming_state(bytes: usize) -> (AppState, StreamId) {
         total += text.len();
         conv.messages.push(reply);
     }
-    update(&mut state, Msg::Paste("go".into()), T0);
-    let stream = update(&mut state, Msg::Submit, T0)
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("go".into())),
+        T0,
+    );
+    let stream = update(&mut state, Msg::from(ChatIntent::Submit), T0)
         .into_iter()
         .find_map(|e| match e {
             kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
@@ -76,10 +82,10 @@ fn delta_update(bencher: Bencher, before: usize) {
     bencher.bench_local(|| {
         update(
             &mut state,
-            Msg::Stream {
+            Msg::from(Report::Stream {
                 stream,
                 event: StreamEvent::Content("word ".into()),
-            },
+            }),
             T0,
         )
     });
@@ -93,10 +99,10 @@ fn delta_and_frame(bencher: Bencher, before: usize) {
     bencher.bench_local(|| {
         update(
             &mut state,
-            Msg::Stream {
+            Msg::from(Report::Stream {
                 stream,
                 event: StreamEvent::Content("word ".into()),
-            },
+            }),
             T0,
         );
         terminal
@@ -124,7 +130,11 @@ fn page_up_in_2mb(bencher: Bencher) {
             item: middle,
             row: 0,
         };
-        update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
+        update(
+            &mut state,
+            Msg::from(NavIntent::Scroll(ScrollCmd::PageUp)),
+            T0,
+        );
         terminal
             .draw(|frame| ui::render(&state, frame))
             .expect("draw");

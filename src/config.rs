@@ -44,6 +44,9 @@ pub struct Args {
     /// Print the saved conversations and exit
     #[arg(long)]
     pub list: bool,
+    /// Print every key binding (context, action, keys, what it does) and exit
+    #[arg(long)]
+    pub keys: bool,
     /// Open the most recently active conversation (what happens by default)
     #[arg(long, conflicts_with = "new")]
     pub r#continue: bool,
@@ -303,6 +306,7 @@ mod tests {
             data_dir: None,
             profile: None,
             list: false,
+            keys: false,
             r#continue: false,
             new: false,
         }

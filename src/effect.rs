@@ -7,7 +7,7 @@ use crate::persist::{ConversationMeta, MessageRecord};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Send the request and stream the reply back as `Msg::Stream { stream, .. }`. The
+    /// Send the request and stream the reply back as `Report::Stream { stream, .. }`. The
     /// runtime sends it only after every save asked for before it has been committed.
     StartStream {
         stream: StreamId,
@@ -18,15 +18,15 @@ pub enum Effect {
     SaveConversation(ConversationMeta),
     SaveMessage(MessageRecord),
     DeleteConversation(ConversationId),
-    /// Read a saved conversation's messages: `Msg::ConversationLoaded`.
+    /// Read a saved conversation's messages: `StoreReport::Loaded`.
     LoadConversation(ConversationId),
-    /// Full-text search: `Msg::SearchResults` with the same request.
+    /// Full-text search: `StoreReport::SearchResults` with the same request.
     Search {
         request: u64,
         query: String,
     },
     /// Write `markdown` to `{stem}.md` and `json` to `{stem}.json`; unless `overwrite`,
-    /// existing files are reported back instead (`Msg::ExportBlocked`).
+    /// existing files are reported back instead (`ExportReport::Blocked`).
     Export {
         id: ConversationId,
         stem: String,
@@ -40,18 +40,27 @@ pub enum Effect {
         text: String,
         what: String,
     },
-    /// Talk to this profile's endpoint with its key from now on.
-    UseProfile(String),
+    /// Talk to this profile's endpoint with its key from now on; a failure is reported with
+    /// `epoch`, the switch it undoes.
+    UseProfile {
+        name: String,
+        epoch: u64,
+    },
     /// POST /tokenizers/estimate-token-count for a request: `Msg::TokensCounted`.
     CountTokens {
+        epoch: u64,
         id: crate::msg::ConversationId,
         request: ChatRequest,
         /// What the local estimate said, to learn the ratio.
         local: u64,
     },
-    /// GET /models: `Msg::ModelsListed`.
-    FetchModels,
-    /// GET /users/me/balance: `Msg::BalanceFetched`.
-    FetchBalance,
+    /// GET /models: `ModelsReport::Listed`, tagged with `epoch`.
+    FetchModels {
+        epoch: u64,
+    },
+    /// GET /users/me/balance: `ModelsReport::Balance`, tagged with `epoch`.
+    FetchBalance {
+        epoch: u64,
+    },
     Quit,
 }

@@ -33,6 +33,9 @@ pub enum ApiError {
     Transport(String),
     #[error("No API key is set. {}", NO_KEY_HELP)]
     NoKey,
+    /// A side endpoint answered, but not with what it should (no balance, no model list).
+    #[error("The answer could not be read: {0}")]
+    BadAnswer(String),
 }
 
 impl ApiError {
@@ -51,7 +54,7 @@ impl ApiError {
             },
             ApiError::Http { status, .. } => *status == 429 || *status >= 500,
             ApiError::Connect { .. } | ApiError::Transport(_) | ApiError::Interrupted => true,
-            ApiError::IdleTimeout(_) | ApiError::NoKey => false,
+            ApiError::IdleTimeout(_) | ApiError::NoKey | ApiError::BadAnswer(_) => false,
         }
     }
 }

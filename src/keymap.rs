@@ -1,13 +1,169 @@
-//! Terminal events -> Msg, by focus and mode. Pure: one meaning per key is decided here so
-//! that `update` never looks at raw keys (except the ones it passes to the textarea).
+//! Terminal events -> Msg, by focus and mode. Pure. Keys resolve through the one key table
+//! (`table.rs`): the contexts in force are stacked here (a dialog's own keys first, then, while
+//! a reply streams, stopping, then the focused pane, then the global keys) and the first
+//! binding that matches wins. Every mode decision is made here, so the reducer never looks at
+//! raw keys (except the ones it hands to a text area).
+
+mod chord;
+pub mod table;
+
+use std::collections::HashMap;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
-use crate::msg::{FieldEdit, Focus, Msg, ScrollCmd, Step};
+pub use chord::{KeyPress, display_chord, parse_chord};
+use table::{Binding, Context, DEFAULT_BINDINGS};
+
+use crate::msg::{
+    ComposerIntent, FieldEdit, FieldIntent, Focus, Intent, Msg, NavIntent, ScrollCmd,
+};
 use crate::state::{AppState, Dialog, Overlay, SidebarMode};
 
 /// Rows one wheel notch scrolls.
 const WHEEL_ROWS: usize = 3;
+
+/// A binding with its keys parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub binding: Binding,
+    pub chords: Vec<Vec<KeyPress>>,
+}
+
+/// The key table as the keymap uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyTable {
+    rows: Vec<Bound>,
+}
+
+/// What a key means, given the keys pressed before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Intent(Intent),
+    /// The keys so far start a chord; wait for the next.
+    Prefix,
+    /// Nothing is bound to these keys here.
+    Unbound,
+}
+
+impl Default for KeyTable {
+    fn default() -> Self {
+        // The built-in table parses (a test says so); a row that did not would be left out
+        // rather than stop the app.
+        KeyTable::new(DEFAULT_BINDINGS).unwrap_or_else(|(table, _)| table)
+    }
+}
+
+impl KeyTable {
+    /// Parses `bindings`; on errors, the rows that parsed and what was wrong with the others.
+    pub fn new(bindings: &[Binding]) -> Result<KeyTable, (KeyTable, Vec<String>)> {
+        let mut rows = Vec::with_capacity(bindings.len());
+        let mut errors = Vec::new();
+        for binding in bindings {
+            let mut chords = Vec::new();
+            for keys in binding.keys {
+                match parse_chord(keys) {
+                    Ok(chord) => chords.push(chord),
+                    Err(err) => errors.push(format!(
+                        "{}.{}: {err}",
+                        binding.context.name(),
+                        binding.name
+                    )),
+                }
+            }
+            rows.push(Bound {
+                binding: binding.clone(),
+                chords,
+            });
+        }
+        let table = KeyTable { rows };
+        if errors.is_empty() {
+            Ok(table)
+        } else {
+            Err((table, errors))
+        }
+    }
+
+    pub fn rows(&self) -> &[Bound] {
+        &self.rows
+    }
+
+    /// What `pressed` (the keys of a chord so far, the last one just now) means in
+    /// `contexts`, searched in order.
+    pub fn resolve(&self, contexts: &[Context], pressed: &[KeyPress]) -> Resolved {
+        let mut prefix = false;
+        for &context in contexts {
+            for bound in self.rows.iter().filter(|b| b.binding.context == context) {
+                for chord in &bound.chords {
+                    if chord.as_slice() == pressed {
+                        return Resolved::Intent(bound.binding.intent.clone());
+                    }
+                    prefix |= chord.len() > pressed.len() && chord.starts_with(pressed);
+                }
+            }
+        }
+        if prefix {
+            Resolved::Prefix
+        } else {
+            Resolved::Unbound
+        }
+    }
+
+    /// The rows of one context grouped by action, in table order: (keys shown, label, hint).
+    pub fn groups(&self, context: Context) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut by_label: HashMap<&str, usize> = HashMap::new();
+        for bound in self.rows.iter().filter(|b| b.binding.context == context) {
+            let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
+            match by_label.get(bound.binding.label) {
+                Some(&i) => groups[i].keys.extend(keys),
+                None => {
+                    by_label.insert(bound.binding.label, groups.len());
+                    groups.push(Group {
+                        name: bound.binding.name,
+                        keys,
+                        label: bound.binding.label,
+                        hint: bound.binding.hint,
+                    });
+                }
+            }
+        }
+        groups
+    }
+}
+
+/// The bindings of one action (or of actions sharing a label, like copy_code_1..9).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: &'static str,
+    pub keys: Vec<String>,
+    pub label: &'static str,
+    pub hint: &'static str,
+}
+
+impl Group {
+    /// The keys as one text: "↑ k", or "1-9" for a run of digits.
+    pub fn keys_text(&self) -> String {
+        let digits: Vec<u32> = self
+            .keys
+            .iter()
+            .filter_map(|k| {
+                let mut chars = k.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => c.to_digit(10),
+                    _ => None,
+                }
+            })
+            .collect();
+        let run = digits.len() == self.keys.len()
+            && digits.len() > 2
+            && digits.windows(2).all(|w| w[1] == w[0] + 1);
+        if run {
+            format!("{}-{}", digits[0], digits[digits.len() - 1])
+        } else {
+            self.keys.join(" ")
+        }
+    }
+}
 
 /// Whether typed keys go to a one-line field (rename, search, export path) right now.
 fn field_active(state: &AppState) -> bool {
@@ -19,181 +175,215 @@ fn field_active(state: &AppState) -> bool {
             ))
 }
 
+/// The contexts in force, first match first.
+pub fn contexts(state: &AppState) -> Vec<Context> {
+    let live = state.active_conversation().phase.is_live();
+    let streaming = live.then_some(Context::Streaming);
+    let modal: Option<&[Context]> = if let Some(dialog) = &state.dialog {
+        Some(match dialog {
+            Dialog::ExportPath { .. } => &[Context::Field],
+            Dialog::SystemPrompt { .. } => &[Context::PromptEditor],
+            Dialog::ConfirmOverwrite { .. } => &[Context::ConfirmOverwrite],
+        })
+    } else if let Some(overlay) = state.overlay {
+        Some(match overlay {
+            Overlay::Models { .. } => &[Context::Picker],
+            Overlay::Help => &[Context::Help],
+        })
+    } else {
+        match state.sidebar_mode {
+            SidebarMode::List => None,
+            SidebarMode::Rename { .. } => Some(&[Context::Field]),
+            SidebarMode::Search { .. } => Some(&[Context::Search, Context::Field]),
+            SidebarMode::ConfirmDelete { .. } => Some(&[Context::ConfirmDelete]),
+        }
+    };
+    let mut stack = Vec::with_capacity(5);
+    match modal {
+        Some(own) => {
+            stack.extend_from_slice(own);
+            stack.extend(streaming);
+        }
+        None => {
+            stack.extend(streaming);
+            stack.push(match state.focus {
+                Focus::Input => Context::Input,
+                Focus::Sidebar => Context::Sidebar,
+                Focus::Scrollback => Context::Scrollback,
+            });
+            stack.push(Context::Global);
+        }
+    }
+    stack.push(Context::Anywhere);
+    stack
+}
+
 pub fn to_msg(state: &AppState, event: &Event) -> Option<Msg> {
-    match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => key_to_msg(state, *key),
+    let intent = match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => key_intent(state, *key)?,
         Event::Paste(text) if field_active(state) => {
-            Some(Msg::EditField(FieldEdit::Paste(text.clone())))
+            Intent::Field(FieldIntent::Edit(FieldEdit::Paste(text.clone())))
         }
-        Event::Paste(text) => Some(Msg::Paste(text.clone())),
-        Event::Resize(width, height) => Some(Msg::Resize {
-            width: *width,
-            height: *height,
-        }),
-        Event::Mouse(mouse) => match mouse.kind {
-            MouseEventKind::ScrollUp => Some(Msg::Scroll(ScrollCmd::Up(WHEEL_ROWS))),
-            MouseEventKind::ScrollDown => Some(Msg::Scroll(ScrollCmd::Down(WHEEL_ROWS))),
-            _ => None,
-        },
-        _ => None,
+        Event::Paste(text) if matches!(state.dialog, Some(Dialog::SystemPrompt { .. })) => {
+            Intent::Field(FieldIntent::PromptPaste(text.clone()))
+        }
+        Event::Paste(text) => Intent::Composer(ComposerIntent::Paste(text.clone())),
+        Event::Resize(width, height) => {
+            return Some(Msg::Resize {
+                width: *width,
+                height: *height,
+            });
+        }
+        Event::Mouse(mouse) => {
+            let cmd = match mouse.kind {
+                MouseEventKind::ScrollUp => ScrollCmd::Up(WHEEL_ROWS),
+                MouseEventKind::ScrollDown => ScrollCmd::Down(WHEEL_ROWS),
+                _ => return None,
+            };
+            Intent::Nav(match state.overlay {
+                Some(Overlay::Help) => NavIntent::ScrollHelp(cmd),
+                _ => NavIntent::Scroll(cmd),
+            })
+        }
+        _ => return None,
+    };
+    Some(Msg::Intent(intent))
+}
+
+fn key_intent(state: &AppState, key: KeyEvent) -> Option<Intent> {
+    let press = KeyPress::from_event(&key);
+    let mut pressed = state.pending_keys.clone();
+    pressed.push(press);
+    let stack = contexts(state);
+    match state.keys.resolve(&stack, &pressed) {
+        Resolved::Intent(intent) => Some(intent),
+        Resolved::Prefix => Some(Intent::Nav(NavIntent::KeyPrefix(pressed))),
+        Resolved::Unbound if pressed.len() > 1 => {
+            Some(Intent::Nav(NavIntent::Unbound(display_chord(&pressed))))
+        }
+        Resolved::Unbound => unbound_key(stack[0], key),
     }
 }
 
-fn key_to_msg(state: &AppState, key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    // Keys that mean the same everywhere.
-    match key.code {
-        KeyCode::Char('q') if ctrl => return Some(Msg::Quit),
-        KeyCode::Char('c') if ctrl => return Some(Msg::Interrupt),
-        _ => {}
-    }
-    if let Some(dialog) = &state.dialog {
-        return match dialog {
-            Dialog::ExportPath { .. } => field_key(key),
-            Dialog::SystemPrompt { .. } => match key.code {
-                KeyCode::Esc => Some(Msg::CancelField),
-                KeyCode::Enter if shift || alt => Some(Msg::PromptNewline),
-                KeyCode::Char('j') if ctrl => Some(Msg::PromptNewline),
-                KeyCode::Enter => Some(Msg::SubmitField),
-                _ => Some(Msg::PromptKey(key)),
-            },
-            Dialog::ConfirmOverwrite { .. } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::ConfirmOverwrite(true)),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    Some(Msg::ConfirmOverwrite(false))
-                }
-                _ => None,
-            },
-        };
-    }
-    if let Some(Overlay::Models { .. }) = state.overlay {
-        return match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => Some(Msg::CloseOverlay),
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::MovePicker(Step::Up)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::MovePicker(Step::Down)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Msg::MovePicker(Step::First)),
-            KeyCode::End | KeyCode::Char('G') => Some(Msg::MovePicker(Step::Last)),
-            KeyCode::Enter => Some(Msg::PickModel),
-            _ => None,
-        };
-    }
-    if state.overlay.is_some() {
-        return match key.code {
-            KeyCode::Esc | KeyCode::F(1) | KeyCode::Char('?') | KeyCode::Char('q') => {
-                Some(Msg::CloseOverlay)
-            }
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::Scroll(ScrollCmd::Up(1))),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::Scroll(ScrollCmd::Down(1))),
-            _ => None,
-        };
-    }
-    match &state.sidebar_mode {
-        SidebarMode::List => {}
-        SidebarMode::Rename { .. } => return field_key(key),
-        SidebarMode::ConfirmDelete { .. } => {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::ConfirmDelete(true)),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    Some(Msg::ConfirmDelete(false))
-                }
-                _ => None,
-            };
-        }
-        SidebarMode::Search { .. } => {
-            return match key.code {
-                KeyCode::Up => Some(Msg::SelectConversation(Step::Up)),
-                KeyCode::Down => Some(Msg::SelectConversation(Step::Down)),
-                _ => field_key(key),
-            };
-        }
-    }
-    match key.code {
-        KeyCode::Char('n') if ctrl => return Some(Msg::NewConversation),
-        KeyCode::Char('f') if ctrl => return Some(Msg::StartSearch),
-        KeyCode::Char('e') if ctrl => return Some(Msg::StartExport),
-        KeyCode::Char('y') if ctrl => return Some(Msg::CopyLastReply),
-        KeyCode::Char('g') if ctrl => return Some(Msg::ContinueReply),
-        KeyCode::Char('r') if ctrl => return Some(Msg::Regenerate),
-        KeyCode::Char('o') if ctrl => return Some(Msg::OpenModelPicker),
-        KeyCode::Char('t') if ctrl => return Some(Msg::ToggleThinking),
-        KeyCode::F(2) => return Some(Msg::StartRename),
-        KeyCode::F(3) => return Some(Msg::EditSystemPrompt),
-        KeyCode::Char('b') if ctrl => return Some(Msg::ToggleSidebar),
-        KeyCode::F(1) => return Some(Msg::ToggleHelp),
-        KeyCode::Tab => return Some(Msg::FocusNext),
-        KeyCode::BackTab => return Some(Msg::FocusPrev),
-        KeyCode::PageUp => return Some(Msg::Scroll(ScrollCmd::PageUp)),
-        KeyCode::PageDown => return Some(Msg::Scroll(ScrollCmd::PageDown)),
-        KeyCode::Esc => {
-            return if state.active_conversation().phase.is_live() {
-                Some(Msg::Stop)
-            } else if state.focus != Focus::Input {
-                Some(Msg::SetFocus(Focus::Input))
-            } else {
-                None
-            };
-        }
-        _ => {}
-    }
-    match state.focus {
-        Focus::Input => match key.code {
-            KeyCode::Enter if shift || alt => Some(Msg::InsertNewline),
-            KeyCode::Enter => Some(Msg::Submit),
-            KeyCode::Char('j') if ctrl => Some(Msg::InsertNewline),
-            _ => Some(Msg::InputKey(key)),
-        },
-        Focus::Sidebar => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::SelectConversation(Step::Up)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::SelectConversation(Step::Down)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Msg::SelectConversation(Step::First)),
-            KeyCode::End | KeyCode::Char('G') => Some(Msg::SelectConversation(Step::Last)),
-            KeyCode::Enter => Some(Msg::OpenSelectedConversation),
-            KeyCode::Char('?') => Some(Msg::ToggleHelp),
-            KeyCode::Char('/') => Some(Msg::StartSearch),
-            KeyCode::Char('r') => Some(Msg::StartRename),
-            KeyCode::Char('d') | KeyCode::Delete => Some(Msg::StartDelete),
-            KeyCode::Char('e') => Some(Msg::StartExport),
-            _ => typed_elsewhere(key),
-        },
-        Focus::Scrollback => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::FocusMessage(Step::Up)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::FocusMessage(Step::Down)),
-            KeyCode::Home | KeyCode::Char('g') => Some(Msg::Scroll(ScrollCmd::Top)),
-            KeyCode::End | KeyCode::Char('G') => Some(Msg::Scroll(ScrollCmd::Bottom)),
-            KeyCode::Char('?') => Some(Msg::ToggleHelp),
-            KeyCode::Enter => Some(Msg::ToggleReasoning),
-            KeyCode::Char('y') => Some(Msg::CopyMessage),
-            KeyCode::Char(c @ '1'..='9') => Some(Msg::CopyCodeBlock(c as usize - '0' as usize)),
-            _ => typed_elsewhere(key),
-        },
-    }
-}
-
-/// Keys while typing in a one-line field.
-fn field_key(key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Enter => Some(Msg::SubmitField),
-        KeyCode::Esc => Some(Msg::CancelField),
-        KeyCode::Backspace => Some(Msg::EditField(FieldEdit::Backspace)),
-        KeyCode::Char('u') if ctrl => Some(Msg::EditField(FieldEdit::Clear)),
-        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-            Some(Msg::EditField(FieldEdit::Insert(c)))
-        }
-        _ => None,
-    }
-}
-
-/// A plain character typed while another pane has focus goes to the input box, so typing
-/// never silently does nothing.
-fn typed_elsewhere(key: KeyEvent) -> Option<Msg> {
+/// What a key no binding names does: text goes where text is typed.
+fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
     let plain = !key
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    match key.code {
-        KeyCode::Char(_) if plain => Some(Msg::InputKey(key)),
-        _ => None,
+    match context {
+        // Esc with nothing to stop or close does nothing (the text area would not either).
+        Context::Input if key.code == KeyCode::Esc => None,
+        Context::Input => Some(Intent::Composer(ComposerIntent::Key(key))),
+        Context::PromptEditor => Some(Intent::Field(FieldIntent::PromptKey(key))),
+        Context::Field | Context::Search => match key.code {
+            KeyCode::Char(c) if plain => {
+                Some(Intent::Field(FieldIntent::Edit(FieldEdit::Insert(c))))
+            }
+            _ => None,
+        },
+        // A plain character typed while another pane has focus goes to the input box, so
+        // typing never silently does nothing.
+        Context::Sidebar | Context::Scrollback => match key.code {
+            KeyCode::Char(_) if plain => Some(Intent::Composer(ComposerIntent::Key(key))),
+            _ => None,
+        },
+        Context::Anywhere
+        | Context::Streaming
+        | Context::Global
+        | Context::Help
+        | Context::Picker
+        | Context::ConfirmDelete
+        | Context::ConfirmOverwrite => None,
     }
+}
+
+/// Hints for `contexts`, most specific first: "Enter send", ... (one per hint word).
+pub fn hints_for(table: &KeyTable, contexts: &[Context]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for &context in contexts {
+        for group in table.groups(context) {
+            let Some(first) = group.keys.first() else {
+                continue;
+            };
+            if group.hint.is_empty() || seen.contains(&group.hint) {
+                continue;
+            }
+            seen.push(group.hint);
+            out.push(format!("{first} {}", group.hint));
+        }
+    }
+    out
+}
+
+/// The hints of `contexts` as one line for a pane's border: " Enter open · / search ".
+pub fn hint_line(table: &KeyTable, contexts: &[Context]) -> String {
+    format!(" {} ", hints_for(table, contexts).join(" · "))
+}
+
+/// "Ctrl+N new": the first key of action `name` in `context` and `word`, if it is bound.
+pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Option<String> {
+    let group = table.groups(context).into_iter().find(|g| g.name == name)?;
+    Some(format!("{} {word}", group.keys.first()?))
+}
+
+/// Status-bar hints for what is in force now (stopping is said by the activity text).
+pub fn hints(state: &AppState) -> Vec<String> {
+    let stack: Vec<Context> = contexts(state)
+        .into_iter()
+        .filter(|&c| c != Context::Streaming)
+        .collect();
+    hints_for(&state.keys, &stack)
+}
+
+/// The help overlay's rows: (keys, what they do); a heading has empty keys.
+pub fn help_rows(table: &KeyTable) -> Vec<(String, &'static str)> {
+    let mut rows = Vec::new();
+    for context in Context::ALL {
+        let groups = table.groups(context);
+        if groups.is_empty() {
+            continue;
+        }
+        rows.push((String::new(), context.title()));
+        for group in groups {
+            rows.push((group.keys_text(), group.label));
+        }
+    }
+    rows
+}
+
+/// The README's key table, generated from the bindings (a test keeps the README in step).
+pub fn markdown(table: &KeyTable) -> String {
+    let mut out = String::from("| Where | Keys | Action | What it does |\n|---|---|---|---|\n");
+    for context in Context::ALL {
+        for group in table.groups(context) {
+            let keys = group.keys_text().replace('|', "\\|");
+            out.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                context.title(),
+                keys,
+                group.name,
+                group.label
+            ));
+        }
+    }
+    out
+}
+
+/// `kimi-tui --keys`: every context, action name, keys and label, one per line.
+pub fn listing(table: &KeyTable) -> String {
+    let mut out = String::new();
+    for context in Context::ALL {
+        for bound in table.rows().iter().filter(|b| b.binding.context == context) {
+            let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
+            out.push_str(&format!(
+                "{:<18} {:<20} {:<28} {}\n",
+                context.name(),
+                bound.binding.name,
+                keys.join(", "),
+                bound.binding.label
+            ));
+        }
+    }
+    out
 }

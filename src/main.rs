@@ -48,6 +48,13 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(err) => err.exit(),
     };
+    if args.keys {
+        print!(
+            "{}",
+            kimi_tui::keymap::listing(&kimi_tui::keymap::KeyTable::default())
+        );
+        return ExitCode::SUCCESS;
+    }
     let env_path = std::env::var_os("KIMI_TUI_CONFIG")
         .filter(|v| !v.is_empty())
         .map(Into::into);

@@ -63,51 +63,125 @@ pub enum StreamEvent {
     Malformed(String),
 }
 
+/// Everything the reducer is told: what the user asked for, what an effect reported, and
+/// the two things that just happen (the terminal resizes, time passes).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
-    // Input box
-    Submit,
-    InsertNewline,
-    InputKey(KeyEvent),
-    Paste(String),
-    // Streams
-    Stop,
-    /// Ctrl+C: stop the active reply if one streams, else quit.
-    Interrupt,
-    Quit,
-    // Navigation
-    NewConversation,
-    ToggleSidebar,
-    FocusNext,
-    FocusPrev,
-    SetFocus(Focus),
-    SelectConversation(Step),
-    OpenSelectedConversation,
-    Scroll(ScrollCmd),
-    ToggleHelp,
-    CloseOverlay,
+    /// What the user asked for (keys, paste, mouse). Clears the status-bar note.
+    Intent(Intent),
+    /// What an effect reported, tagged with what it answers.
+    Report(Report),
     Resize {
         width: u16,
         height: u16,
     },
     /// Time passes while something animates (a reply is live).
     Tick,
-    // Sidebar management
+    /// The loop has started (asks for the model list).
+    Started,
+}
+
+/// What the user asked for, by feature. Each feature's reducer matches its own enum
+/// exhaustively, so a new variant is a compile error wherever it is not handled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    Chat(ChatIntent),
+    Composer(ComposerIntent),
+    Nav(NavIntent),
+    Sidebar(SidebarIntent),
+    Field(FieldIntent),
+    Picker(PickerIntent),
+    Transcript(TranscriptIntent),
+}
+
+/// Sending, stopping, and the turns built on the last reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChatIntent {
+    Submit,
+    /// Stops the active conversation's reply (the keymap sends it only while one is live).
+    Stop,
+    Quit,
+    /// Continues the last reply where it was cut off.
+    ContinueReply,
+    /// Asks the last question again; the old reply is kept as a branch.
+    Regenerate,
+}
+
+/// The input box.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposerIntent {
+    /// A key for the text area (typing, cursor movement, deleting).
+    Key(KeyEvent),
+    NewLine,
+    Paste(String),
+}
+
+/// Moving around: conversations, focus, scrolling, the help overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NavIntent {
+    NewConversation,
+    ToggleSidebar,
+    FocusNext,
+    FocusPrev,
+    SetFocus(Focus),
+    Scroll(ScrollCmd),
+    ToggleHelp,
+    /// Scrolls the help overlay.
+    ScrollHelp(ScrollCmd),
+    CloseOverlay,
+    /// The first keys of a multi-key chord were pressed; the next key completes it.
+    KeyPrefix(Vec<crate::keymap::KeyPress>),
+    /// A chord that started with a bound prefix ended in a key nothing is bound to.
+    Unbound(String),
+}
+
+/// The sidebar's list and its questions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SidebarIntent {
+    Select(Step),
+    Open,
     StartRename,
     StartDelete,
     /// y or n to a delete question.
     ConfirmDelete(bool),
     StartSearch,
-    /// Edits the field being typed in (rename, search, export path).
-    EditField(FieldEdit),
-    /// Enter in a field.
-    SubmitField,
+    /// Moves the highlight among search results.
+    MoveHit(Step),
+}
+
+/// One-line fields (rename, search, export path) and dialogs (export, system prompt).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldIntent {
+    Edit(FieldEdit),
+    /// Enter in a field or dialog.
+    Submit,
     /// Esc in a field or dialog.
-    CancelField,
+    Cancel,
     StartExport,
     /// y or n to an overwrite question.
     ConfirmOverwrite(bool),
-    // Messages in the scrollback
+    /// Opens this conversation's system prompt to view and edit.
+    EditSystemPrompt,
+    /// A key for the system prompt editor.
+    PromptKey(KeyEvent),
+    PromptNewline,
+    PromptPaste(String),
+}
+
+/// The model picker and the thinking controls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickerIntent {
+    Open,
+    Move(Step),
+    /// Enter in the picker: the conversation uses the highlighted model (or profile).
+    Pick,
+    /// Thinking on/off, or the next reasoning effort, for this conversation's model.
+    ToggleThinking,
+}
+
+/// The scrollback's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TranscriptIntent {
     /// Moves the outline between messages (and the view to it).
     FocusMessage(Step),
     /// Folds or unfolds the focused message's reasoning.
@@ -117,55 +191,34 @@ pub enum Msg {
     /// Copies code block N (from 1) of the focused message, or of the last reply.
     CopyCodeBlock(usize),
     CopyLastReply,
-    /// Continues the last reply where it was cut off.
-    ContinueReply,
-    /// Asks the last question again; the old reply is kept as a branch.
-    Regenerate,
-    /// The loop has started (asks for the model list).
-    Started,
-    /// Opens the model picker (and asks for a fresh list and the balance).
-    OpenModelPicker,
-    /// Moves the picker's highlight.
-    MovePicker(Step),
-    /// Enter in the picker: the conversation uses the highlighted model.
-    PickModel,
-    /// Thinking on/off, or the next reasoning effort, for this conversation's model.
-    ToggleThinking,
-    /// Opens this conversation's system prompt to view and edit.
-    EditSystemPrompt,
-    /// A key for the system prompt editor.
-    PromptKey(KeyEvent),
-    /// A new line in the system prompt editor.
-    PromptNewline,
-    ModelsListed(Result<Vec<crate::models::ModelInfo>, String>),
-    /// The tokenizer endpoint's count of a request's prompt (`None`: it could not be asked).
-    TokensCounted {
-        id: ConversationId,
-        local: u64,
-        counted: Option<u64>,
-    },
-    BalanceFetched(Result<String, String>),
-    /// The client for another profile could not be built; profile `kept` stays in use.
-    ProfileFailed {
-        error: String,
-        kept: String,
-    },
-    /// A search could not run (the database is unavailable or failed).
-    SearchFailed {
-        request: u64,
-        error: String,
-    },
-    // Results
+}
+
+/// What an effect reported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
     Stream {
         stream: StreamId,
         event: StreamEvent,
     },
-    ConversationLoaded {
+    Store(StoreReport),
+    Models(ModelsReport),
+    Export(ExportReport),
+    /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
+    /// 52 always goes to the terminal).
+    Copied {
+        what: String,
+        native: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreReport {
+    Loaded {
         id: ConversationId,
         messages: Vec<MessageRecord>,
         system_prompt: Option<String>,
     },
-    ConversationLoadFailed {
+    LoadFailed {
         id: ConversationId,
         error: String,
     },
@@ -173,29 +226,104 @@ pub enum Msg {
         request: u64,
         hits: Vec<SearchHit>,
     },
+    /// A search could not run (the database is unavailable or failed).
+    SearchFailed {
+        request: u64,
+        error: String,
+    },
     /// Saving fails (`Some(why)`) or works again (`None`).
-    StoreStatus(Option<String>),
+    Status(Option<String>),
     /// The store refused a message of conversation `id`: writing it would have put two
     /// messages at one position. Not retried.
     SaveRefused {
         id: ConversationId,
         error: String,
     },
-    Exported {
+}
+
+/// Answers from the provider's side endpoints. Each names the profile epoch it was asked in
+/// (`AppState::epoch`); an answer from before a profile switch is dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelsReport {
+    Listed {
+        epoch: u64,
+        result: Result<Vec<crate::models::ModelInfo>, crate::error::ApiError>,
+    },
+    /// The tokenizer endpoint's count of a request's prompt (`None`: it could not be asked).
+    TokensCounted {
+        epoch: u64,
+        id: ConversationId,
+        local: u64,
+        counted: Option<u64>,
+    },
+    Balance {
+        epoch: u64,
+        result: Result<String, crate::error::ApiError>,
+    },
+    /// The client for the profile chosen at `epoch` could not be built; profile `kept` stays
+    /// in use.
+    ProfileFailed {
+        epoch: u64,
+        error: String,
+        kept: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportReport {
+    Done {
         paths: Vec<String>,
     },
-    ExportBlocked {
+    Blocked {
         id: ConversationId,
         stem: String,
         existing: Vec<String>,
     },
-    ExportFailed(String),
-    /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
-    /// 52 always goes to the terminal).
-    Copied {
-        what: String,
-        native: bool,
-    },
+    Failed(String),
+}
+
+macro_rules! into_msg {
+    ($($feature:ident => $variant:ident),* $(,)?) => {
+        $(impl From<$feature> for Msg {
+            fn from(intent: $feature) -> Msg {
+                Msg::Intent(Intent::$variant(intent))
+            }
+        })*
+    };
+}
+
+into_msg!(
+    ChatIntent => Chat,
+    ComposerIntent => Composer,
+    NavIntent => Nav,
+    SidebarIntent => Sidebar,
+    FieldIntent => Field,
+    PickerIntent => Picker,
+    TranscriptIntent => Transcript,
+);
+
+impl From<Report> for Msg {
+    fn from(report: Report) -> Msg {
+        Msg::Report(report)
+    }
+}
+
+impl From<StoreReport> for Msg {
+    fn from(report: StoreReport) -> Msg {
+        Msg::Report(Report::Store(report))
+    }
+}
+
+impl From<ModelsReport> for Msg {
+    fn from(report: ModelsReport) -> Msg {
+        Msg::Report(Report::Models(report))
+    }
+}
+
+impl From<ExportReport> for Msg {
+    fn from(report: ExportReport) -> Msg {
+        Msg::Report(Report::Export(report))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use crate::effect::Effect;
 use crate::io::llm::LlmClient;
 use crate::io::store::Store;
 use crate::io::store_worker::{self, StoreCmd, StoreHandle};
-use crate::msg::{Millis, Msg, StreamId};
+use crate::msg::{ChatIntent, Millis, ModelsReport, Msg, Report, StoreReport, StreamId};
 use crate::state::AppState;
 use crate::{keymap, ui, update};
 
@@ -91,7 +91,7 @@ impl Effects {
                     client
                         .stream_chat(&request, |event| {
                             // The receiver lives as long as the loop; after it, nobody listens.
-                            let _ = tx.send(Msg::Stream { stream, event });
+                            let _ = tx.send(Msg::Report(Report::Stream { stream, event }));
                         })
                         .await;
                 });
@@ -117,23 +117,24 @@ impl Effects {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let msg = crate::io::files::export(id, &stem, &markdown, &json, overwrite);
-                    let _ = tx.send(msg);
+                    let _ = tx.send(Msg::from(msg));
                 });
             }
             Effect::Copy { text, what } => {
                 let native = self.clipboard.copy(&text);
-                let _ = self.tx.send(Msg::Copied { what, native });
+                let _ = self.tx.send(Msg::Report(Report::Copied { what, native }));
             }
-            Effect::UseProfile(name) => {
+            Effect::UseProfile { name, epoch } => {
                 let found = self
                     .config
                     .as_ref()
                     .and_then(|base| Some((base, base.profiles.iter().find(|p| p.name == name)?)));
                 let Some((base, profile)) = found else {
-                    let _ = self.tx.send(Msg::ProfileFailed {
+                    let _ = self.tx.send(Msg::from(ModelsReport::ProfileFailed {
+                        epoch,
                         error: format!("no profile named {name}"),
                         kept: self.profile.clone(),
-                    });
+                    }));
                     return;
                 };
                 let mut config = base.clone();
@@ -148,33 +149,46 @@ impl Effects {
                         self.profile = name;
                     }
                     Err(err) => {
-                        let _ = self.tx.send(Msg::ProfileFailed {
+                        let _ = self.tx.send(Msg::from(ModelsReport::ProfileFailed {
+                            epoch,
                             error: err.to_string(),
                             kept: self.profile.clone(),
-                        });
+                        }));
                     }
                 }
             }
-            Effect::CountTokens { id, request, local } => {
+            Effect::CountTokens {
+                epoch,
+                id,
+                request,
+                local,
+            } => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let counted = client.count_tokens(&request).await.ok();
-                    let _ = tx.send(Msg::TokensCounted { id, local, counted });
+                    let _ = tx.send(Msg::from(ModelsReport::TokensCounted {
+                        epoch,
+                        id,
+                        local,
+                        counted,
+                    }));
                 });
             }
-            Effect::FetchModels => {
+            Effect::FetchModels { epoch } => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let _ = tx.send(Msg::ModelsListed(client.list_models().await));
+                    let result = client.list_models().await;
+                    let _ = tx.send(Msg::from(ModelsReport::Listed { epoch, result }));
                 });
             }
-            Effect::FetchBalance => {
+            Effect::FetchBalance { epoch } => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let _ = tx.send(Msg::BalanceFetched(client.balance().await));
+                    let result = client.balance().await;
+                    let _ = tx.send(Msg::from(ModelsReport::Balance { epoch, result }));
                 });
             }
             Effect::Quit => {}
@@ -206,14 +220,14 @@ where
     let mut store = None;
     if let Some((path, opened)) = services.store {
         let report = tx.clone();
-        match store_worker::spawn(path, opened, move |msg| {
+        match store_worker::spawn(path, opened, move |result| {
             // Only fails once the loop has ended, when nobody is left to tell.
-            let _ = report.send(msg);
+            let _ = report.send(Msg::from(result));
         }) {
             Ok(handle) => store = Some(handle),
             // Nothing can be saved: the status bar says so for the whole session.
             Err(error) => {
-                let _ = tx.send(Msg::StoreStatus(Some(error)));
+                let _ = tx.send(Msg::from(StoreReport::Status(Some(error))));
             }
         }
     }
@@ -297,7 +311,7 @@ where
                 dirty = true;
             }
             () = signals.recv() => {
-                apply(state, Msg::Quit, &mut effects);
+                apply(state, Msg::from(ChatIntent::Quit), &mut effects);
             }
         }
     }

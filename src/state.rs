@@ -11,6 +11,7 @@ use crate::api::SamplingOptions;
 use crate::msg::{ConversationId, Focus, Millis, StreamId};
 
 mod conversation;
+pub mod cursor;
 mod message;
 
 pub use conversation::{Conversation, Scroll, StreamPhase};
@@ -154,6 +155,13 @@ pub struct AppState {
     pub height: u16,
     pub now: Millis,
     pub quitting: bool,
+    /// The key bindings in force.
+    pub keys: std::sync::Arc<crate::keymap::KeyTable>,
+    /// The keys of a multi-key chord pressed so far.
+    pub pending_keys: Vec<crate::keymap::KeyPress>,
+    /// Counts profile switches. Side-endpoint answers (models, balance, token counts) carry
+    /// the epoch they were asked in; older ones are dropped.
+    pub epoch: u64,
     next_id: u64,
 }
 
@@ -198,6 +206,9 @@ impl AppState {
             height: 24,
             now,
             quitting: false,
+            keys: std::sync::Arc::new(crate::keymap::KeyTable::default()),
+            pending_keys: Vec::new(),
+            epoch: 0,
             next_id,
         }
     }
@@ -226,11 +237,7 @@ impl AppState {
             self.order.insert(0, id);
             self.active = id;
         }
-        self.sidebar_selected = self
-            .order
-            .iter()
-            .position(|&id| id == self.active)
-            .unwrap_or(0);
+        self.sidebar_selected = self.active_row();
     }
 
     /// Makes an empty conversation with the session's model and system prompt (not yet in
@@ -252,6 +259,14 @@ impl AppState {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// The sidebar row of the open conversation.
+    pub fn active_row(&self) -> usize {
+        self.order
+            .iter()
+            .position(|&id| id == self.active)
+            .unwrap_or(0)
     }
 
     pub fn active_conversation(&self) -> &Conversation {

@@ -1,19 +1,20 @@
 //! The reducer: `update(state, msg, now)` changes the state and returns the effects the
 //! runtime must run. Pure and synchronous: the time comes in as an argument, and everything
-//! that waits goes out as an `Effect`.
+//! that waits goes out as an `Effect`. Each feature's reducer matches its own message enum
+//! exhaustively; nothing here has a catch-all arm.
 
 mod chat;
-mod manage;
+mod fields;
 mod messages;
 mod models;
 mod nav;
 mod request;
 mod retry;
+mod sidebar;
 mod turns;
 
 use crate::effect::Effect;
-use crate::msg::{Focus, Millis, Msg, Step};
-use crate::state::SidebarMode;
+use crate::msg::{ChatIntent, ComposerIntent, Focus, Intent, Millis, Msg, NavIntent, Report};
 
 pub use models::{PickerRow, picker_rows};
 pub use request::build_request;
@@ -22,7 +23,28 @@ pub use retry::retry_delay;
 use crate::state::AppState;
 
 pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
-    let effects = dispatch(state, msg, now);
+    state.now = now;
+    let effects = match msg {
+        Msg::Intent(intent) => {
+            // A status-bar message lasts until the user does something.
+            state.flash = None;
+            if !matches!(intent, Intent::Nav(NavIntent::KeyPrefix(_))) {
+                state.pending_keys.clear();
+            }
+            on_intent(state, intent, now)
+        }
+        Msg::Report(report) => on_report(state, report, now),
+        Msg::Resize { width, height } => {
+            nav::resize(state, width, height);
+            Vec::new()
+        }
+        Msg::Tick => {
+            let mut effects = retry::retry_due(state, now);
+            effects.extend(chat::autosave(state, now));
+            effects
+        }
+        Msg::Started => models::started(state),
+    };
     // The input box shows its cursor only while it has focus, whichever message moved it
     // (setting a style is a field write: cheap enough for every message).
     let focused = state.focus == Focus::Input;
@@ -30,114 +52,52 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
     effects
 }
 
-fn dispatch(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
-    state.now = now;
-    if is_intent(&msg) {
-        // A status-bar message lasts until the user does something.
-        state.flash = None;
-    }
-    match msg {
-        Msg::Submit => chat::submit(state, now),
-        Msg::InsertNewline => {
-            focus_input(state);
-            state.input.insert_newline();
-            Vec::new()
-        }
-        Msg::InputKey(key) => {
-            focus_input(state);
-            state.input.input(key);
-            Vec::new()
-        }
-        Msg::Paste(text)
-            if matches!(
-                state.dialog,
-                Some(crate::state::Dialog::SystemPrompt { .. })
-            ) =>
-        {
-            state
-                .prompt_editor
-                .insert_str(crate::render::text::clean_input(&text));
-            Vec::new()
-        }
-        Msg::Paste(text) => {
-            focus_input(state);
-            state
-                .input
-                .insert_str(crate::render::text::clean_input(&text));
-            Vec::new()
-        }
-        Msg::Stop => chat::stop_active(state),
-        Msg::Interrupt => {
-            if state.active_conversation().phase.is_live() {
-                chat::stop_active(state)
-            } else {
-                quit(state)
+fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
+    match intent {
+        Intent::Chat(intent) => match intent {
+            ChatIntent::Submit => chat::submit(state, now),
+            ChatIntent::Stop => chat::stop_active(state),
+            ChatIntent::Quit => quit(state),
+            ChatIntent::ContinueReply => turns::continue_reply(state, now),
+            ChatIntent::Regenerate => turns::regenerate(state, now),
+        },
+        Intent::Composer(intent) => {
+            // Typing goes to the input box, wherever the focus was.
+            state.focus = Focus::Input;
+            match intent {
+                ComposerIntent::Key(key) => {
+                    state.input.input(key);
+                }
+                ComposerIntent::NewLine => state.input.insert_newline(),
+                ComposerIntent::Paste(text) => {
+                    state
+                        .input
+                        .insert_str(crate::render::text::clean_input(&text));
+                }
             }
-        }
-        Msg::Quit => quit(state),
-        Msg::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
-        Msg::Tick => {
-            let mut effects = retry::retry_due(state, now);
-            effects.extend(chat::autosave(state, now));
-            effects
-        }
-        Msg::StartRename
-        | Msg::StartDelete
-        | Msg::ConfirmDelete(_)
-        | Msg::StartSearch
-        | Msg::EditField(_)
-        | Msg::SubmitField
-        | Msg::CancelField
-        | Msg::StartExport
-        | Msg::ConfirmOverwrite(_)
-        | Msg::ConversationLoaded { .. }
-        | Msg::ConversationLoadFailed { .. }
-        | Msg::SearchResults { .. }
-        | Msg::SearchFailed { .. }
-        | Msg::StoreStatus(_)
-        | Msg::SaveRefused { .. }
-        | Msg::Exported { .. }
-        | Msg::ExportBlocked { .. }
-        | Msg::ExportFailed(_) => manage::update(state, msg, now),
-        Msg::ContinueReply => turns::continue_reply(state, now),
-        Msg::Started
-        | Msg::OpenModelPicker
-        | Msg::MovePicker(_)
-        | Msg::PickModel
-        | Msg::ToggleThinking
-        | Msg::EditSystemPrompt
-        | Msg::PromptKey(_)
-        | Msg::PromptNewline
-        | Msg::ModelsListed(_)
-        | Msg::TokensCounted { .. }
-        | Msg::BalanceFetched(_)
-        | Msg::ProfileFailed { .. } => models::update(state, msg, now),
-        Msg::Regenerate => turns::regenerate(state, now),
-        Msg::FocusMessage(_)
-        | Msg::ToggleReasoning
-        | Msg::CopyMessage
-        | Msg::CopyCodeBlock(_)
-        | Msg::CopyLastReply
-        | Msg::Copied { .. } => messages::update(state, msg, now),
-        Msg::SelectConversation(step) if manage::select_hit(state, matches!(step, Step::Down)) => {
             Vec::new()
         }
-        Msg::OpenSelectedConversation
-            if matches!(state.sidebar_mode, SidebarMode::Search { .. }) =>
-        {
-            update(state, Msg::SubmitField, now)
-        }
-        other => nav::update(state, other, now),
+        Intent::Nav(intent) => nav::update(state, intent, now),
+        Intent::Sidebar(intent) => sidebar::update(state, intent, now),
+        Intent::Field(intent) => fields::update(state, intent),
+        Intent::Picker(intent) => models::update(state, intent),
+        Intent::Transcript(intent) => messages::update(state, intent),
     }
 }
 
-/// Typing goes to the input box, wherever the focus was.
-fn focus_input(state: &mut AppState) {
-    state.focus = Focus::Input;
+fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
+    match report {
+        Report::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
+        Report::Store(report) => sidebar::on_store(state, report),
+        Report::Models(report) => models::on_report(state, report),
+        Report::Export(report) => fields::on_export(state, report),
+        Report::Copied { what, native } => messages::copied(state, &what, native),
+    }
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quitting = true;
+    // In stream order, so the effects come out the same from run to run.
     let mut effects: Vec<Effect> = state
         .live
         .keys()
@@ -149,28 +109,4 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     });
     effects.push(Effect::Quit);
     effects
-}
-
-fn is_intent(msg: &Msg) -> bool {
-    !matches!(
-        msg,
-        Msg::Stream { .. }
-            | Msg::Tick
-            | Msg::Resize { .. }
-            | Msg::ConversationLoaded { .. }
-            | Msg::ConversationLoadFailed { .. }
-            | Msg::SearchResults { .. }
-            | Msg::SearchFailed { .. }
-            | Msg::ProfileFailed { .. }
-            | Msg::StoreStatus(_)
-            | Msg::SaveRefused { .. }
-            | Msg::Exported { .. }
-            | Msg::ExportBlocked { .. }
-            | Msg::ExportFailed(_)
-            | Msg::Copied { .. }
-            | Msg::Started
-            | Msg::ModelsListed(_)
-            | Msg::TokensCounted { .. }
-            | Msg::BalanceFetched(_)
-    )
 }

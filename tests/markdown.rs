@@ -5,7 +5,7 @@
 mod support;
 
 use kimi_tui::AppState;
-use kimi_tui::msg::{Focus, Msg, StreamEvent};
+use kimi_tui::msg::{Focus, Msg, NavIntent, StreamEvent, TranscriptIntent};
 use kimi_tui::render::layout::MarkdownLayout;
 use kimi_tui::update::update;
 use proptest::prelude::*;
@@ -18,7 +18,7 @@ use support::{T0, app, draw, feed, send};
 /// A conversation whose reply is `reply`, drawn with the sidebar hidden.
 fn screen(reply: &str, width: u16, height: u16, done: bool) -> (AppState, Terminal<TestBackend>) {
     let mut state = app();
-    update(&mut state, Msg::ToggleSidebar, T0);
+    update(&mut state, Msg::from(NavIntent::ToggleSidebar), T0);
     let stream = send(&mut state, "show me", T0).expect("stream");
     let mut events = vec![StreamEvent::Content(reply.into())];
     if done {
@@ -94,7 +94,7 @@ fn code_is_highlighted_in_colour() {
 #[test]
 fn reasoning_is_folded_once_the_answer_starts_and_enter_unfolds_it() {
     let mut state = app();
-    update(&mut state, Msg::ToggleSidebar, T0);
+    update(&mut state, Msg::from(NavIntent::ToggleSidebar), T0);
     let stream = send(&mut state, "think", T0).expect("stream");
     let thoughts: String = (1..=10).map(|i| format!("thought {i}\n")).collect();
     feed(
@@ -126,8 +126,12 @@ fn reasoning_is_folded_once_the_answer_starts_and_enter_unfolds_it() {
     assert!(find(&terminal, "Thought for 11 s").is_some());
     assert!(find(&terminal, "thought 10").is_none());
 
-    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
-    update(&mut state, Msg::ToggleReasoning, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
+    update(&mut state, Msg::from(TranscriptIntent::ToggleReasoning), T0);
     let terminal = draw(&mut state, 60, 24);
     insta::assert_snapshot!("reasoning_unfolded", terminal.backend());
     assert!(find(&terminal, "thought 1").is_some());
@@ -137,7 +141,11 @@ fn reasoning_is_folded_once_the_answer_starts_and_enter_unfolds_it() {
 #[test]
 fn the_focused_message_is_outlined() {
     let (mut state, _) = screen("first reply", 60, 16, true);
-    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
     let terminal = draw(&mut state, 60, 16);
     // The outline is drawn in the gutter, the first column inside the scrollback's border.
     let gutter = 1;
@@ -147,7 +155,11 @@ fn the_focused_message_is_outlined() {
     assert_eq!(buffer[(gutter, y)].symbol(), "▌");
     assert_eq!(buffer[(gutter, y)].fg, Color::Cyan);
     assert_eq!(buffer[(gutter, you)].symbol(), " ");
-    update(&mut state, Msg::FocusMessage(kimi_tui::msg::Step::Up), T0);
+    update(
+        &mut state,
+        Msg::from(TranscriptIntent::FocusMessage(kimi_tui::msg::Step::Up)),
+        T0,
+    );
     let terminal = draw(&mut state, 60, 16);
     let buffer = terminal.backend().buffer();
     assert_eq!(
@@ -221,7 +233,7 @@ proptest! {
 #[test]
 fn a_narrow_footer_wraps_instead_of_cutting_the_usage() {
     let mut state = app();
-    update(&mut state, Msg::ToggleSidebar, T0);
+    update(&mut state, Msg::from(NavIntent::ToggleSidebar), T0);
     let stream = send(&mut state, "q", T0).expect("stream");
     let usage = kimi_tui::api::Usage {
         prompt_tokens: 1900,

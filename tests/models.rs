@@ -6,7 +6,10 @@ mod support;
 
 use kimi_tui::effect::Effect;
 use kimi_tui::models::ModelInfo;
-use kimi_tui::msg::{Msg, Step, StreamEvent};
+use kimi_tui::msg::{
+    ChatIntent, ComposerIntent, FieldIntent, ModelsReport, Msg, NavIntent, PickerIntent, Step,
+    StreamEvent,
+};
 use kimi_tui::state::Overlay;
 use kimi_tui::update::{build_request, update};
 use support::mock_kimi::MockKimi;
@@ -38,25 +41,41 @@ fn body_of(effects: &[Effect]) -> serde_json::Value {
 }
 
 fn submit(state: &mut kimi_tui::AppState, text: &str) -> serde_json::Value {
-    update(state, Msg::Paste(text.into()), T0);
-    body_of(&update(state, Msg::Submit, T0))
+    update(state, Msg::from(ComposerIntent::Paste(text.into())), T0);
+    body_of(&update(state, Msg::from(ChatIntent::Submit), T0))
 }
 
 #[test]
 fn the_picker_sets_the_model_for_this_conversation_only() {
     let mut state = app();
-    assert_eq!(update(&mut state, Msg::Started, T0), [Effect::FetchModels]);
-    update(&mut state, Msg::ModelsListed(Ok(listed())), T0);
-    let effects = update(&mut state, Msg::OpenModelPicker, T0);
-    assert_eq!(effects, [Effect::FetchModels, Effect::FetchBalance]);
+    assert_eq!(
+        update(&mut state, Msg::Started, T0),
+        [Effect::FetchModels { epoch: 0 }]
+    );
+    update(
+        &mut state,
+        Msg::from(ModelsReport::Listed {
+            epoch: 0,
+            result: Ok(listed()),
+        }),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(PickerIntent::Open), T0);
+    assert_eq!(
+        effects,
+        [
+            Effect::FetchModels { epoch: 0 },
+            Effect::FetchBalance { epoch: 0 }
+        ]
+    );
     assert_eq!(state.overlay, Some(Overlay::Models { selected: 0 }));
-    update(&mut state, Msg::MovePicker(Step::Down), T0);
-    update(&mut state, Msg::PickModel, T0);
+    update(&mut state, Msg::from(PickerIntent::Move(Step::Down)), T0);
+    update(&mut state, Msg::from(PickerIntent::Pick), T0);
     assert_eq!(state.overlay, None);
     assert_eq!(state.active_conversation().model, "kimi-k3");
     let body = submit(&mut state, "hi");
     assert_eq!(body["model"], "kimi-k3");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     assert_eq!(
         state.active_conversation().model,
         "kimi-k2.6",
@@ -67,8 +86,19 @@ fn the_picker_sets_the_model_for_this_conversation_only() {
 #[test]
 fn a_failed_model_list_keeps_the_configured_model() {
     let mut state = app();
-    update(&mut state, Msg::OpenModelPicker, T0);
-    update(&mut state, Msg::ModelsListed(Err("HTTP 404".into())), T0);
+    update(&mut state, Msg::from(PickerIntent::Open), T0);
+    update(
+        &mut state,
+        Msg::from(ModelsReport::Listed {
+            epoch: 0,
+            result: Err(kimi_tui::error::ApiError::Http {
+                status: 404,
+                reason: "Not Found".into(),
+                snippet: String::new(),
+            }),
+        }),
+        T0,
+    );
     assert!(
         state
             .flash
@@ -93,7 +123,7 @@ fn thinking_is_sent_as_a_switch_only_to_models_that_have_one() {
     assert!(body.get("reasoning_effort").is_none());
     state.live.clear();
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
-    update(&mut state, Msg::ToggleThinking, T0);
+    update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     let body = submit(&mut state, "off please");
     assert_eq!(body["thinking"]["type"], "disabled");
     assert!(
@@ -106,7 +136,7 @@ fn thinking_is_sent_as_a_switch_only_to_models_that_have_one() {
 fn kimi_k3_gets_a_reasoning_effort_and_never_the_switch() {
     let mut state = app();
     state.active_conversation_mut().model = "kimi-k3".into();
-    update(&mut state, Msg::ToggleThinking, T0);
+    update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     assert!(state.flash.as_deref().unwrap_or_default().contains("high"));
     let body = submit(&mut state, "think hard");
     assert_eq!(body["reasoning_effort"], "high");
@@ -117,7 +147,7 @@ fn kimi_k3_gets_a_reasoning_effort_and_never_the_switch() {
 fn no_thinking_field_goes_to_other_models_or_non_kimi_endpoints() {
     let mut state = app();
     state.active_conversation_mut().model = "kimi-k2.7-code".into();
-    update(&mut state, Msg::ToggleThinking, T0);
+    update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     let body = submit(&mut state, "code");
     assert!(body.get("thinking").is_none() && body.get("reasoning_effort").is_none());
 
@@ -195,7 +225,7 @@ fn thinking_choices_are_saved_with_the_conversation() {
     send(&mut state, "hi", T0).expect("stream");
     state.live.clear();
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
-    let effects = update(&mut state, Msg::ToggleThinking, T0);
+    let effects = update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     let [Effect::SaveConversation(meta)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -230,23 +260,26 @@ fn the_system_prompt_is_viewed_and_edited_per_conversation() {
     send(&mut state, "first", T0).expect("stream");
     state.live.clear();
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
-    update(&mut state, Msg::EditSystemPrompt, T0);
+    update(&mut state, Msg::from(FieldIntent::EditSystemPrompt), T0);
     assert_eq!(state.prompt_editor.lines().join("\n"), "Be brief.");
     for _ in 0.."Be brief.".len() {
         update(
             &mut state,
-            Msg::PromptKey(KeyEvent::from(KeyCode::Backspace)),
+            Msg::from(FieldIntent::PromptKey(KeyEvent::from(KeyCode::Backspace))),
             T0,
         );
     }
-    update(&mut state, Msg::Paste("Answer in French.".into()), T0);
-    update(&mut state, Msg::PromptNewline, T0);
+    // The keymap sends a paste to the dialog that is open.
+    let paste = crossterm::event::Event::Paste("Answer in French.".into());
+    let msg = kimi_tui::keymap::to_msg(&state, &paste).expect("a paste");
+    update(&mut state, msg, T0);
+    update(&mut state, Msg::from(FieldIntent::PromptNewline), T0);
     update(
         &mut state,
-        Msg::PromptKey(KeyEvent::from(KeyCode::Char('!'))),
+        Msg::from(FieldIntent::PromptKey(KeyEvent::from(KeyCode::Char('!')))),
         T0,
     );
-    let effects = update(&mut state, Msg::SubmitField, T0);
+    let effects = update(&mut state, Msg::from(FieldIntent::Submit), T0);
     let [Effect::SaveConversation(meta)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -258,7 +291,7 @@ fn the_system_prompt_is_viewed_and_edited_per_conversation() {
     );
     let body = submit(&mut state, "bonjour");
     assert_eq!(body["messages"][0]["content"], "Answer in French.\n!");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     assert_eq!(
         state.active_conversation().system_prompt,
         "Be brief.",
@@ -290,7 +323,7 @@ fn too_long_for_the_window_offers_to_resend_with_older_turns_left_out() {
         .clone()
         .unwrap_or_default();
     assert!(shown.contains("Ctrl+R"), "{shown}");
-    let body = body_of(&update(&mut state, Msg::Regenerate, T0));
+    let body = body_of(&update(&mut state, Msg::from(ChatIntent::Regenerate), T0));
     let contents: Vec<&str> = body["messages"]
         .as_array()
         .expect("messages")
@@ -313,8 +346,12 @@ fn too_long_for_the_window_offers_to_resend_with_older_turns_left_out() {
 fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     let mut state = app();
     let id = state.active;
-    update(&mut state, Msg::Paste("hello".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("hello".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     assert!(
         !effects
             .iter()
@@ -324,8 +361,12 @@ fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     state.live.clear();
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
     state.active_conversation_mut().model = "moonshot-v1-8k".into();
-    update(&mut state, Msg::Paste("z ".repeat(10_000)), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("z ".repeat(10_000))),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let Some(Effect::CountTokens { local, .. }) = effects
         .iter()
         .find(|e| matches!(e, Effect::CountTokens { .. }))
@@ -335,11 +376,12 @@ fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     assert!(*local > 0);
     update(
         &mut state,
-        Msg::TokensCounted {
+        Msg::from(ModelsReport::TokensCounted {
+            epoch: 0,
             id,
             local: 100,
             counted: Some(300),
-        },
+        }),
         T0,
     );
     let conv = state.active_conversation();
@@ -348,11 +390,12 @@ fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     // A failed count (another provider, no network) leaves the local estimate alone.
     update(
         &mut state,
-        Msg::TokensCounted {
+        Msg::from(ModelsReport::TokensCounted {
+            epoch: 0,
             id,
             local: 100,
             counted: None,
-        },
+        }),
         T0,
     );
     assert_eq!(state.active_conversation().token_scale, 3.0);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use kimi_tui::config::{Args, FileConfig, resolve};
 use kimi_tui::effect::Effect;
-use kimi_tui::msg::{Msg, Step};
+use kimi_tui::msg::{ModelsReport, Msg, PickerIntent, Step};
 use kimi_tui::profiles::ProfileFile;
 use kimi_tui::update::{PickerRow, picker_rows, update};
 use support::mock_kimi::MockKimi;
@@ -105,16 +105,22 @@ fn the_picker_switches_profiles() {
             kimi_fields: false,
         },
     ];
-    update(&mut state, Msg::OpenModelPicker, T0);
+    update(&mut state, Msg::from(PickerIntent::Open), T0);
     assert_eq!(
         picker_rows(&state).last(),
         Some(&PickerRow::Profile("local".into()))
     );
-    update(&mut state, Msg::MovePicker(Step::Last), T0);
-    let effects = update(&mut state, Msg::PickModel, T0);
+    update(&mut state, Msg::from(PickerIntent::Move(Step::Last)), T0);
+    let effects = update(&mut state, Msg::from(PickerIntent::Pick), T0);
     assert_eq!(
         effects,
-        [Effect::UseProfile("local".into()), Effect::FetchModels]
+        [
+            Effect::UseProfile {
+                name: "local".into(),
+                epoch: 1
+            },
+            Effect::FetchModels { epoch: 1 }
+        ]
     );
     assert_eq!(state.settings.profile, "local");
     assert!(!state.settings.kimi_fields);
@@ -186,16 +192,18 @@ fn a_profile_switch_the_runtime_could_not_make_is_undone() {
             kimi_fields: false,
         },
     ];
-    update(&mut state, Msg::OpenModelPicker, T0);
-    update(&mut state, Msg::MovePicker(Step::Last), T0);
-    update(&mut state, Msg::PickModel, T0);
+    update(&mut state, Msg::from(PickerIntent::Open), T0);
+    update(&mut state, Msg::from(PickerIntent::Move(Step::Last)), T0);
+    update(&mut state, Msg::from(PickerIntent::Pick), T0);
     assert_eq!(state.settings.profile, "broken");
+    let epoch = state.epoch;
     update(
         &mut state,
-        Msg::ProfileFailed {
+        Msg::from(ModelsReport::ProfileFailed {
+            epoch,
             error: "bad proxy".into(),
             kept: "kimi".into(),
-        },
+        }),
         T0,
     );
     assert_eq!(state.settings.profile, "kimi");

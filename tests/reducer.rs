@@ -5,7 +5,10 @@ mod support;
 use kimi_tui::api::Usage;
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{Focus, Msg, ScrollCmd, Step, StreamEvent};
+use kimi_tui::msg::{
+    ChatIntent, ComposerIntent, Focus, Msg, NavIntent, Report, ScrollCmd, SidebarIntent, Step,
+    StreamEvent,
+};
 use kimi_tui::state::{MessageStatus, Role, Scroll, StreamPhase};
 use kimi_tui::update::update;
 use support::{T0, app, feed, send};
@@ -24,8 +27,12 @@ fn content(text: &str) -> StreamEvent {
 #[test]
 fn submit_commits_the_prompt_and_asks_for_a_stream_with_the_history() {
     let mut state = app();
-    update(&mut state, Msg::Paste("Hi Kimi".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("Hi Kimi".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let Some(request) = request_in(&effects) else {
         panic!("expected a StartStream, got {effects:?}");
     };
@@ -48,9 +55,13 @@ fn submit_commits_the_prompt_and_asks_for_a_stream_with_the_history() {
 #[test]
 fn empty_or_blank_input_sends_nothing() {
     let mut state = app();
-    assert!(update(&mut state, Msg::Submit, T0).is_empty());
-    update(&mut state, Msg::Paste("  \n  ".into()), T0);
-    assert!(update(&mut state, Msg::Submit, T0).is_empty());
+    assert!(update(&mut state, Msg::from(ChatIntent::Submit), T0).is_empty());
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("  \n  ".into())),
+        T0,
+    );
+    assert!(update(&mut state, Msg::from(ChatIntent::Submit), T0).is_empty());
     assert!(state.active_conversation().messages.is_empty());
 }
 
@@ -121,8 +132,12 @@ fn the_second_request_carries_the_first_exchange_with_its_reasoning() {
         ],
         T0,
     );
-    update(&mut state, Msg::Paste("two".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("two".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let Some(request) = request_in(&effects) else {
         panic!("{effects:?}")
     };
@@ -153,7 +168,7 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
     let mut state = app();
     let stream = send(&mut state, "long story", T0).expect("stream");
     feed(&mut state, stream, vec![content("Once upon")], T0 + 10);
-    let effects = update(&mut state, Msg::Stop, T0 + 20);
+    let effects = update(&mut state, Msg::from(ChatIntent::Stop), T0 + 20);
     assert_eq!(effects[0], Effect::CancelStream(stream));
     let Some(Effect::SaveMessage(saved)) = effects.get(1) else {
         panic!("the stopped reply is saved: {effects:?}")
@@ -176,10 +191,16 @@ fn esc_stops_the_reply_keeps_the_text_and_drops_later_deltas() {
 fn ctrl_c_stops_a_stream_first_and_quits_when_idle() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    let effects = update(&mut state, Msg::Interrupt, T0);
+    let ctrl_c = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let msg = kimi_tui::keymap::to_msg(&state, &ctrl_c).expect("bound");
+    let effects = update(&mut state, msg, T0);
     assert_eq!(effects.first(), Some(&Effect::CancelStream(stream)));
     assert!(!state.quitting);
-    assert_eq!(update(&mut state, Msg::Interrupt, T0), [Effect::Quit]);
+    let msg = kimi_tui::keymap::to_msg(&state, &ctrl_c).expect("bound");
+    assert_eq!(update(&mut state, msg, T0), [Effect::Quit]);
     assert!(state.quitting);
 }
 
@@ -187,9 +208,9 @@ fn ctrl_c_stops_a_stream_first_and_quits_when_idle() {
 fn quitting_cancels_every_live_stream() {
     let mut state = app();
     let a = send(&mut state, "first", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let b = send(&mut state, "second", T0).expect("stream");
-    let effects = update(&mut state, Msg::Quit, T0);
+    let effects = update(&mut state, Msg::from(ChatIntent::Quit), T0);
     assert_eq!(
         effects,
         [
@@ -205,7 +226,7 @@ fn a_reply_keeps_streaming_into_its_own_conversation_after_a_switch() {
     let mut state = app();
     let first_id = state.active;
     let stream = send(&mut state, "in the first", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let second_id = state.active;
     assert_ne!(first_id, second_id);
     feed(
@@ -270,8 +291,12 @@ fn a_failed_empty_reply_is_left_out_of_the_next_request() {
         vec![StreamEvent::Failed(ApiError::IdleTimeout(5))],
         T0,
     );
-    update(&mut state, Msg::Paste("two".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("two".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let Some(request) = request_in(&effects) else {
         panic!("{effects:?}")
     };
@@ -322,8 +347,12 @@ fn malformed_events_are_counted_not_fatal() {
 fn without_a_key_nothing_is_sent_the_guidance_shows_and_the_input_stays() {
     let mut state = app();
     state.settings.has_key = false;
-    update(&mut state, Msg::Paste("hello".into()), T0);
-    assert!(update(&mut state, Msg::Submit, T0).is_empty());
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("hello".into())),
+        T0,
+    );
+    assert!(update(&mut state, Msg::from(ChatIntent::Submit), T0).is_empty());
     let conv = state.active_conversation();
     assert!(conv.messages.is_empty());
     assert!(
@@ -339,8 +368,12 @@ fn without_a_key_nothing_is_sent_the_guidance_shows_and_the_input_stays() {
 fn sending_while_a_reply_streams_keeps_the_new_prompt_in_the_box() {
     let mut state = app();
     send(&mut state, "first", T0).expect("stream");
-    update(&mut state, Msg::Paste("second".into()), T0);
-    assert!(update(&mut state, Msg::Submit, T0).is_empty());
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("second".into())),
+        T0,
+    );
+    assert!(update(&mut state, Msg::from(ChatIntent::Submit), T0).is_empty());
     assert_eq!(state.input_text(), "second");
     assert_eq!(state.active_conversation().messages.len(), 2);
 }
@@ -348,9 +381,17 @@ fn sending_while_a_reply_streams_keeps_the_new_prompt_in_the_box() {
 #[test]
 fn newline_keys_add_lines_and_enter_sends_them_all() {
     let mut state = app();
-    update(&mut state, Msg::Paste("line one".into()), T0);
-    update(&mut state, Msg::InsertNewline, T0);
-    update(&mut state, Msg::Paste("line two".into()), T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("line one".into())),
+        T0,
+    );
+    update(&mut state, Msg::from(ComposerIntent::NewLine), T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("line two".into())),
+        T0,
+    );
     assert_eq!(state.input_text(), "line one\nline two");
     send(&mut state, "", T0);
     assert_eq!(
@@ -364,7 +405,9 @@ fn pasted_control_characters_never_reach_the_input_box() {
     let mut state = app();
     update(
         &mut state,
-        Msg::Paste("a\x1b]52;c;ZXZpbA==\x07b\r\nc".into()),
+        Msg::from(ComposerIntent::Paste(
+            "a\x1b]52;c;ZXZpbA==\x07b\r\nc".into(),
+        )),
         T0,
     );
     assert_eq!(state.input_text(), "a]52;c;ZXZpbA==b\nc");
@@ -375,10 +418,10 @@ fn new_conversation_goes_to_the_top_and_an_empty_one_is_reused() {
     let mut state = app();
     let first = state.active;
     send(&mut state, "hello", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let second = state.active;
     assert_eq!(state.order, [second, first]);
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     assert_eq!(state.active, second, "Ctrl+N on an empty chat stays there");
     assert_eq!(state.order.len(), 2);
 }
@@ -388,13 +431,17 @@ fn the_sidebar_switches_conversations_with_arrows_and_enter() {
     let mut state = app();
     let first = state.active;
     send(&mut state, "hello", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
     assert_eq!(state.sidebar_selected, 0);
-    update(&mut state, Msg::SelectConversation(Step::Down), T0);
-    update(&mut state, Msg::SelectConversation(Step::Down), T0);
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Down)), T0);
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Down)), T0);
     assert_eq!(state.sidebar_selected, 1, "selection stops at the last row");
-    update(&mut state, Msg::OpenSelectedConversation, T0);
+    update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(state.active, first);
     assert_eq!(state.focus, Focus::Input);
 }
@@ -403,13 +450,13 @@ fn the_sidebar_switches_conversations_with_arrows_and_enter() {
 fn tab_cycles_focus_and_skips_a_hidden_sidebar() {
     let mut state = app();
     assert_eq!(state.focus, Focus::Input);
-    update(&mut state, Msg::FocusNext, T0);
+    update(&mut state, Msg::from(NavIntent::FocusNext), T0);
     assert_eq!(state.focus, Focus::Sidebar);
-    update(&mut state, Msg::FocusNext, T0);
+    update(&mut state, Msg::from(NavIntent::FocusNext), T0);
     assert_eq!(state.focus, Focus::Scrollback);
-    update(&mut state, Msg::ToggleSidebar, T0);
-    update(&mut state, Msg::FocusNext, T0);
-    update(&mut state, Msg::FocusNext, T0);
+    update(&mut state, Msg::from(NavIntent::ToggleSidebar), T0);
+    update(&mut state, Msg::from(NavIntent::FocusNext), T0);
+    update(&mut state, Msg::from(NavIntent::FocusNext), T0);
     assert_eq!(state.focus, Focus::Scrollback);
 }
 
@@ -418,11 +465,15 @@ fn a_sent_reply_is_moved_to_the_top_of_the_sidebar() {
     let mut state = app();
     let first = state.active;
     send(&mut state, "hello", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let second = state.active;
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::SelectConversation(Step::Last), T0);
-    update(&mut state, Msg::OpenSelectedConversation, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(state.active, first);
     state.conversations.get_mut(&first).expect("first").phase = StreamPhase::Idle;
     state.live.clear();
@@ -442,7 +493,11 @@ fn long_conversation(state: &mut kimi_tui::AppState) -> kimi_tui::msg::StreamId 
 fn scrolling_up_pins_the_view_while_text_streams_in_below() {
     let mut state = app();
     let stream = long_conversation(&mut state);
-    update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::PageUp)),
+        T0,
+    );
     let Scroll::Anchored { item, row } = state.active_conversation().scroll else {
         panic!("PgUp leaves follow mode");
     };
@@ -451,7 +506,11 @@ fn scrolling_up_pins_the_view_while_text_streams_in_below() {
         state.active_conversation().scroll,
         Scroll::Anchored { item, row }
     );
-    update(&mut state, Msg::Scroll(ScrollCmd::Bottom), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::Bottom)),
+        T0,
+    );
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
 }
 
@@ -459,12 +518,20 @@ fn scrolling_up_pins_the_view_while_text_streams_in_below() {
 fn scrolling_down_to_the_end_resumes_following() {
     let mut state = app();
     long_conversation(&mut state);
-    update(&mut state, Msg::Scroll(ScrollCmd::Up(5)), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::Up(5))),
+        T0,
+    );
     assert!(matches!(
         state.active_conversation().scroll,
         Scroll::Anchored { .. }
     ));
-    update(&mut state, Msg::Scroll(ScrollCmd::Down(5)), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::Down(5))),
+        T0,
+    );
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
 }
 
@@ -472,12 +539,16 @@ fn scrolling_down_to_the_end_resumes_following() {
 fn home_goes_to_the_top_of_the_conversation() {
     let mut state = app();
     long_conversation(&mut state);
-    update(&mut state, Msg::Scroll(ScrollCmd::Top), T0);
+    update(&mut state, Msg::from(NavIntent::Scroll(ScrollCmd::Top)), T0);
     assert_eq!(
         state.active_conversation().scroll,
         Scroll::Anchored { item: 0, row: 0 }
     );
-    update(&mut state, Msg::Scroll(ScrollCmd::Up(3)), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::Up(3))),
+        T0,
+    );
     assert_eq!(
         state.active_conversation().scroll,
         Scroll::Anchored { item: 0, row: 0 }
@@ -494,7 +565,11 @@ fn a_short_conversation_never_leaves_follow_mode() {
         vec![content("short"), StreamEvent::Done],
         T0,
     );
-    update(&mut state, Msg::Scroll(ScrollCmd::PageUp), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::Scroll(ScrollCmd::PageUp)),
+        T0,
+    );
     assert_eq!(state.active_conversation().scroll, Scroll::Follow);
     assert_eq!(state.active_conversation().messages[0].role, Role::User);
 }
@@ -502,8 +577,12 @@ fn a_short_conversation_never_leaves_follow_mode() {
 #[test]
 fn the_prompt_and_the_empty_reply_are_saved_before_the_request_goes_out() {
     let mut state = app();
-    update(&mut state, Msg::Paste("remember me".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("remember me".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let kinds: Vec<&str> = effects
         .iter()
         .map(|e| match e {
@@ -557,10 +636,10 @@ fn a_streaming_reply_is_saved_about_once_a_second_and_at_the_end() {
     feed(&mut state, stream, vec![content("part two")], T0 + 2_600);
     let effects = update(
         &mut state,
-        Msg::Stream {
+        Msg::from(Report::Stream {
             stream,
             event: StreamEvent::Done,
-        },
+        }),
         T0 + 2_700,
     );
     let Some(Effect::SaveMessage(last)) = effects.first() else {

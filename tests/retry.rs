@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{Msg, StreamEvent, StreamId};
+use kimi_tui::msg::{ChatIntent, Msg, StreamEvent, StreamId};
 use kimi_tui::state::{MessageStatus, StreamPhase};
 use kimi_tui::update::{retry_delay, update};
 use support::mock_kimi::{MockKimi, Reply};
@@ -168,7 +168,7 @@ fn esc_cancels_a_pending_retry_and_keeps_the_error() {
         T0,
     );
     assert!(state.active_conversation().phase.is_live());
-    let effects = update(&mut state, Msg::Stop, T0 + 100);
+    let effects = update(&mut state, Msg::from(ChatIntent::Stop), T0 + 100);
     assert_eq!(effects.first(), Some(&Effect::CancelStream(stream)));
     let reply = &state.active_conversation().messages[1];
     assert_eq!(reply.status, MessageStatus::Failed);

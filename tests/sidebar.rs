@@ -4,7 +4,10 @@
 mod support;
 
 use kimi_tui::effect::Effect;
-use kimi_tui::msg::{ConversationId, FieldEdit, Focus, Msg, Step, StreamEvent};
+use kimi_tui::msg::{
+    ChatIntent, ComposerIntent, ConversationId, ExportReport, FieldEdit, FieldIntent, Focus, Msg,
+    NavIntent, Report, SidebarIntent, Step, StoreReport, StreamEvent, TranscriptIntent,
+};
 use kimi_tui::persist::{MessageRecord, SearchHit, Summary, conversation_from};
 use kimi_tui::state::{Dialog, MessageStatus, Role, Scroll, SidebarMode};
 use kimi_tui::update::update;
@@ -13,7 +16,11 @@ use support::{T0, app, feed, send};
 fn typed(state: &mut kimi_tui::AppState, text: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     for c in text.chars() {
-        effects = update(state, Msg::EditField(FieldEdit::Insert(c)), T0);
+        effects = update(
+            state,
+            Msg::from(FieldIntent::Edit(FieldEdit::Insert(c))),
+            T0,
+        );
     }
     effects
 }
@@ -56,21 +63,25 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
 fn opening_a_saved_conversation_reads_its_messages_once() {
     let mut state = app();
     state.restore(vec![saved(1, "first"), saved(2, "second")], None);
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::SelectConversation(Step::Last), T0);
-    let effects = update(&mut state, Msg::OpenSelectedConversation, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    let effects = update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(effects, [Effect::LoadConversation(ConversationId(2))]);
     assert!(!state.active_conversation().loaded);
     update(
         &mut state,
-        Msg::ConversationLoaded {
+        Msg::from(StoreReport::Loaded {
             id: ConversationId(2),
             messages: vec![
                 record(20, 2, 0, Role::User, "hello"),
                 record(21, 2, 1, Role::Assistant, "hi"),
             ],
             system_prompt: Some("Saved prompt".into()),
-        },
+        }),
         T0,
     );
     let conv = state.active_conversation();
@@ -78,12 +89,20 @@ fn opening_a_saved_conversation_reads_its_messages_once() {
     assert_eq!(conv.messages.len(), 2);
     assert_eq!(conv.system_prompt, "Saved prompt");
     // Opening it again reads nothing.
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    assert!(update(&mut state, Msg::OpenSelectedConversation, T0).is_empty());
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    assert!(update(&mut state, Msg::from(SidebarIntent::Open), T0).is_empty());
     // Its next request carries its own system prompt and history.
-    let effects = update(&mut state, Msg::Paste("more".into()), T0);
+    let effects = update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("more".into())),
+        T0,
+    );
     assert!(effects.is_empty());
-    let effects = update(&mut state, Msg::Submit, T0);
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     let Some(Effect::StartStream { request, .. }) = effects.last() else {
         panic!("{effects:?}")
     };
@@ -95,14 +114,22 @@ fn opening_a_saved_conversation_reads_its_messages_once() {
 fn rename_edits_the_title_inline_and_saves_it() {
     let mut state = app();
     send(&mut state, "original title", T0).expect("stream");
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::StartRename, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
     assert!(
         matches!(&state.sidebar_mode, SidebarMode::Rename { text, .. } if text == "original title")
     );
-    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(FieldEdit::Clear)),
+        T0,
+    );
     typed(&mut state, "新的名字");
-    let effects = update(&mut state, Msg::SubmitField, T0);
+    let effects = update(&mut state, Msg::from(FieldIntent::Submit), T0);
     assert_eq!(state.active_conversation().title, "新的名字");
     assert!(
         matches!(effects.as_slice(), [Effect::SaveConversation(meta)] if meta.title == "新的名字")
@@ -114,13 +141,17 @@ fn rename_edits_the_title_inline_and_saves_it() {
 fn rename_cancelled_or_emptied_keeps_the_old_title() {
     let mut state = app();
     send(&mut state, "keep me", T0).expect("stream");
-    update(&mut state, Msg::StartRename, T0);
-    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
-    assert!(update(&mut state, Msg::SubmitField, T0).is_empty());
+    update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(FieldEdit::Clear)),
+        T0,
+    );
+    assert!(update(&mut state, Msg::from(FieldIntent::Submit), T0).is_empty());
     assert_eq!(state.active_conversation().title, "keep me");
-    update(&mut state, Msg::StartRename, T0);
+    update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
     typed(&mut state, " more");
-    update(&mut state, Msg::CancelField, T0);
+    update(&mut state, Msg::from(FieldIntent::Cancel), T0);
     assert_eq!(state.active_conversation().title, "keep me");
 }
 
@@ -129,10 +160,21 @@ fn delete_asks_first_and_no_keeps_the_conversation() {
     let mut state = app();
     let first = state.active;
     send(&mut state, "one", T0).expect("stream");
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::StartDelete, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::StartDelete), T0);
     assert_eq!(state.sidebar_mode, SidebarMode::ConfirmDelete { id: first });
-    assert!(update(&mut state, Msg::ConfirmDelete(false), T0).is_empty());
+    assert!(
+        update(
+            &mut state,
+            Msg::from(SidebarIntent::ConfirmDelete(false)),
+            T0
+        )
+        .is_empty()
+    );
     assert!(state.conversations.contains_key(&first));
 }
 
@@ -141,16 +183,28 @@ fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
     let mut state = app();
     let doomed = state.active;
     let stream = send(&mut state, "streaming", T0).expect("stream");
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     send(&mut state, "other", T0).expect("stream");
     let other = state.active;
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::SelectConversation(Step::Last), T0);
-    update(&mut state, Msg::OpenSelectedConversation, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(state.active, doomed);
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::StartDelete, T0);
-    let effects = update(&mut state, Msg::ConfirmDelete(true), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::StartDelete), T0);
+    let effects = update(
+        &mut state,
+        Msg::from(SidebarIntent::ConfirmDelete(true)),
+        T0,
+    );
     assert_eq!(
         effects,
         [
@@ -179,8 +233,12 @@ fn deleting_the_last_conversation_leaves_a_fresh_one() {
     let mut state = app();
     send(&mut state, "only", T0).expect("stream");
     let only = state.active;
-    update(&mut state, Msg::StartDelete, T0);
-    update(&mut state, Msg::ConfirmDelete(true), T0);
+    update(&mut state, Msg::from(SidebarIntent::StartDelete), T0);
+    update(
+        &mut state,
+        Msg::from(SidebarIntent::ConfirmDelete(true)),
+        T0,
+    );
     assert_ne!(state.active, only);
     assert_eq!(state.order.len(), 1);
     assert!(state.active_conversation().messages.is_empty());
@@ -189,7 +247,7 @@ fn deleting_the_last_conversation_leaves_a_fresh_one() {
 #[test]
 fn search_sends_each_query_and_keeps_only_the_newest_results() {
     let mut state = app();
-    update(&mut state, Msg::StartSearch, T0);
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
     assert_eq!(state.focus, Focus::Sidebar);
     let first = typed(&mut state, "ru");
     let Some(Effect::Search {
@@ -217,18 +275,18 @@ fn search_sends_each_query_and_keeps_only_the_newest_results() {
     };
     update(
         &mut state,
-        Msg::SearchResults {
+        Msg::from(StoreReport::SearchResults {
             request: *new,
             hits: vec![hit("new")],
-        },
+        }),
         T0,
     );
     update(
         &mut state,
-        Msg::SearchResults {
+        Msg::from(StoreReport::SearchResults {
             request: *old,
             hits: vec![hit("stale")],
-        },
+        }),
         T0,
     );
     let SidebarMode::Search { hits, .. } = &state.sidebar_mode else {
@@ -244,7 +302,7 @@ fn search_sends_each_query_and_keeps_only_the_newest_results() {
 fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
     let mut state = app();
     state.restore(vec![saved(5, "about penguins")], None);
-    update(&mut state, Msg::StartSearch, T0);
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
     let effects = typed(&mut state, "peng");
     let Some(Effect::Search { request, .. }) = effects.first() else {
         panic!()
@@ -257,13 +315,19 @@ fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
     }];
     update(
         &mut state,
-        Msg::SearchResults {
+        Msg::from(StoreReport::SearchResults {
             request: *request,
             hits,
-        },
+        }),
         T0,
     );
-    let effects = update(&mut state, Msg::OpenSelectedConversation, T0);
+    // Enter in the search field (the keymap sends the field's submit).
+    let enter = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Enter,
+    ));
+    let msg = kimi_tui::keymap::to_msg(&state, &enter).expect("bound");
+    assert_eq!(msg, Msg::from(FieldIntent::Submit));
+    let effects = update(&mut state, msg, T0);
     assert_eq!(effects, [Effect::LoadConversation(ConversationId(5))]);
     assert_eq!(state.active, ConversationId(5));
     assert_eq!(
@@ -284,12 +348,12 @@ fn export_asks_for_a_path_and_asks_again_before_overwriting() {
         vec![StreamEvent::Content("Sure.".into()), StreamEvent::Done],
         T0,
     );
-    update(&mut state, Msg::StartExport, T0);
+    update(&mut state, Msg::from(FieldIntent::StartExport), T0);
     let Some(Dialog::ExportPath { text, id }) = state.dialog.clone() else {
         panic!("{:?}", state.dialog)
     };
     assert_eq!(text, "./kimi-export-me-please");
-    let effects = update(&mut state, Msg::SubmitField, T0);
+    let effects = update(&mut state, Msg::from(FieldIntent::Submit), T0);
     let [
         Effect::Export {
             stem,
@@ -307,18 +371,22 @@ fn export_asks_for_a_path_and_asks_again_before_overwriting() {
     assert!(json.contains("\"content\": \"Sure.\""));
     update(
         &mut state,
-        Msg::ExportBlocked {
+        Msg::from(ExportReport::Blocked {
             id,
             stem: stem.clone(),
             existing: vec![format!("{stem}.md")],
-        },
+        }),
         T0,
     );
     assert!(matches!(
         state.dialog,
         Some(Dialog::ConfirmOverwrite { .. })
     ));
-    let effects = update(&mut state, Msg::ConfirmOverwrite(true), T0);
+    let effects = update(
+        &mut state,
+        Msg::from(FieldIntent::ConfirmOverwrite(true)),
+        T0,
+    );
     assert!(matches!(
         effects.as_slice(),
         [Effect::Export {
@@ -328,9 +396,9 @@ fn export_asks_for_a_path_and_asks_again_before_overwriting() {
     ));
     update(
         &mut state,
-        Msg::Exported {
+        Msg::from(ExportReport::Done {
             paths: vec!["a.md".into(), "a.json".into()],
-        },
+        }),
         T0,
     );
     assert_eq!(state.flash.as_deref(), Some("Exported to a.md and a.json"));
@@ -339,7 +407,7 @@ fn export_asks_for_a_path_and_asks_again_before_overwriting() {
 #[test]
 fn export_of_an_empty_conversation_says_there_is_nothing() {
     let mut state = app();
-    update(&mut state, Msg::StartExport, T0);
+    update(&mut state, Msg::from(FieldIntent::StartExport), T0);
     assert!(state.dialog.is_none());
     assert!(
         state
@@ -353,9 +421,13 @@ fn export_of_an_empty_conversation_says_there_is_nothing() {
 #[test]
 fn a_save_failure_shows_and_clears_when_saving_works_again() {
     let mut state = app();
-    update(&mut state, Msg::StoreStatus(Some("disk full".into())), T0);
+    update(
+        &mut state,
+        Msg::from(StoreReport::Status(Some("disk full".into()))),
+        T0,
+    );
     assert_eq!(state.store_error.as_deref(), Some("disk full"));
-    update(&mut state, Msg::StoreStatus(None), T0);
+    update(&mut state, Msg::from(StoreReport::Status(None)), T0);
     assert_eq!(state.store_error, None);
 }
 
@@ -365,10 +437,10 @@ fn a_load_failure_is_said_in_the_conversation() {
     state.restore(vec![saved(3, "broken")], Some(ConversationId(3)));
     update(
         &mut state,
-        Msg::ConversationLoadFailed {
+        Msg::from(StoreReport::LoadFailed {
             id: ConversationId(3),
             error: "database is locked".into(),
-        },
+        }),
         T0,
     );
     let notice = state.conversations[&ConversationId(3)]
@@ -388,16 +460,32 @@ fn message_focus_moves_with_the_arrows_and_stays_in_bounds() {
         vec![StreamEvent::Content("a".into()), StreamEvent::Done],
         T0,
     );
-    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
     assert_eq!(
         state.active_conversation().focus,
         Some(1),
         "entering outlines the last message"
     );
-    update(&mut state, Msg::FocusMessage(Step::Up), T0);
-    update(&mut state, Msg::FocusMessage(Step::Up), T0);
+    update(
+        &mut state,
+        Msg::from(TranscriptIntent::FocusMessage(Step::Up)),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(TranscriptIntent::FocusMessage(Step::Up)),
+        T0,
+    );
     assert_eq!(state.active_conversation().focus, Some(0));
-    update(&mut state, Msg::FocusMessage(Step::Last), T0);
+    update(
+        &mut state,
+        Msg::from(TranscriptIntent::FocusMessage(Step::Last)),
+        T0,
+    );
     assert_eq!(state.active_conversation().focus, Some(1));
 }
 
@@ -416,19 +504,46 @@ fn copying_a_message_a_code_block_or_the_last_reply() {
         [Effect::Copy { text, what }] => (text.clone(), what.clone()),
         other => panic!("{other:?}"),
     };
-    let (text, what) = copy(update(&mut state, Msg::CopyCodeBlock(2), T0));
+    let (text, what) = copy(update(
+        &mut state,
+        Msg::from(TranscriptIntent::CopyCodeBlock(2)),
+        T0,
+    ));
     assert_eq!(text, "print(1)\nprint(2)");
     assert_eq!(what, "code block 2 (2 lines)");
-    let (text, _) = copy(update(&mut state, Msg::CopyLastReply, T0));
+    let (text, _) = copy(update(
+        &mut state,
+        Msg::from(TranscriptIntent::CopyLastReply),
+        T0,
+    ));
     assert_eq!(text, reply);
-    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
-    update(&mut state, Msg::FocusMessage(Step::Up), T0);
-    let (text, what) = copy(update(&mut state, Msg::CopyMessage, T0));
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(TranscriptIntent::FocusMessage(Step::Up)),
+        T0,
+    );
+    let (text, what) = copy(update(
+        &mut state,
+        Msg::from(TranscriptIntent::CopyMessage),
+        T0,
+    ));
     assert_eq!(
         (text.as_str(), what.as_str()),
         ("code please", "your message")
     );
-    assert!(update(&mut state, Msg::CopyCodeBlock(3), T0).is_empty());
+    assert!(
+        update(
+            &mut state,
+            Msg::from(TranscriptIntent::CopyCodeBlock(3)),
+            T0
+        )
+        .is_empty()
+    );
     assert!(
         state
             .flash
@@ -438,10 +553,10 @@ fn copying_a_message_a_code_block_or_the_last_reply() {
     );
     update(
         &mut state,
-        Msg::Copied {
+        Msg::from(Report::Copied {
             what: "the reply".into(),
             native: false,
-        },
+        }),
         T0,
     );
     assert!(
@@ -467,17 +582,21 @@ fn enter_folds_and_unfolds_the_focused_reasoning() {
         ],
         T0,
     );
-    update(&mut state, Msg::SetFocus(Focus::Scrollback), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
     assert_eq!(
         state.active_conversation().messages[1].reasoning_folded,
         None
     );
-    update(&mut state, Msg::ToggleReasoning, T0);
+    update(&mut state, Msg::from(TranscriptIntent::ToggleReasoning), T0);
     assert_eq!(
         state.active_conversation().messages[1].reasoning_folded,
         Some(false)
     );
-    update(&mut state, Msg::ToggleReasoning, T0);
+    update(&mut state, Msg::from(TranscriptIntent::ToggleReasoning), T0);
     assert_eq!(
         state.active_conversation().messages[1].reasoning_folded,
         Some(true)
@@ -487,17 +606,17 @@ fn enter_folds_and_unfolds_the_focused_reasoning() {
 #[test]
 fn a_search_the_store_cannot_run_says_so_instead_of_showing_no_matches() {
     let mut state = app();
-    update(&mut state, Msg::StartSearch, T0);
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
     let effects = typed(&mut state, "abc");
     let Some(Effect::Search { request, .. }) = effects.first() else {
         panic!("{effects:?}")
     };
     update(
         &mut state,
-        Msg::SearchFailed {
+        Msg::from(StoreReport::SearchFailed {
             request: *request,
             error: "disk I/O error".into(),
-        },
+        }),
         T0,
     );
     assert_eq!(
@@ -524,7 +643,7 @@ fn the_store_worker_reports_a_search_it_cannot_run() {
         .recv_timeout(std::time::Duration::from_secs(10))
         .expect("an answer");
     assert!(
-        matches!(msg, Msg::SearchFailed { request: 7, .. }),
+        matches!(msg, StoreReport::SearchFailed { request: 7, .. }),
         "{msg:?}"
     );
     handle.close(std::time::Duration::from_secs(1));
@@ -550,14 +669,18 @@ fn restarted_with_two_saved() -> kimi_tui::AppState {
 #[test]
 fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone() {
     let mut state = restarted_with_two_saved();
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let new = state.active;
     assert!(
         new != ConversationId(1) && new != ConversationId(2),
         "a saved conversation is never reused as the new chat"
     );
-    update(&mut state, Msg::Paste("a new question".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("a new question".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     // Everything saved belongs to the new conversation, at positions 0 and 1.
     let mut saved_messages = Vec::new();
     for effect in &effects {
@@ -593,9 +716,9 @@ fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone(
 #[test]
 fn ctrl_n_twice_reuses_the_blank_chat_of_this_run() {
     let mut state = restarted_with_two_saved();
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let first = state.active;
-    update(&mut state, Msg::NewConversation, T0);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     assert_eq!(state.active, first);
     assert_eq!(state.order.len(), 3);
 }
@@ -603,12 +726,20 @@ fn ctrl_n_twice_reuses_the_blank_chat_of_this_run() {
 #[test]
 fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
     let mut state = restarted_with_two_saved();
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::SelectConversation(Step::Last), T0);
-    update(&mut state, Msg::OpenSelectedConversation, T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(state.active, ConversationId(2));
-    update(&mut state, Msg::Paste("too quick".into()), T0);
-    let effects = update(&mut state, Msg::Submit, T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("too quick".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(state.input_text(), "too quick");
     assert!(state.active_conversation().messages.is_empty());
@@ -624,12 +755,20 @@ fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
 #[test]
 fn renaming_a_saved_conversation_that_was_not_opened_saves_the_title() {
     let mut state = restarted_with_two_saved();
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
-    update(&mut state, Msg::SelectConversation(Step::Last), T0);
-    update(&mut state, Msg::StartRename, T0);
-    update(&mut state, Msg::EditField(FieldEdit::Clear), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(FieldEdit::Clear)),
+        T0,
+    );
     typed(&mut state, "renamed");
-    let effects = update(&mut state, Msg::SubmitField, T0);
+    let effects = update(&mut state, Msg::from(FieldIntent::Submit), T0);
     assert!(
         matches!(&effects[..], [Effect::SaveConversation(meta)] if meta.id == ConversationId(2) && meta.title == "renamed"),
         "{effects:?}"
@@ -646,10 +785,10 @@ fn a_refused_save_is_said_in_its_conversation() {
     let mut state = restarted_with_two_saved();
     update(
         &mut state,
-        Msg::SaveRefused {
+        Msg::from(StoreReport::SaveRefused {
             id: ConversationId(1),
             error: "a message was not saved: position 0 is taken".into(),
-        },
+        }),
         T0,
     );
     let notice = state.conversations[&ConversationId(1)].notice.clone();

@@ -5,7 +5,10 @@ mod support;
 
 use kimi_tui::AppState;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{Focus, Msg, StreamEvent};
+use kimi_tui::msg::{
+    ChatIntent, FieldIntent, Focus, ModelsReport, Msg, NavIntent, PickerIntent, SidebarIntent,
+    StoreReport, StreamEvent,
+};
 use kimi_tui::update::update;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -127,7 +130,11 @@ fn finished_reply_with_usage_and_a_second_conversation_in_the_sidebar() {
         ],
         T0 + 1_000,
     );
-    update(&mut state, Msg::NewConversation, T0 + 2_000);
+    update(
+        &mut state,
+        Msg::from(NavIntent::NewConversation),
+        T0 + 2_000,
+    );
     send(
         &mut state,
         "A second chat whose title is long enough to be cut in the sidebar",
@@ -187,7 +194,7 @@ fn stopped_and_interrupted_replies_say_so() {
         vec![StreamEvent::Content("Partial answer".into())],
         T0,
     );
-    update(&mut state, Msg::Stop, T0);
+    update(&mut state, Msg::from(ChatIntent::Stop), T0);
     let stream = send(&mut state, "second", T0).expect("stream");
     feed(
         &mut state,
@@ -205,7 +212,7 @@ fn stopped_and_interrupted_replies_say_so() {
 #[test]
 fn help_overlay() {
     let mut state = app();
-    update(&mut state, Msg::ToggleHelp, T0);
+    update(&mut state, Msg::from(NavIntent::ToggleHelp), T0);
     both_sizes("help", &mut state);
 }
 
@@ -217,7 +224,7 @@ fn scrolled_up_shows_that_there_is_more_below() {
     feed(&mut state, stream, vec![StreamEvent::Content(many)], T0);
     update(
         &mut state,
-        Msg::Scroll(kimi_tui::msg::ScrollCmd::PageUp),
+        Msg::from(NavIntent::Scroll(kimi_tui::msg::ScrollCmd::PageUp)),
         T0,
     );
     let terminal = draw(&mut state, 80, 24);
@@ -278,7 +285,11 @@ fn reasoning_is_dim_and_the_focused_pane_has_an_accent_border() {
         .find(|&x| buffer[(x, input_top)].symbol() == "╭")
         .expect("corner");
     assert_eq!(buffer[(input_x, input_top)].fg, Color::Cyan);
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
     let terminal = draw(&mut state, 80, 24);
     assert_eq!(terminal.backend().buffer()[(0, 0)].fg, Color::Cyan);
 }
@@ -315,10 +326,14 @@ fn sidebar_state() -> AppState {
 #[test]
 fn sidebar_with_long_and_cjk_titles() {
     let mut state = sidebar_state();
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
     update(
         &mut state,
-        Msg::SelectConversation(kimi_tui::msg::Step::Down),
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(SidebarIntent::Select(kimi_tui::msg::Step::Down)),
         T0,
     );
     both_sizes("sidebar_titles", &mut state);
@@ -329,10 +344,14 @@ fn sidebar_search_results_highlight_the_match() {
     use kimi_tui::msg::{ConversationId, FieldEdit};
     use kimi_tui::persist::SearchHit;
     let mut state = sidebar_state();
-    update(&mut state, Msg::StartSearch, T0);
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
     let mut request = 0;
     for c in "终端".chars() {
-        for effect in update(&mut state, Msg::EditField(FieldEdit::Insert(c)), T0) {
+        for effect in update(
+            &mut state,
+            Msg::from(FieldIntent::Edit(FieldEdit::Insert(c))),
+            T0,
+        ) {
             if let kimi_tui::effect::Effect::Search { request: r, .. } = effect {
                 request = r;
             }
@@ -352,7 +371,11 @@ fn sidebar_search_results_highlight_the_match() {
             snippet: "…a message that mentions 终端 too".into(),
         },
     ];
-    update(&mut state, Msg::SearchResults { request, hits }, T0);
+    update(
+        &mut state,
+        Msg::from(StoreReport::SearchResults { request, hits }),
+        T0,
+    );
     let terminal = draw(&mut state, 80, 24);
     insta::assert_snapshot!("sidebar_search_80x24", terminal.backend());
     let buffer = terminal.backend().buffer();
@@ -378,17 +401,21 @@ fn sidebar_search_results_highlight_the_match() {
 #[test]
 fn sidebar_rename_and_delete_prompts() {
     let mut state = sidebar_state();
-    update(&mut state, Msg::SetFocus(Focus::Sidebar), T0);
     update(
         &mut state,
-        Msg::SelectConversation(kimi_tui::msg::Step::Last),
+        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
         T0,
     );
-    update(&mut state, Msg::StartRename, T0);
+    update(
+        &mut state,
+        Msg::from(SidebarIntent::Select(kimi_tui::msg::Step::Last)),
+        T0,
+    );
+    update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
     let terminal = draw(&mut state, 80, 24);
     insta::assert_snapshot!("sidebar_rename_80x24", terminal.backend());
-    update(&mut state, Msg::CancelField, T0);
-    update(&mut state, Msg::StartDelete, T0);
+    update(&mut state, Msg::from(FieldIntent::Cancel), T0);
+    update(&mut state, Msg::from(SidebarIntent::StartDelete), T0);
     let terminal = draw(&mut state, 80, 24);
     insta::assert_snapshot!("sidebar_delete_80x24", terminal.backend());
 }
@@ -398,7 +425,7 @@ fn saving_failure_is_shown_in_the_status_bar() {
     let mut state = app();
     update(
         &mut state,
-        Msg::StoreStatus(Some("disk I/O error".into())),
+        Msg::from(StoreReport::Status(Some("disk I/O error".into()))),
         T0,
     );
     let terminal = draw(&mut state, 120, 40);
@@ -421,10 +448,13 @@ fn model_picker_lists_capabilities_profiles_and_the_balance() {
     };
     update(
         &mut state,
-        Msg::ModelsListed(Ok(vec![
-            info("kimi-k2.6", 262_144, true),
-            info("kimi-k3", 1_048_576, false),
-        ])),
+        Msg::from(ModelsReport::Listed {
+            epoch: 0,
+            result: Ok(vec![
+                info("kimi-k2.6", 262_144, true),
+                info("kimi-k3", 1_048_576, false),
+            ]),
+        }),
         T0,
     );
     state.settings.profiles = vec![kimi_tui::state::ProfileChoice {
@@ -434,10 +464,13 @@ fn model_picker_lists_capabilities_profiles_and_the_balance() {
         has_key: false,
         kimi_fields: true,
     }];
-    update(&mut state, Msg::OpenModelPicker, T0);
+    update(&mut state, Msg::from(PickerIntent::Open), T0);
     update(
         &mut state,
-        Msg::BalanceFetched(Ok("49.58 available (voucher 46.58, cash 3.00)".into())),
+        Msg::from(ModelsReport::Balance {
+            epoch: 0,
+            result: Ok("49.58 available (voucher 46.58, cash 3.00)".into()),
+        }),
         T0,
     );
     let terminal = draw(&mut state, 80, 24);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use kimi_tui::api::Usage;
 use kimi_tui::io::store::{SCHEMA_VERSION, Store, StoreError};
 use kimi_tui::io::store_worker::{self, StoreCmd};
-use kimi_tui::msg::{ConversationId, Msg};
+use kimi_tui::msg::{ConversationId, StoreReport};
 use kimi_tui::persist::{ConversationMeta, MessageRecord, message_from};
 use kimi_tui::state::{MessageStatus, Role};
 
@@ -386,13 +386,16 @@ fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
         "do not lose me",
     )));
     let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
-    assert!(matches!(failing, Msg::StoreStatus(Some(_))), "{failing:?}");
+    assert!(
+        matches!(failing, StoreReport::Status(Some(_))),
+        "{failing:?}"
+    );
     // The problem goes away (the user frees the directory); the next retry writes.
     std::fs::remove_file(&blocker).expect("unblock");
     let recovered = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("a second report");
-    assert_eq!(recovered, Msg::StoreStatus(None));
+    assert_eq!(recovered, StoreReport::Status(None));
     handle.close(Duration::from_secs(5));
     let store = Store::open(&path).expect("open");
     assert_eq!(
@@ -478,7 +481,7 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
     )));
     let report = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
     match report {
-        Msg::SaveRefused { id, error } => {
+        StoreReport::SaveRefused { id, error } => {
             assert_eq!(id, ConversationId(1));
             assert!(error.contains("position 0"), "{error}");
         }

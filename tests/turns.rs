@@ -4,7 +4,7 @@ mod support;
 
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{Msg, StreamEvent, StreamId};
+use kimi_tui::msg::{ChatIntent, Msg, Report, StreamEvent, StreamId};
 use kimi_tui::state::{MessageStatus, StreamPhase};
 use kimi_tui::update::update;
 use support::mock_kimi::{MockKimi, Reply};
@@ -37,7 +37,11 @@ fn continuing_sends_the_partial_text_as_a_prefix_and_appends_what_comes_back() {
         T0,
     );
     assert!(state.active_conversation().messages[1].can_continue());
-    let (stream, request) = start(&update(&mut state, Msg::ContinueReply, T0 + 10));
+    let (stream, request) = start(&update(
+        &mut state,
+        Msg::from(ChatIntent::ContinueReply),
+        T0 + 10,
+    ));
     let last = request.messages.last().expect("messages");
     assert_eq!(last.role, "assistant");
     assert_eq!(last.content, "Once upon");
@@ -70,7 +74,7 @@ fn an_interrupted_reply_can_be_continued_but_a_complete_one_cannot() {
         vec![StreamEvent::Content("done".into()), StreamEvent::Done],
         T0,
     );
-    assert!(update(&mut state, Msg::ContinueReply, T0).is_empty());
+    assert!(update(&mut state, Msg::from(ChatIntent::ContinueReply), T0).is_empty());
     assert!(
         state
             .flash
@@ -88,7 +92,7 @@ fn an_interrupted_reply_can_be_continued_but_a_complete_one_cannot() {
         ],
         T0,
     );
-    let effects = update(&mut state, Msg::ContinueReply, T0);
+    let effects = update(&mut state, Msg::from(ChatIntent::ContinueReply), T0);
     assert!(
         effects
             .iter()
@@ -112,7 +116,7 @@ fn regenerate_asks_the_last_question_again_and_keeps_the_old_reply_as_a_branch()
     );
     let old_id = state.active_conversation().messages[1].id;
     let user_id = state.active_conversation().messages[0].id;
-    let effects = update(&mut state, Msg::Regenerate, T0 + 5);
+    let effects = update(&mut state, Msg::from(ChatIntent::Regenerate), T0 + 5);
     let Some(Effect::SaveMessage(old)) = effects.first() else {
         panic!("{effects:?}")
     };
@@ -153,39 +157,39 @@ fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
     let mut effects = Vec::new();
     effects.extend(update(
         &mut state,
-        Msg::Stream {
+        Msg::from(Report::Stream {
             stream,
             event: StreamEvent::Content("7".into()),
-        },
+        }),
         T0,
     ));
     effects.extend(update(
         &mut state,
-        Msg::Stream {
+        Msg::from(Report::Stream {
             stream,
             event: StreamEvent::Done,
-        },
+        }),
         T0,
     ));
-    let regen = update(&mut state, Msg::Regenerate, T0 + 1);
+    let regen = update(&mut state, Msg::from(ChatIntent::Regenerate), T0 + 1);
     let (stream, _) = start(&regen);
     let mut all = Vec::new();
     all.extend(effects);
     all.extend(regen);
     all.extend(update(
         &mut state,
-        Msg::Stream {
+        Msg::from(Report::Stream {
             stream,
             event: StreamEvent::Content("42".into()),
-        },
+        }),
         T0 + 2,
     ));
     all.extend(update(
         &mut state,
-        Msg::Stream {
+        Msg::from(Report::Stream {
             stream,
             event: StreamEvent::Done,
-        },
+        }),
         T0 + 3,
     ));
     let conv_id = state.active;

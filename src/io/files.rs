@@ -2,11 +2,17 @@
 
 use std::io::Write;
 
-use crate::msg::{ConversationId, Msg};
+use crate::msg::{ConversationId, ExportReport};
 
 /// Writes `{stem}.md` and `{stem}.json`. Without `overwrite`, existing files are reported
 /// instead of written (and nothing is written), so the user can be asked.
-pub fn export(id: ConversationId, stem: &str, markdown: &str, json: &str, overwrite: bool) -> Msg {
+pub fn export(
+    id: ConversationId,
+    stem: &str,
+    markdown: &str,
+    json: &str,
+    overwrite: bool,
+) -> ExportReport {
     let paths = [format!("{stem}.md"), format!("{stem}.json")];
     if !overwrite {
         let existing: Vec<String> = paths
@@ -15,7 +21,7 @@ pub fn export(id: ConversationId, stem: &str, markdown: &str, json: &str, overwr
             .cloned()
             .collect();
         if !existing.is_empty() {
-            return Msg::ExportBlocked {
+            return ExportReport::Blocked {
                 id,
                 stem: stem.to_string(),
                 existing,
@@ -35,10 +41,10 @@ pub fn export(id: ConversationId, stem: &str, markdown: &str, json: &str, overwr
             .open(path)
             .and_then(|mut file| file.write_all(text.as_bytes()).and_then(|()| file.flush()));
         if let Err(err) = result {
-            return Msg::ExportFailed(format!("{path}: {err}"));
+            return ExportReport::Failed(format!("{path}: {err}"));
         }
     }
-    Msg::Exported {
+    ExportReport::Done {
         paths: paths.to_vec(),
     }
 }

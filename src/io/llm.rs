@@ -115,16 +115,13 @@ impl LlmClient {
 }
 
 impl LlmClient {
-    async fn get_json(&self, path: &str) -> Result<String, String> {
-        let key = self
-            .api_key
-            .as_ref()
-            .ok_or_else(|| ApiError::NoKey.to_string())?;
+    async fn get_json(&self, path: &str) -> Result<String, ApiError> {
+        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
         let url = format!("{}{path}", self.base_url);
         let send = self.http.get(&url).bearer_auth(key.expose()).send();
         let response = match tokio::time::timeout(self.idle_timeout, send).await {
-            Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs()).to_string()),
-            Ok(Err(err)) => return Err(transport_error(&url, &err).to_string()),
+            Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs())),
+            Ok(Err(err)) => return Err(transport_error(&url, &err)),
             Ok(Ok(response)) => response,
         };
         let status = response.status();
@@ -136,17 +133,13 @@ impl LlmClient {
                 status.as_u16(),
                 status.canonical_reason().unwrap_or(""),
                 &body,
-            )
-            .to_string())
+            ))
         }
     }
 
     /// POST /tokenizers/estimate-token-count: the prompt's size in the model's tokens.
-    pub async fn count_tokens(&self, request: &ChatRequest) -> Result<u64, String> {
-        let key = self
-            .api_key
-            .as_ref()
-            .ok_or_else(|| ApiError::NoKey.to_string())?;
+    pub async fn count_tokens(&self, request: &ChatRequest) -> Result<u64, ApiError> {
+        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
         let url = format!("{}/tokenizers/estimate-token-count", self.base_url);
         let body = serde_json::json!({"model": request.model, "messages": request.messages});
         let send = self
@@ -157,27 +150,32 @@ impl LlmClient {
             .send();
         let response = tokio::time::timeout(self.idle_timeout, send)
             .await
-            .map_err(|_| "timed out".to_string())?
-            .map_err(|e| transport_error(&url, &e).to_string())?;
-        if !response.status().is_success() {
-            return Err(format!("HTTP {}", response.status().as_u16()));
-        }
+            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
+            .map_err(|e| transport_error(&url, &e))?;
+        let status = response.status();
         let text = read_capped(response, self.idle_timeout).await;
+        if !status.is_success() {
+            return Err(http_error(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &text,
+            ));
+        }
         serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v["data"]["total_tokens"].as_u64())
-            .ok_or_else(|| "no token count in the answer".to_string())
+            .ok_or_else(|| ApiError::BadAnswer("no token count in the answer".into()))
     }
 
     /// GET /models, with Kimi's capability fields.
-    pub async fn list_models(&self) -> Result<Vec<crate::models::ModelInfo>, String> {
-        crate::models::parse_models(&self.get_json("/models").await?)
+    pub async fn list_models(&self) -> Result<Vec<crate::models::ModelInfo>, ApiError> {
+        crate::models::parse_models(&self.get_json("/models").await?).map_err(ApiError::BadAnswer)
     }
 
     /// GET /users/me/balance, as one line for the UI.
-    pub async fn balance(&self) -> Result<String, String> {
+    pub async fn balance(&self) -> Result<String, ApiError> {
         let body = self.get_json("/users/me/balance").await?;
-        parse_balance(&body)
+        parse_balance(&body).map_err(ApiError::BadAnswer)
     }
 }
 

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::store::{Store, StoreError};
-use crate::msg::{ConversationId, Msg};
+use crate::msg::{ConversationId, StoreReport};
 use crate::persist::{ConversationMeta, MessageRecord};
 
 const RETRY_EVERY: Duration = Duration::from_secs(3);
@@ -64,7 +64,7 @@ impl StoreHandle {
 pub fn spawn(
     path: PathBuf,
     store: Option<Store>,
-    report: impl Fn(Msg) + Send + 'static,
+    report: impl Fn(StoreReport) + Send + 'static,
 ) -> Result<StoreHandle, String> {
     let (tx, rx) = channel();
     let thread = std::thread::Builder::new()
@@ -83,7 +83,7 @@ enum Save {
     Delete(ConversationId),
 }
 
-struct Worker<R: Fn(Msg)> {
+struct Worker<R: Fn(StoreReport)> {
     path: PathBuf,
     store: Option<Store>,
     /// Saves not yet written, in order; a newer save of the same row replaces the older.
@@ -93,7 +93,7 @@ struct Worker<R: Fn(Msg)> {
     report: R,
 }
 
-impl<R: Fn(Msg)> Worker<R> {
+impl<R: Fn(StoreReport)> Worker<R> {
     fn new(path: PathBuf, store: Option<Store>, report: R) -> Self {
         let failing = store
             .is_none()
@@ -153,12 +153,12 @@ impl<R: Fn(Msg)> Worker<R> {
                     }),
                 };
                 (self.report)(match result {
-                    Ok((messages, system_prompt)) => Msg::ConversationLoaded {
+                    Ok((messages, system_prompt)) => StoreReport::Loaded {
                         id,
                         messages,
                         system_prompt,
                     },
-                    Err(err) => Msg::ConversationLoadFailed {
+                    Err(err) => StoreReport::LoadFailed {
                         id,
                         error: err.to_string(),
                     },
@@ -175,8 +175,8 @@ impl<R: Fn(Msg)> Worker<R> {
                         .unwrap_or_else(|| "the database is not open".into())),
                 };
                 (self.report)(match result {
-                    Ok(hits) => Msg::SearchResults { request, hits },
-                    Err(error) => Msg::SearchFailed { request, error },
+                    Ok(hits) => StoreReport::SearchResults { request, hits },
+                    Err(error) => StoreReport::SearchFailed { request, error },
                 });
             }
             StoreCmd::Flush(done) => done(),
@@ -199,7 +199,7 @@ impl<R: Fn(Msg)> Worker<R> {
     /// A save that must not be written (it would corrupt its conversation) is said so, loudly
     /// and for that conversation, and not tried again; the saves after it go on.
     fn refuse(&mut self, id: ConversationId, err: StoreError) {
-        (self.report)(Msg::SaveRefused {
+        (self.report)(StoreReport::SaveRefused {
             id,
             error: err.to_string(),
         });
@@ -222,7 +222,7 @@ impl<R: Fn(Msg)> Worker<R> {
         self.last_try = Instant::now();
         if self.failing.as_deref() != Some(why.as_str()) {
             self.failing = Some(why.clone());
-            (self.report)(Msg::StoreStatus(Some(why)));
+            (self.report)(StoreReport::Status(Some(why)));
         }
     }
 
@@ -259,7 +259,7 @@ impl<R: Fn(Msg)> Worker<R> {
             Some(why) => self.fail(why),
             None => {
                 if self.failing.take().is_some() {
-                    (self.report)(Msg::StoreStatus(None));
+                    (self.report)(StoreReport::Status(None));
                 }
             }
         }

@@ -6,6 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme;
+use crate::keymap::hint_line;
+use crate::keymap::table::Context;
 use crate::render::text::sanitize;
 use crate::state::{AppState, Dialog};
 
@@ -21,7 +23,7 @@ fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
             theme::title(),
         ))
         .title_bottom(Line::styled(
-            " Enter save · Alt+Enter/Ctrl+J new line · Esc cancel ",
+            hint_line(&state.keys, &[Context::PromptEditor]),
             theme::header_meta(),
         ));
     let inner = block.inner(popup);
@@ -41,7 +43,7 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                     Span::styled(" ", theme::cursor()),
                 ]),
                 Line::styled(
-                    "Enter export · Esc cancel · Ctrl+U clear",
+                    hint_line(&state.keys, &[Context::Field]).trim().to_string(),
                     theme::header_meta(),
                 ),
             ],
@@ -53,7 +55,10 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                     format!("Already there: {}", sanitize(&existing.join(", "))),
                     theme::warning(),
                 ),
-                Line::from("Replace them? y overwrites, n cancels."),
+                Line::from(format!(
+                    "Replace them? {}",
+                    hint_line(&state.keys, &[Context::ConfirmOverwrite]).trim()
+                )),
             ],
         ),
     };

@@ -1,4 +1,4 @@
-//! The help overlay: every key, from one table that the README mirrors.
+//! The help overlay: every key, from the key table (keymap/table.rs), as the README is.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,62 +6,55 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::theme;
+use crate::render::text::{display_width, row_text, wrap_line};
 use crate::state::AppState;
 
-/// (keys, what they do). Section headings have empty keys.
-pub const KEYS: &[(&str, &str)] = &[
-    ("", "Anywhere"),
-    ("Enter", "send (in the input box)"),
-    ("S-Enter A-Enter C-j", "new line in the input box"),
-    ("Esc", "stop the streaming reply; close"),
-    ("Ctrl+C", "stop the reply, or quit when idle"),
-    ("Ctrl+Q", "quit"),
-    ("Ctrl+N", "new conversation"),
-    ("Ctrl+B", "hide or show the sidebar"),
-    ("Ctrl+F", "search all conversations"),
-    ("Ctrl+E", "export as Markdown and JSON"),
-    ("Ctrl+Y", "copy the last reply"),
-    ("Ctrl+G", "continue a reply that was cut off"),
-    ("Ctrl+R", "ask the last question again"),
-    ("Ctrl+O", "model for this conversation; balance"),
-    ("Ctrl+T", "thinking on/off, or the effort (k3)"),
-    ("F2", "rename this conversation"),
-    ("F3", "view or edit its system prompt"),
-    ("Tab Shift+Tab", "focus sidebar, scrollback, input"),
-    ("PgUp PgDn wheel", "scroll the conversation"),
-    ("F1", "this help (? outside the input)"),
-    ("", "Sidebar"),
-    ("↑ ↓ k j Home End", "select a conversation"),
-    ("Enter", "open it"),
-    ("/", "search; Enter opens at the match"),
-    ("r  d  e", "rename, delete (asks), export"),
-    ("", "Scrollback"),
-    ("↑ ↓ k j", "move between messages"),
-    ("Enter", "fold or unfold the reasoning"),
-    ("y  1-9", "copy the message; code block N"),
-    ("Home End g G", "top; back to following the end"),
-];
+/// The widest the keys column gets; longer key lists go on a line of their own.
+const KEY_COLUMN: usize = 16;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let key_width = KEYS
+/// The popup's width in a screen `width` cells wide.
+fn popup_width(width: u16) -> u16 {
+    width.saturating_sub(4).min(78)
+}
+
+/// The help's lines for a popup `width` cells wide (borders included), labels wrapped.
+fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let rows = crate::keymap::help_rows(&state.keys);
+    let key_width = rows
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _)| display_width(k))
+        .filter(|&w| w <= KEY_COLUMN)
         .max()
         .unwrap_or(0);
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(keys, what)| {
-            if keys.is_empty() {
-                Line::styled(format!(" {what}"), theme::title())
-            } else {
-                Line::from(vec![
-                    Span::styled(format!("   {keys:<key_width$}  "), theme::help_key()),
-                    Span::styled(*what, theme::help_text()),
-                ])
-            }
-        })
-        .collect();
-    let mut lines = lines;
+    // Borders, the indent and the gap between the columns.
+    let label_width = (width as usize)
+        .saturating_sub(2 + 3 + key_width + 2)
+        .max(10);
+    let indent = " ".repeat(3 + key_width + 2);
+    let mut lines = Vec::with_capacity(rows.len() + 2);
+    for (keys, what) in rows {
+        if keys.is_empty() {
+            lines.push(Line::styled(format!(" {what}"), theme::title()));
+            continue;
+        }
+        let mut ranges = Vec::new();
+        wrap_line(what, label_width, &mut ranges);
+        let mut parts = ranges.into_iter().map(|r| row_text(what, r));
+        let first = parts.next().unwrap_or_default();
+        if display_width(&keys) > key_width {
+            lines.push(Line::styled(format!("   {keys}"), theme::help_key()));
+            lines.push(Line::styled(format!("{indent}{first}"), theme::help_text()));
+        } else {
+            let pad = key_width - display_width(&keys);
+            lines.push(Line::from(vec![
+                Span::styled(format!("   {keys}{}  ", " ".repeat(pad)), theme::help_key()),
+                Span::styled(first, theme::help_text()),
+            ]));
+        }
+        for part in parts {
+            lines.push(Line::styled(format!("{indent}{part}"), theme::help_text()));
+        }
+    }
     if !state.data_path.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
@@ -72,7 +65,17 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             theme::header_meta(),
         ));
     }
-    let width = (area.width.saturating_sub(4)).min(78);
+    lines
+}
+
+/// How far the help can scroll at the current size.
+pub fn line_count(state: &AppState) -> usize {
+    lines(state, popup_width(state.width)).len() + 2
+}
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let width = popup_width(area.width);
+    let lines = lines(state, width);
     let height = (lines.len() as u16 + 2).min(area.height);
     // Taller than the screen: ↑ ↓ scroll it.
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);

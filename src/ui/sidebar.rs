@@ -9,6 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
+use crate::keymap::table::Context;
+use crate::keymap::{hint_line, hint_of};
 use crate::msg::{Focus, Millis};
 use crate::render::text::{display_width, sanitize, truncate};
 use crate::render::transcript::spinner;
@@ -110,11 +112,21 @@ fn highlighted(text: &str, query: &str, cells: usize, base: Style) -> Vec<Span<'
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Sidebar;
-    let hint = match &state.sidebar_mode {
-        SidebarMode::List => " Ctrl+N new · / search ",
-        SidebarMode::Rename { .. } => " Enter save · Esc cancel ",
-        SidebarMode::ConfirmDelete { .. } => " y delete · n keep ",
-        SidebarMode::Search { .. } => " Enter open · Esc close ",
+    let contexts: &[Context] = match &state.sidebar_mode {
+        SidebarMode::List => &[Context::Sidebar],
+        SidebarMode::Rename { .. } => &[Context::Field],
+        SidebarMode::ConfirmDelete { .. } => &[Context::ConfirmDelete],
+        SidebarMode::Search { .. } => &[Context::Search, Context::Field],
+    };
+    let hint = if focused || state.sidebar_mode != SidebarMode::List {
+        hint_line(&state.keys, contexts)
+    } else {
+        // Not focused: the keys that work from anywhere.
+        let hints: Vec<String> = [("new_conversation", "new"), ("search", "search")]
+            .into_iter()
+            .filter_map(|(name, word)| hint_of(&state.keys, Context::Global, name, word))
+            .collect();
+        format!(" {} ", hints.join(" · "))
     };
     let block = super::pane(focused)
         .title(Span::styled(" Chats ", theme::title()))

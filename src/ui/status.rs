@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
-use crate::msg::Focus;
 use crate::render::text::{display_width, sanitize};
 use crate::render::transcript::spinner;
 use crate::state::{AppState, StreamPhase};
@@ -69,40 +68,8 @@ fn activity(state: &AppState) -> (String, bool) {
     }
 }
 
-/// Key hints for the focused pane, most important first.
-fn hints(state: &AppState) -> &'static [&'static str] {
-    if state.overlay.is_some() {
-        return &["Esc close"];
-    }
-    match state.focus {
-        Focus::Input => &[
-            "F1 help",
-            "Enter send",
-            "Shift+Enter newline",
-            "Tab focus",
-            "Ctrl+N new",
-            "Ctrl+Q quit",
-        ],
-        Focus::Sidebar => &[
-            "? help",
-            "↑↓ select",
-            "Enter open",
-            "Ctrl+B hide",
-            "Tab focus",
-            "Ctrl+Q quit",
-        ],
-        Focus::Scrollback => &[
-            "? help",
-            "↑↓ PgUp PgDn scroll",
-            "End follow",
-            "Tab focus",
-            "Ctrl+Q quit",
-        ],
-    }
-}
-
 /// As many hints as fit in `width` cells, joined.
-fn fitted_hints(hints: &[&str], width: usize) -> String {
+fn fitted_hints(hints: &[String], width: usize) -> String {
     let mut out = String::new();
     for hint in hints {
         let extra = if out.is_empty() { 0 } else { 3 };
@@ -162,7 +129,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(left), left_area);
-    let hint = fitted_hints(hints(state), right_area.width as usize);
+    let hint = fitted_hints(&crate::keymap::hints(state), right_area.width as usize);
     if !hint.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{hint} "), theme::status_hint()))

@@ -80,6 +80,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     // alongside the reply, never before it, and teaches the estimate used to trim.
     if state.settings.kimi_fields && window.is_some_and(|w| local.saturating_mul(2) >= w) {
         effects.push(Effect::CountTokens {
+            epoch: state.epoch,
             id: active,
             local,
             request: request.clone(),

@@ -1,19 +1,19 @@
 //! The scrollback's message focus: moving the outline, folding reasoning, copying.
 
 use crate::effect::Effect;
-use crate::msg::{Millis, Msg, Step};
+use crate::msg::{Step, TranscriptIntent};
 use crate::render::markdown::code_blocks;
 use crate::render::transcript;
 use crate::state::{AppState, Role, Scroll};
 use crate::ui::layout;
 
-pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
-    match msg {
-        Msg::FocusMessage(step) => {
+pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
+    match intent {
+        TranscriptIntent::FocusMessage(step) => {
             focus(state, step);
             Vec::new()
         }
-        Msg::ToggleReasoning => {
+        TranscriptIntent::ToggleReasoning => {
             let conv = state.active_conversation_mut();
             let Some(index) = conv.focus.or(conv.messages.len().checked_sub(1)) else {
                 return Vec::new();
@@ -28,7 +28,7 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::CopyMessage => {
+        TranscriptIntent::CopyMessage => {
             let conv = state.active_conversation();
             let index = conv.focus.or_else(|| last_reply(state));
             match index.and_then(|i| conv.messages.get(i)) {
@@ -42,14 +42,14 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                 _ => nothing(state),
             }
         }
-        Msg::CopyLastReply => match last_reply(state) {
+        TranscriptIntent::CopyLastReply => match last_reply(state) {
             Some(index) => vec![Effect::Copy {
                 text: state.active_conversation().messages[index].content.clone(),
                 what: "the last reply".into(),
             }],
             None => nothing(state),
         },
-        Msg::CopyCodeBlock(n) => {
+        TranscriptIntent::CopyCodeBlock(n) => {
             let conv = state.active_conversation();
             let index = conv
                 .focus
@@ -76,16 +76,17 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                 }
             }
         }
-        Msg::Copied { what, native } => {
-            state.flash = Some(if native {
-                format!("Copied {what}.")
-            } else {
-                format!("Copied {what} (through the terminal, OSC 52).")
-            });
-            Vec::new()
-        }
-        _ => Vec::new(),
     }
+}
+
+/// The clipboard took `what`.
+pub fn copied(state: &mut AppState, what: &str, native: bool) -> Vec<Effect> {
+    state.flash = Some(if native {
+        format!("Copied {what}.")
+    } else {
+        format!("Copied {what} (through the terminal, OSC 52).")
+    });
+    Vec::new()
 }
 
 fn nothing(state: &mut AppState) -> Vec<Effect> {
@@ -107,11 +108,11 @@ fn focus(state: &mut AppState, step: Step) {
         return;
     }
     let current = state.active_conversation().focus;
-    let next = match (step, current) {
-        (Step::First, _) => 0,
-        (Step::Last, _) | (Step::Up, None) | (Step::Down, None) => count - 1,
-        (Step::Up, Some(i)) => i.saturating_sub(1),
-        (Step::Down, Some(i)) => (i + 1).min(count - 1),
+    // With nothing outlined yet, any step starts from the newest message.
+    let next = match (current, step) {
+        (None, Step::First) => 0,
+        (None, _) => count - 1,
+        (Some(i), _) => crate::state::cursor::stepped(i, step, count),
     };
     state.active_conversation_mut().focus = Some(next);
     reveal(state, next);

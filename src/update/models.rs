@@ -2,8 +2,9 @@
 
 use crate::effect::Effect;
 use crate::models::{ThinkingControl, thinking_control};
-use crate::msg::{Millis, Msg, Step};
+use crate::msg::{ModelsReport, PickerIntent};
 use crate::persist::meta_of;
+use crate::state::cursor::stepped;
 use crate::state::{AppState, Dialog, Effort, Overlay};
 
 /// A row of the picker: a model of the current provider, or another provider profile.
@@ -73,46 +74,52 @@ fn use_profile(state: &mut AppState, name: &str) -> Vec<Effect> {
             choice.name, choice.endpoint
         )
     });
-    let mut effects = vec![Effect::UseProfile(choice.name)];
+    // Answers still on their way from the old endpoint are dropped from now on.
+    state.epoch += 1;
+    let epoch = state.epoch;
+    let mut effects = vec![Effect::UseProfile {
+        name: choice.name,
+        epoch,
+    }];
     if choice.has_key {
-        effects.push(Effect::FetchModels);
+        effects.push(Effect::FetchModels { epoch });
     }
     effects
 }
 
-pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
-    match msg {
-        Msg::Started => {
-            if state.settings.has_key {
-                vec![Effect::FetchModels]
-            } else {
-                Vec::new()
-            }
-        }
-        Msg::OpenModelPicker => {
+pub fn started(state: &AppState) -> Vec<Effect> {
+    if state.settings.has_key {
+        vec![Effect::FetchModels { epoch: state.epoch }]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn update(state: &mut AppState, intent: PickerIntent) -> Vec<Effect> {
+    match intent {
+        PickerIntent::Open => {
             let rows = picker_rows(state);
             let current = PickerRow::Model(state.active_conversation().model.clone());
             let selected = rows.iter().position(|row| *row == current).unwrap_or(0);
             state.overlay = Some(Overlay::Models { selected });
             if state.settings.has_key {
-                vec![Effect::FetchModels, Effect::FetchBalance]
+                let epoch = state.epoch;
+                vec![
+                    Effect::FetchModels { epoch },
+                    Effect::FetchBalance { epoch },
+                ]
             } else {
                 Vec::new()
             }
         }
-        Msg::MovePicker(step) => {
-            let last = picker_rows(state).len().saturating_sub(1);
+        PickerIntent::Move(step) => {
+            let len = picker_rows(state).len();
             if let Some(Overlay::Models { selected }) = &mut state.overlay {
-                *selected = match step {
-                    Step::Up => selected.saturating_sub(1),
-                    Step::Down => (*selected + 1).min(last),
-                    Step::First => 0,
-                    Step::Last => last,
-                };
+                *selected = stepped(*selected, step, len);
             }
             Vec::new()
         }
-        Msg::PickModel => {
+        PickerIntent::Pick => {
             let Some(Overlay::Models { selected }) = state.overlay else {
                 return Vec::new();
             };
@@ -138,7 +145,7 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             state.flash = Some(format!("This conversation now uses {id}."));
             effects
         }
-        Msg::ToggleThinking => {
+        PickerIntent::ToggleThinking => {
             let kimi = state.settings.kimi_fields;
             let conv = state.active_conversation_mut();
             let control = if kimi {
@@ -176,42 +183,48 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             state.flash = Some(note);
             effects
         }
-        Msg::EditSystemPrompt => {
-            let conv = state.active_conversation();
-            let id = conv.id;
-            let mut editor: tui_textarea::TextArea<'static> =
-                conv.system_prompt.lines().map(String::from).collect();
-            editor.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
-            // Start at the end, ready to add to it.
-            editor.move_cursor(tui_textarea::CursorMove::Bottom);
-            editor.move_cursor(tui_textarea::CursorMove::End);
-            editor.set_placeholder_text("No system prompt: the model gets only the conversation.");
-            state.prompt_editor = editor;
-            state.dialog = Some(Dialog::SystemPrompt { id });
-            Vec::new()
-        }
-        Msg::PromptKey(key) => {
-            state.prompt_editor.input(key);
-            Vec::new()
-        }
-        Msg::PromptNewline => {
-            state.prompt_editor.insert_newline();
-            Vec::new()
-        }
-        Msg::TokensCounted { id, local, counted } => {
+    }
+}
+
+/// Opens the open conversation's system prompt in the editor dialog.
+pub fn edit_system_prompt(state: &mut AppState) {
+    let conv = state.active_conversation();
+    let id = conv.id;
+    let mut editor: tui_textarea::TextArea<'static> =
+        conv.system_prompt.lines().map(String::from).collect();
+    editor.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    // Start at the end, ready to add to it.
+    editor.move_cursor(tui_textarea::CursorMove::Bottom);
+    editor.move_cursor(tui_textarea::CursorMove::End);
+    editor.set_placeholder_text("No system prompt: the model gets only the conversation.");
+    state.prompt_editor = editor;
+    state.dialog = Some(Dialog::SystemPrompt { id });
+}
+
+pub fn on_report(state: &mut AppState, report: ModelsReport) -> Vec<Effect> {
+    match report {
+        // Asked before a profile switch: about another endpoint.
+        ModelsReport::Listed { epoch, .. }
+        | ModelsReport::Balance { epoch, .. }
+        | ModelsReport::TokensCounted { epoch, .. }
+        | ModelsReport::ProfileFailed { epoch, .. }
+            if epoch != state.epoch => {}
+        ModelsReport::TokensCounted {
+            id, local, counted, ..
+        } => {
             if let (Some(conv), Some(counted)) = (state.conversations.get_mut(&id), counted) {
                 conv.counted_tokens = Some(counted);
                 if local > 0 {
                     conv.token_scale = (counted as f64 / local as f64).clamp(0.5, 4.0);
                 }
             }
-            Vec::new()
         }
-        Msg::ModelsListed(Ok(models)) => {
-            state.models = models;
-            Vec::new()
-        }
-        Msg::ModelsListed(Err(error)) => {
+        ModelsReport::Listed {
+            result: Ok(models), ..
+        } => state.models = models,
+        ModelsReport::Listed {
+            result: Err(error), ..
+        } => {
             // Keep working with the configured model; say so only if the user is looking.
             if matches!(state.overlay, Some(Overlay::Models { .. })) {
                 state.flash = Some(format!(
@@ -219,9 +232,8 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
                     state.settings.model
                 ));
             }
-            Vec::new()
         }
-        Msg::ProfileFailed { error, kept } => {
+        ModelsReport::ProfileFailed { error, kept, .. } => {
             // The runtime still talks to `kept`: the settings go back to match it.
             let previous = state
                 .settings
@@ -235,15 +247,13 @@ pub fn update(state: &mut AppState, msg: Msg, _now: Millis) -> Vec<Effect> {
             state.flash = Some(format!(
                 "Could not switch profiles ({error}); still using {kept}."
             ));
-            Vec::new()
         }
-        Msg::BalanceFetched(result) => {
+        ModelsReport::Balance { result, .. } => {
             state.balance = Some(match result {
                 Ok(text) => text,
                 Err(error) => format!("unavailable: {error}"),
             });
-            Vec::new()
         }
-        _ => Vec::new(),
     }
+    Vec::new()
 }

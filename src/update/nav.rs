@@ -1,82 +1,80 @@
 //! Moving around: conversations, focus, the sidebar, scrolling, overlays, resizes.
 
 use crate::effect::Effect;
-use crate::msg::{ConversationId, Focus, Millis, Msg, ScrollCmd, Step};
+use crate::msg::{Focus, Millis, NavIntent, ScrollCmd};
 use crate::render::transcript;
 use crate::state::{AppState, Overlay, Scroll};
 use crate::ui::layout;
 
-pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
-    match msg {
-        Msg::NewConversation => new_conversation(state, now),
-        Msg::ToggleSidebar => {
+pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effect> {
+    match intent {
+        NavIntent::NewConversation => new_conversation(state, now),
+        NavIntent::ToggleSidebar => {
             state.sidebar_visible = !state.sidebar_visible;
             if !state.sidebar_visible && state.focus == Focus::Sidebar {
                 state.focus = Focus::Input;
             }
         }
-        Msg::FocusNext => {
+        NavIntent::FocusNext => {
             state.focus = cycle(state, 1);
             outline_last(state);
         }
-        Msg::FocusPrev => {
+        NavIntent::FocusPrev => {
             state.focus = cycle(state, -1);
             outline_last(state);
         }
-        Msg::SetFocus(focus) => {
+        NavIntent::SetFocus(focus) => {
             if focus == Focus::Sidebar && !layout::sidebar_shown(state) {
                 state.sidebar_visible = true;
             }
             state.focus = focus;
             if focus == Focus::Sidebar {
-                state.sidebar_selected = active_row(state);
+                state.sidebar_selected = state.active_row();
             }
             if focus == Focus::Scrollback {
                 outline_last(state);
             }
         }
-        Msg::SelectConversation(step) => select(state, step),
-        Msg::OpenSelectedConversation => {
-            if let Some(&id) = state.order.get(state.sidebar_selected) {
-                state.focus = Focus::Input;
-                return open(state, id);
-            }
-        }
-        Msg::Scroll(cmd) if state.overlay.is_some() => {
+        NavIntent::Scroll(cmd) => scroll(state, cmd),
+        NavIntent::ScrollHelp(cmd) => {
+            let last = crate::ui::help::line_count(state) as u16;
             state.help_scroll = match cmd {
                 ScrollCmd::Up(n) => state.help_scroll.saturating_sub(n as u16),
-                ScrollCmd::Down(n) => state
-                    .help_scroll
-                    .saturating_add(n as u16)
-                    .min(crate::ui::help::KEYS.len() as u16 + 3),
-                _ => state.help_scroll,
+                ScrollCmd::Down(n) => state.help_scroll.saturating_add(n as u16).min(last),
+                ScrollCmd::PageUp => state.help_scroll.saturating_sub(10),
+                ScrollCmd::PageDown => state.help_scroll.saturating_add(10).min(last),
+                ScrollCmd::Top => 0,
+                ScrollCmd::Bottom => last,
             };
         }
-        Msg::Scroll(cmd) => scroll(state, cmd),
-        Msg::ToggleHelp => {
+        NavIntent::ToggleHelp => {
             state.overlay = match state.overlay {
                 Some(Overlay::Help) => None,
                 _ => Some(Overlay::Help),
             }
         }
-        Msg::CloseOverlay => {
+        NavIntent::CloseOverlay => {
             state.overlay = None;
             state.help_scroll = 0;
         }
-        Msg::Resize { width, height } => {
-            if width != state.width {
-                for conv in state.conversations.values_mut() {
-                    if let Scroll::Anchored { item, .. } = conv.scroll {
-                        conv.scroll = Scroll::Anchored { item, row: 0 };
-                    }
-                }
-            }
-            state.width = width;
-            state.height = height;
-        }
-        _ => {}
+        NavIntent::KeyPrefix(keys) => state.pending_keys = keys,
+        NavIntent::Unbound(keys) => state.flash = Some(format!("{keys} is not bound to anything.")),
     }
     Vec::new()
+}
+
+/// The terminal changed size. A view anchored inside a message re-wraps, so it restarts at
+/// the message's top.
+pub fn resize(state: &mut AppState, width: u16, height: u16) {
+    if width != state.width {
+        for conv in state.conversations.values_mut() {
+            if let Scroll::Anchored { item, .. } = conv.scroll {
+                conv.scroll = Scroll::Anchored { item, row: 0 };
+            }
+        }
+    }
+    state.width = width;
+    state.height = height;
 }
 
 fn new_conversation(state: &mut AppState, now: Millis) {
@@ -114,20 +112,6 @@ fn outline_last(state: &mut AppState) {
     }
 }
 
-/// Shows conversation `id`, asking for its messages if they were not read yet.
-pub fn open(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
-    let Some(conv) = state.conversations.get(&id) else {
-        return Vec::new();
-    };
-    state.active = id;
-    state.sidebar_selected = active_row(state);
-    if conv.loaded {
-        Vec::new()
-    } else {
-        vec![Effect::LoadConversation(id)]
-    }
-}
-
 fn cycle(state: &AppState, dir: isize) -> Focus {
     let mut ring = Vec::with_capacity(3);
     if layout::sidebar_shown(state) {
@@ -138,24 +122,6 @@ fn cycle(state: &AppState, dir: isize) -> Focus {
     let here = ring.iter().position(|&f| f == state.focus).unwrap_or(0) as isize;
     let len = ring.len() as isize;
     ring[((here + dir).rem_euclid(len)) as usize]
-}
-
-fn active_row(state: &AppState) -> usize {
-    state
-        .order
-        .iter()
-        .position(|&id| id == state.active)
-        .unwrap_or(0)
-}
-
-fn select(state: &mut AppState, step: Step) {
-    let last = state.order.len().saturating_sub(1);
-    state.sidebar_selected = match step {
-        Step::Up => state.sidebar_selected.saturating_sub(1),
-        Step::Down => (state.sidebar_selected + 1).min(last),
-        Step::First => 0,
-        Step::Last => last,
-    };
 }
 
 fn scroll(state: &mut AppState, cmd: ScrollCmd) {

@@ -6,7 +6,7 @@ pub mod pty;
 
 use kimi_tui::api::SamplingOptions;
 use kimi_tui::effect::Effect;
-use kimi_tui::msg::{Msg, StreamEvent, StreamId};
+use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, Report, StreamEvent, StreamId};
 use kimi_tui::update::update;
 use kimi_tui::{AppState, Settings};
 
@@ -41,8 +41,8 @@ pub fn app() -> AppState {
 
 /// Types `text` into the input box and presses Enter; returns the stream the reply uses.
 pub fn send(state: &mut AppState, text: &str, at: u64) -> Option<StreamId> {
-    update(state, Msg::Paste(text.into()), at);
-    let effects = update(state, Msg::Submit, at);
+    update(state, Msg::from(ComposerIntent::Paste(text.into())), at);
+    let effects = update(state, Msg::from(ChatIntent::Submit), at);
     effects.into_iter().find_map(|e| match e {
         Effect::StartStream { stream, .. } => Some(stream),
         _ => None,
@@ -73,6 +73,7 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         data_dir: None,
         profile: profile.map(String::from),
         list: false,
+        keys: false,
         r#continue: false,
         new: false,
     }
@@ -113,6 +114,6 @@ pub fn chat_request(sampling: SamplingOptions) -> kimi_tui::api::ChatRequest {
 
 pub fn feed(state: &mut AppState, stream: StreamId, events: Vec<StreamEvent>, at: u64) {
     for event in events {
-        update(state, Msg::Stream { stream, event }, at);
+        update(state, Msg::from(Report::Stream { stream, event }), at);
     }
 }

@@ -1,0 +1,195 @@
+//! The sidebar: choosing, opening, renaming, deleting and searching saved conversations, and
+//! what the store reports back.
+
+use crate::effect::Effect;
+use crate::msg::{ConversationId, Focus, Millis, SidebarIntent, StoreReport};
+use crate::persist::fill;
+use crate::state::cursor::stepped;
+use crate::state::{AppState, Scroll, SidebarMode};
+
+pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<Effect> {
+    match intent {
+        SidebarIntent::Select(step) => {
+            state.sidebar_selected = stepped(state.sidebar_selected, step, state.order.len());
+            Vec::new()
+        }
+        SidebarIntent::Open => match state.order.get(state.sidebar_selected) {
+            Some(&id) => {
+                state.focus = Focus::Input;
+                open(state, id)
+            }
+            None => Vec::new(),
+        },
+        SidebarIntent::StartRename => {
+            if let Some(id) = target(state) {
+                let text = state.conversations[&id].title.clone();
+                state.sidebar_visible = true;
+                state.focus = Focus::Sidebar;
+                state.sidebar_mode = SidebarMode::Rename { id, text };
+            }
+            Vec::new()
+        }
+        SidebarIntent::StartDelete => {
+            if let Some(id) = target(state) {
+                state.sidebar_mode = SidebarMode::ConfirmDelete { id };
+            }
+            Vec::new()
+        }
+        SidebarIntent::ConfirmDelete(yes) => {
+            let mode = std::mem::replace(&mut state.sidebar_mode, SidebarMode::List);
+            match mode {
+                SidebarMode::ConfirmDelete { id } if yes => delete(state, id, now),
+                _ => Vec::new(),
+            }
+        }
+        SidebarIntent::StartSearch => {
+            let request = state.next_id();
+            state.sidebar_visible = true;
+            state.focus = Focus::Sidebar;
+            state.sidebar_mode = SidebarMode::Search {
+                query: String::new(),
+                request,
+                hits: Vec::new(),
+                selected: 0,
+            };
+            Vec::new()
+        }
+        SidebarIntent::MoveHit(step) => {
+            if let SidebarMode::Search { hits, selected, .. } = &mut state.sidebar_mode {
+                *selected = stepped(*selected, step, hits.len());
+            }
+            Vec::new()
+        }
+    }
+}
+
+pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
+    match report {
+        StoreReport::Loaded {
+            id,
+            messages,
+            system_prompt,
+        } => {
+            if let Some(conv) = state.conversations.get_mut(&id)
+                && !conv.loaded
+            {
+                fill(conv, messages, system_prompt);
+                conv.notice = None;
+            }
+        }
+        StoreReport::LoadFailed { id, error } => {
+            if let Some(conv) = state.conversations.get_mut(&id) {
+                conv.notice = Some(format!(
+                    "Could not read this conversation: {error}. Open it again to retry."
+                ));
+            }
+        }
+        StoreReport::SearchResults { request, hits } => {
+            if let SidebarMode::Search {
+                request: current,
+                hits: shown,
+                selected,
+                ..
+            } = &mut state.sidebar_mode
+                && *current == request
+            {
+                *shown = hits;
+                *selected = 0;
+            }
+        }
+        StoreReport::SearchFailed { request, error } => {
+            if matches!(&state.sidebar_mode, SidebarMode::Search { request: current, .. } if *current == request)
+            {
+                state.flash = Some(format!("Search failed: {error}"));
+            }
+        }
+        StoreReport::Status(error) => state.store_error = error,
+        StoreReport::SaveRefused { id, error } => {
+            if let Some(conv) = state.conversations.get_mut(&id) {
+                conv.notice = Some(format!("Not saved: {error}"));
+            }
+            state.flash = Some(format!("Not saved: {error}"));
+        }
+    }
+    Vec::new()
+}
+
+/// Shows conversation `id`, asking for its messages if they were not read yet.
+pub fn open(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
+    let Some(conv) = state.conversations.get(&id) else {
+        return Vec::new();
+    };
+    let loaded = conv.loaded;
+    state.active = id;
+    state.sidebar_selected = state.active_row();
+    if loaded {
+        Vec::new()
+    } else {
+        vec![Effect::LoadConversation(id)]
+    }
+}
+
+/// Opens the search hit that is highlighted, at its message.
+pub fn open_hit(state: &mut AppState) -> Vec<Effect> {
+    let SidebarMode::Search { hits, selected, .. } =
+        std::mem::replace(&mut state.sidebar_mode, SidebarMode::List)
+    else {
+        return Vec::new();
+    };
+    let Some(hit) = hits.get(selected) else {
+        return Vec::new();
+    };
+    let (id, seq) = (hit.conversation_id, hit.message_seq);
+    state.focus = Focus::Input;
+    let effects = open(state, id);
+    if let Some(conv) = state.conversations.get_mut(&id) {
+        conv.scroll = match seq {
+            Some(item) => Scroll::Anchored {
+                item: item as usize,
+                row: 0,
+            },
+            None => Scroll::Follow,
+        };
+    }
+    effects
+}
+
+/// The conversation a sidebar command acts on: the highlighted row when the sidebar has
+/// focus, else the open conversation.
+fn target(state: &AppState) -> Option<ConversationId> {
+    if state.focus == Focus::Sidebar {
+        state.order.get(state.sidebar_selected).copied()
+    } else {
+        Some(state.active)
+    }
+}
+
+fn delete(state: &mut AppState, id: ConversationId, now: Millis) -> Vec<Effect> {
+    let Some(conv) = state.conversations.remove(&id) else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    if let Some(stream) = conv.phase.stream() {
+        state.live.remove(&stream);
+        effects.push(Effect::CancelStream(stream));
+    }
+    let row = state.order.iter().position(|&c| c == id).unwrap_or(0);
+    state.order.retain(|&c| c != id);
+    effects.push(Effect::DeleteConversation(id));
+    if state.active == id {
+        match state
+            .order
+            .get(row.min(state.order.len().saturating_sub(1)))
+            .copied()
+        {
+            Some(next) => effects.extend(open(state, next)),
+            None => {
+                let fresh = state.fresh_conversation(now);
+                state.order.push(fresh);
+                state.active = fresh;
+            }
+        }
+    }
+    state.sidebar_selected = row.min(state.order.len().saturating_sub(1));
+    effects
+}

@@ -1,0 +1,162 @@
+//! The key table: it parses, it drives help and the README, chords of several keys work.
+
+mod support;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use kimi_tui::keymap::table::{Binding, Context, DEFAULT_BINDINGS};
+use kimi_tui::keymap::{KeyTable, markdown, to_msg};
+use kimi_tui::msg::{ChatIntent, FieldIntent, Intent, Msg, NavIntent};
+use kimi_tui::update::update;
+use support::{T0, app};
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+#[test]
+fn every_default_binding_parses() {
+    if let Err((_, errors)) = KeyTable::new(DEFAULT_BINDINGS) {
+        panic!("{errors:?}");
+    }
+}
+
+#[test]
+fn an_action_name_means_one_thing_in_its_context_and_no_key_is_bound_twice() {
+    for (i, a) in DEFAULT_BINDINGS.iter().enumerate() {
+        assert!(
+            a.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{} is not snake_case",
+            a.name
+        );
+        for b in &DEFAULT_BINDINGS[i + 1..] {
+            if a.context != b.context {
+                continue;
+            }
+            if a.name == b.name {
+                assert_eq!(a.intent, b.intent, "{} means two things", a.name);
+            }
+            for key in a.keys {
+                assert!(
+                    !b.keys.contains(key),
+                    "{key} is bound to {} and {} in {:?}",
+                    a.name,
+                    b.name,
+                    a.context
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_readme_key_table_is_the_real_bindings() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let begin = "<!-- keys:begin (generated from src/keymap/table.rs; a test checks it) -->\n";
+    let start = readme.find(begin).expect("the README marks its key table") + begin.len();
+    let end = readme[start..]
+        .find("<!-- keys:end -->")
+        .expect("the key table ends")
+        + start;
+    let expected = markdown(&KeyTable::default());
+    assert!(
+        readme[start..end] == expected,
+        "README.md's key table differs from the bindings; replace it with:\n{expected}"
+    );
+}
+
+#[test]
+fn help_lists_every_binding() {
+    let mut state = app();
+    update(&mut state, Msg::from(NavIntent::ToggleHelp), T0);
+    let rows = kimi_tui::keymap::help_rows(&state.keys);
+    for binding in DEFAULT_BINDINGS {
+        assert!(
+            rows.iter().any(|(_, label)| *label == binding.label),
+            "{} is missing from help",
+            binding.name
+        );
+    }
+}
+
+#[test]
+fn keys_prints_every_context_action_and_key() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kimi-tui"))
+        .arg("--keys")
+        .env_clear()
+        .output()
+        .expect("run kimi-tui --keys");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for binding in DEFAULT_BINDINGS {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(binding.context.name()) && l.contains(binding.name)),
+            "{}.{} is missing:\n{text}",
+            binding.context.name(),
+            binding.name
+        );
+    }
+    assert!(text.contains("Ctrl+N"));
+}
+
+#[test]
+fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
+    static CHORDS: &[Binding] = &[Binding {
+        context: Context::Input,
+        keys: &["Ctrl+X Ctrl+E"],
+        name: "edit_in_editor",
+        intent: Intent::Field(FieldIntent::EditSystemPrompt),
+        label: "a two-key chord",
+        hint: "",
+    }];
+    let mut state = app();
+    let mut bindings = DEFAULT_BINDINGS.to_vec();
+    bindings.extend_from_slice(CHORDS);
+    state.keys = std::sync::Arc::new(KeyTable::new(&bindings).expect("parses"));
+    let ctrl_x = key(KeyCode::Char('x'), KeyModifiers::CONTROL);
+    let ctrl_e = key(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    let msg = to_msg(&state, &ctrl_x).expect("a prefix");
+    assert!(matches!(
+        msg,
+        Msg::Intent(Intent::Nav(NavIntent::KeyPrefix(_)))
+    ));
+    update(&mut state, msg, T0);
+    assert_eq!(state.pending_keys.len(), 1);
+    assert_eq!(
+        to_msg(&state, &ctrl_e),
+        Some(Msg::from(FieldIntent::EditSystemPrompt)),
+        "the second key completes the chord, not Ctrl+E's own export"
+    );
+    // A wrong second key: said in the status bar, and the next key is on its own again.
+    let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+    let msg = to_msg(&state, &q).expect("unbound");
+    update(&mut state, msg, T0);
+    assert!(state.pending_keys.is_empty());
+    assert_eq!(
+        state.flash.as_deref(),
+        Some("Ctrl+X q is not bound to anything.")
+    );
+    assert_eq!(
+        to_msg(&state, &ctrl_e),
+        Some(Msg::from(FieldIntent::StartExport))
+    );
+}
+
+#[test]
+fn ctrl_c_and_esc_stop_a_reply_even_from_the_sidebar_and_ctrl_c_quits_when_idle() {
+    let mut state = app();
+    let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(to_msg(&state, &ctrl_c), Some(Msg::from(ChatIntent::Quit)));
+    support::send(&mut state, "hi", T0).expect("stream");
+    update(
+        &mut state,
+        Msg::from(NavIntent::SetFocus(kimi_tui::msg::Focus::Sidebar)),
+        T0,
+    );
+    let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(to_msg(&state, &esc), Some(Msg::from(ChatIntent::Stop)));
+    assert_eq!(to_msg(&state, &ctrl_c), Some(Msg::from(ChatIntent::Stop)));
+}
