@@ -3,7 +3,7 @@
 //! O(1) however many there are, and persistence (issue 3) can fill both from the store.
 //! No IO here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tui_textarea::TextArea;
 
@@ -128,7 +128,8 @@ pub struct AppState {
     pub order: Vec<ConversationId>,
     pub active: ConversationId,
     /// Which live stream feeds which conversation.
-    pub live: HashMap<StreamId, ConversationId>,
+    /// Ordered, so effects made by walking it come out the same from run to run.
+    pub live: BTreeMap<StreamId, ConversationId>,
     pub sidebar_visible: bool,
     /// Highlighted row of the sidebar.
     pub sidebar_selected: usize,
@@ -187,7 +188,7 @@ impl AppState {
             conversations,
             order: vec![first],
             active: first,
-            live: HashMap::new(),
+            live: BTreeMap::new(),
             sidebar_visible: true,
             sidebar_selected: 0,
             focus: Focus::Input,

@@ -97,16 +97,12 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quitting = true;
-    // In stream order, so the effects come out the same from run to run.
+    // `live` is ordered by stream, so the effects come out the same from run to run.
     let mut effects: Vec<Effect> = state
         .live
         .keys()
         .map(|&s| Effect::CancelStream(s))
         .collect();
-    effects.sort_by_key(|e| match e {
-        Effect::CancelStream(s) => s.0,
-        _ => 0,
-    });
     effects.push(Effect::Quit);
     effects
 }

@@ -127,6 +127,88 @@ fn the_picker_switches_profiles() {
     assert_eq!(state.active_conversation().model, "qwen");
 }
 
+/// The race of issue 9: the picker asks profile A for its models and balance, the user
+/// switches to B, and A's answers arrive late. They must not show while talking to B.
+#[test]
+fn answers_asked_before_a_profile_switch_are_dropped() {
+    let mut state = app();
+    state.settings.profiles = vec![
+        kimi_tui::state::ProfileChoice {
+            name: "kimi".into(),
+            endpoint: "api.moonshot.ai".into(),
+            model: "kimi-k2.6".into(),
+            has_key: true,
+            kimi_fields: true,
+        },
+        kimi_tui::state::ProfileChoice {
+            name: "local".into(),
+            endpoint: "127.0.0.1:9".into(),
+            model: "qwen".into(),
+            has_key: true,
+            kimi_fields: false,
+        },
+    ];
+    let asked = update(&mut state, Msg::from(PickerIntent::Open), T0);
+    let old = match asked.first() {
+        Some(Effect::FetchModels { epoch }) => *epoch,
+        other => panic!("{other:?}"),
+    };
+    update(&mut state, Msg::from(PickerIntent::Move(Step::Last)), T0);
+    update(&mut state, Msg::from(PickerIntent::Pick), T0);
+    assert_eq!(state.settings.profile, "local");
+    let model = |id: &str| kimi_tui::models::ModelInfo {
+        id: id.into(),
+        context_length: Some(262_144),
+        supports_reasoning: Some(true),
+        supports_image_in: None,
+        supports_video_in: None,
+        display_name: None,
+    };
+    // A's late answers: dropped.
+    update(
+        &mut state,
+        Msg::from(ModelsReport::Listed {
+            epoch: old,
+            result: Ok(vec![model("kimi-k2.6"), model("kimi-k3")]),
+        }),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(ModelsReport::Balance {
+            epoch: old,
+            result: Ok("49.58 available".into()),
+        }),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(ModelsReport::ProfileFailed {
+            epoch: old,
+            error: "late".into(),
+            kept: "kimi".into(),
+        }),
+        T0,
+    );
+    assert!(state.models.is_empty(), "{:?}", state.models);
+    assert_eq!(state.balance, None);
+    assert_eq!(
+        state.settings.profile, "local",
+        "a stale failure undoes nothing"
+    );
+    // B's own answer: taken.
+    let epoch = state.epoch;
+    update(
+        &mut state,
+        Msg::from(ModelsReport::Listed {
+            epoch,
+            result: Ok(vec![model("qwen")]),
+        }),
+        T0,
+    );
+    assert_eq!(state.models.len(), 1);
+}
+
 #[test]
 fn after_switching_in_the_ui_requests_go_to_the_other_endpoint_with_its_key() {
     let first = MockKimi::start();
