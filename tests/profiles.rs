@@ -86,10 +86,10 @@ fn an_unknown_profile_is_reported() {
     assert_eq!(config.unknown_profile.as_deref(), Some("nope"));
 }
 
-#[test]
-fn the_picker_switches_profiles() {
-    let mut state = app();
-    state.settings.profiles = vec![
+/// The profiles a picker offers in these tests: Kimi, and a local endpoint without Kimi's
+/// fields.
+fn kimi_and_local() -> Vec<kimi_tui::state::ProfileChoice> {
+    vec![
         kimi_tui::state::ProfileChoice {
             name: "kimi".into(),
             endpoint: "api.moonshot.ai".into(),
@@ -104,7 +104,13 @@ fn the_picker_switches_profiles() {
             has_key: true,
             kimi_fields: false,
         },
-    ];
+    ]
+}
+
+#[test]
+fn the_picker_switches_profiles() {
+    let mut state = app();
+    state.settings.profiles = kimi_and_local();
     update(&mut state, Msg::from(PickerIntent::Open), T0);
     assert_eq!(
         picker_rows(&state).last(),
@@ -132,22 +138,7 @@ fn the_picker_switches_profiles() {
 #[test]
 fn answers_asked_before_a_profile_switch_are_dropped() {
     let mut state = app();
-    state.settings.profiles = vec![
-        kimi_tui::state::ProfileChoice {
-            name: "kimi".into(),
-            endpoint: "api.moonshot.ai".into(),
-            model: "kimi-k2.6".into(),
-            has_key: true,
-            kimi_fields: true,
-        },
-        kimi_tui::state::ProfileChoice {
-            name: "local".into(),
-            endpoint: "127.0.0.1:9".into(),
-            model: "qwen".into(),
-            has_key: true,
-            kimi_fields: false,
-        },
-    ];
+    state.settings.profiles = kimi_and_local();
     let asked = update(&mut state, Msg::from(PickerIntent::Open), T0);
     let old = match asked.first() {
         Some(Effect::FetchModels { epoch }) => *epoch,
