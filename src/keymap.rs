@@ -258,10 +258,19 @@ fn key_intent(state: &AppState, key: KeyEvent) -> Option<Intent> {
     match state.keys.resolve(&stack, &pressed) {
         Resolved::Intent(intent) => Some(intent),
         Resolved::Prefix => Some(Intent::Nav(NavIntent::KeyPrefix(pressed))),
+        // Esc gives up a chord that was started, quietly.
+        Resolved::Unbound if pressed.len() > 1 && key.code == KeyCode::Esc => {
+            Some(Intent::Nav(NavIntent::KeyPrefix(Vec::new())))
+        }
         Resolved::Unbound if pressed.len() > 1 => {
             Some(Intent::Nav(NavIntent::Unbound(display_chord(&pressed))))
         }
-        Resolved::Unbound => unbound_key(stack[0], key),
+        // Text goes where it is typed: the dialog's or pane's own context, not the streaming
+        // layer stacked above it (typing goes on while a reply streams).
+        Resolved::Unbound => stack
+            .iter()
+            .find(|&&c| c != Context::Streaming)
+            .and_then(|&context| unbound_key(context, key)),
     }
 }
 

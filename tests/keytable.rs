@@ -143,6 +143,25 @@ fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
         to_msg(&state, &ctrl_e),
         Some(Msg::from(FieldIntent::StartExport))
     );
+    // Esc gives up a started chord without a word.
+    let msg = to_msg(&state, &ctrl_x).expect("a prefix");
+    update(&mut state, msg, T0);
+    assert!(!state.pending_keys.is_empty());
+    let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+    let msg = to_msg(&state, &esc).expect("cancels");
+    update(&mut state, msg, T0);
+    assert!(state.pending_keys.is_empty());
+    assert_eq!(state.flash, None);
+}
+
+#[test]
+fn typing_goes_to_the_input_box_while_a_reply_streams() {
+    let mut state = app();
+    support::send(&mut state, "hi", T0).expect("stream");
+    let h = key(KeyCode::Char('h'), KeyModifiers::NONE);
+    let msg = to_msg(&state, &h).expect("typed");
+    update(&mut state, msg, T0);
+    assert_eq!(state.input_text(), "h");
 }
 
 #[test]

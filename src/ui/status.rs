@@ -35,6 +35,11 @@ fn context_meter(state: &AppState) -> Option<String> {
 }
 
 fn activity(state: &AppState) -> (String, bool) {
+    if !state.pending_keys.is_empty() {
+        // A chord was started: say what was pressed and wait for the rest.
+        let keys = crate::keymap::display_chord(&state.pending_keys);
+        return (format!("{keys} … (Esc cancels)"), true);
+    }
     let conv = state.active_conversation();
     let spin = spinner(state.now);
     match conv.phase {
