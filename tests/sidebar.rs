@@ -63,12 +63,7 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
 fn opening_a_saved_conversation_reads_its_messages_once() {
     let mut state = app();
     state.restore(vec![saved(1, "first"), saved(2, "second")], None);
-    update(
-        &mut state,
-        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
-        T0,
-    );
-    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    select_last_in_sidebar(&mut state);
     let effects = update(&mut state, Msg::from(SidebarIntent::Open), T0);
     assert_eq!(effects, [Effect::LoadConversation(ConversationId(2))]);
     assert!(!state.active_conversation().loaded);
@@ -186,13 +181,7 @@ fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     send(&mut state, "other", T0).expect("stream");
     let other = state.active;
-    update(
-        &mut state,
-        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
-        T0,
-    );
-    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
-    update(&mut state, Msg::from(SidebarIntent::Open), T0);
+    open_last_in_sidebar(&mut state);
     assert_eq!(state.active, doomed);
     update(
         &mut state,
@@ -666,6 +655,18 @@ fn restarted_with_two_saved() -> kimi_tui::AppState {
     state
 }
 
+/// Focuses the sidebar and highlights its last conversation.
+fn select_last_in_sidebar(state: &mut kimi_tui::AppState) {
+    update(state, Msg::from(NavIntent::SetFocus(Focus::Sidebar)), T0);
+    update(state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+}
+
+/// Opens the sidebar's last conversation (one not read yet, after a restart).
+fn open_last_in_sidebar(state: &mut kimi_tui::AppState) {
+    select_last_in_sidebar(state);
+    update(state, Msg::from(SidebarIntent::Open), T0);
+}
+
 #[test]
 fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone() {
     let mut state = restarted_with_two_saved();
@@ -726,13 +727,7 @@ fn ctrl_n_twice_reuses_the_blank_chat_of_this_run() {
 #[test]
 fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
     let mut state = restarted_with_two_saved();
-    update(
-        &mut state,
-        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
-        T0,
-    );
-    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
-    update(&mut state, Msg::from(SidebarIntent::Open), T0);
+    open_last_in_sidebar(&mut state);
     assert_eq!(state.active, ConversationId(2));
     update(
         &mut state,
@@ -755,12 +750,7 @@ fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
 #[test]
 fn renaming_a_saved_conversation_that_was_not_opened_saves_the_title() {
     let mut state = restarted_with_two_saved();
-    update(
-        &mut state,
-        Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
-        T0,
-    );
-    update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
+    select_last_in_sidebar(&mut state);
     update(&mut state, Msg::from(SidebarIntent::StartRename), T0);
     update(
         &mut state,
@@ -793,4 +783,19 @@ fn a_refused_save_is_said_in_its_conversation() {
     );
     let notice = state.conversations[&ConversationId(1)].notice.clone();
     assert!(notice.unwrap_or_default().contains("not saved"));
+}
+
+#[test]
+fn the_system_prompt_of_a_conversation_still_being_read_is_not_opened_for_editing() {
+    let mut state = restarted_with_two_saved();
+    open_last_in_sidebar(&mut state);
+    update(&mut state, Msg::from(FieldIntent::EditSystemPrompt), T0);
+    assert_eq!(state.dialog, None);
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or("")
+            .contains("still being read")
+    );
 }

@@ -37,7 +37,7 @@ pub fn update(state: &mut AppState, intent: FieldIntent) -> Vec<Effect> {
             }
         },
         FieldIntent::EditSystemPrompt => {
-            super::models::edit_system_prompt(state);
+            edit_system_prompt(state);
             Vec::new()
         }
         FieldIntent::PromptKey(key) => {
@@ -55,6 +55,27 @@ pub fn update(state: &mut AppState, intent: FieldIntent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Opens the open conversation's system prompt in the editor dialog.
+fn edit_system_prompt(state: &mut AppState) {
+    let conv = state.active_conversation();
+    if !conv.loaded {
+        // Its prompt is not read yet: an edit now would be overwritten when it arrives.
+        state.flash =
+            Some("This conversation is still being read; try F3 again in a moment.".into());
+        return;
+    }
+    let id = conv.id;
+    let mut editor: tui_textarea::TextArea<'static> =
+        conv.system_prompt.lines().map(String::from).collect();
+    editor.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    // Start at the end, ready to add to it.
+    editor.move_cursor(tui_textarea::CursorMove::Bottom);
+    editor.move_cursor(tui_textarea::CursorMove::End);
+    editor.set_placeholder_text("No system prompt: the model gets only the conversation.");
+    state.prompt_editor = editor;
+    state.dialog = Some(Dialog::SystemPrompt { id });
 }
 
 pub fn on_export(state: &mut AppState, report: ExportReport) -> Vec<Effect> {

@@ -5,7 +5,7 @@ use crate::models::{ThinkingControl, thinking_control};
 use crate::msg::{ModelsReport, PickerIntent};
 use crate::persist::meta_of;
 use crate::state::cursor::stepped;
-use crate::state::{AppState, Dialog, Effort, Overlay};
+use crate::state::{AppState, Effort, Overlay};
 
 /// A row of the picker: a model of the current provider, or another provider profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,21 +184,6 @@ pub fn update(state: &mut AppState, intent: PickerIntent) -> Vec<Effect> {
             effects
         }
     }
-}
-
-/// Opens the open conversation's system prompt in the editor dialog.
-pub fn edit_system_prompt(state: &mut AppState) {
-    let conv = state.active_conversation();
-    let id = conv.id;
-    let mut editor: tui_textarea::TextArea<'static> =
-        conv.system_prompt.lines().map(String::from).collect();
-    editor.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
-    // Start at the end, ready to add to it.
-    editor.move_cursor(tui_textarea::CursorMove::Bottom);
-    editor.move_cursor(tui_textarea::CursorMove::End);
-    editor.set_placeholder_text("No system prompt: the model gets only the conversation.");
-    state.prompt_editor = editor;
-    state.dialog = Some(Dialog::SystemPrompt { id });
 }
 
 pub fn on_report(state: &mut AppState, report: ModelsReport) -> Vec<Effect> {
