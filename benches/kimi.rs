@@ -14,8 +14,10 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use kimi_tui::api::SamplingOptions;
-use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd, StreamEvent};
-use kimi_tui::state::{Message, MessageStatus, Scroll};
+use kimi_tui::api::StreamEvent;
+use kimi_tui::io::store::records::MessageStatus;
+use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd};
+use kimi_tui::state::{Message, Scroll};
 use kimi_tui::update::update;
 use kimi_tui::{AppState, Settings, ui};
 use mock_kimi::{MockKimi, Reply};
@@ -723,11 +725,11 @@ fn big_database(table: &mut Table, rounds: usize) {
             },
             T0,
         );
-        let id = kimi_tui::msg::ConversationId(BIG_CONVERSATION);
+        let id = kimi_tui::ids::ConversationId(BIG_CONVERSATION);
         let records = store.load(id).expect("load");
         let prompt = store.system_prompt(id).expect("prompt");
         let conv = state.active_conversation_mut();
-        kimi_tui::persist::fill(conv, records, prompt);
+        kimi_tui::state::saved::fill(conv, records, prompt);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         draw(&mut terminal, &state);
         open.push(start.elapsed().as_secs_f64() * 1000.0);

@@ -4,11 +4,12 @@
 
 use divan::Bencher;
 use kimi_tui::api::SamplingOptions;
-use kimi_tui::msg::{
-    ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd, StreamEvent, StreamId,
-};
-use kimi_tui::render::layout::{MarkdownLayout, TextLayout};
-use kimi_tui::state::{Message, MessageStatus, Scroll};
+use kimi_tui::api::StreamEvent;
+use kimi_tui::ids::StreamId;
+use kimi_tui::io::store::records::MessageStatus;
+use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, NavIntent, Report, ScrollCmd};
+use kimi_tui::state::{Message, Scroll};
+use kimi_tui::text::rows::{MarkdownLayout, TextLayout};
 use kimi_tui::update::update;
 use kimi_tui::{AppState, Settings, ui};
 use ratatui::Terminal;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ApiError;
+
 /// One message of the history as the API wants it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -63,4 +65,23 @@ pub struct Usage {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub cached_tokens: Option<u64>,
+}
+
+/// What one SSE event means for a reply (mapped by `io::sse`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// The server accepted the request and the body started.
+    Opened,
+    Reasoning(String),
+    Content(String),
+    Usage(Usage),
+    Finish(String),
+    /// The server asked to wait this many seconds before trying again (`Retry-After`).
+    RetryAfter(u64),
+    /// `data: [DONE]`: the reply is complete.
+    Done,
+    /// The reply ended with an error; nothing follows.
+    Failed(ApiError),
+    /// An event that was not valid JSON. It is skipped and counted, never fatal.
+    Malformed(String),
 }

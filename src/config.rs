@@ -2,6 +2,8 @@
 //! file, which beats the built-in defaults. The API key comes only from the environment and is
 //! never written anywhere.
 
+pub mod profiles;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -80,7 +82,7 @@ pub struct FileConfig {
     pub profile: Option<String>,
     /// Profiles by name: `[profiles.NAME]` with base_url, key_env, model, kimi_fields.
     #[serde(default)]
-    pub profiles: std::collections::BTreeMap<String, crate::profiles::ProfileFile>,
+    pub profiles: std::collections::BTreeMap<String, crate::config::profiles::ProfileFile>,
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
@@ -104,7 +106,7 @@ pub struct Config {
     pub no_proxy: Option<String>,
     /// The profile in use, and every profile there is.
     pub profile: String,
-    pub profiles: Vec<crate::profiles::Profile>,
+    pub profiles: Vec<crate::config::profiles::Profile>,
     /// A profile was asked for that does not exist (main refuses to start).
     pub unknown_profile: Option<String>,
     pub api_key: Option<ApiKey>,
@@ -186,7 +188,7 @@ pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError>
 /// Resolves flags, environment (through `env`, so tests can pass their own) and file.
 pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Config {
     let env_nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    let profiles = crate::profiles::resolve_all(&file.profiles, &env_nonempty);
+    let profiles = crate::config::profiles::resolve_all(&file.profiles, &env_nonempty);
     // A profile named by flag, env or file wins over the file's top-level base_url, model and
     // kimi_fields; flags and the URL/model variables still win over the profile.
     let chosen = args
@@ -196,7 +198,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         .or(file.profile.clone());
     let name = chosen
         .clone()
-        .unwrap_or_else(|| crate::profiles::DEFAULT_PROFILE.to_string());
+        .unwrap_or_else(|| crate::config::profiles::DEFAULT_PROFILE.to_string());
     let unknown_profile = (!profiles.iter().any(|p| p.name == name)).then(|| name.clone());
     let profile = profiles
         .iter()

@@ -2,8 +2,8 @@
 //! reports the outcome back as a `Msg`.
 
 use crate::api::ChatRequest;
-use crate::msg::{ConversationId, StreamId};
-use crate::persist::{ConversationMeta, MessageRecord};
+use crate::ids::{ConversationId, StreamId};
+use crate::io::store::records::{ConversationMeta, MessageRecord};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -49,7 +49,7 @@ pub enum Effect {
     /// POST /tokenizers/estimate-token-count for a request: `Msg::TokensCounted`.
     CountTokens {
         epoch: u64,
-        id: crate::msg::ConversationId,
+        id: crate::ids::ConversationId,
         request: ChatRequest,
         /// What the local estimate said, to learn the ratio.
         local: u64,

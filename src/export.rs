@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use crate::msg::Millis;
-use crate::persist::{role_name, status_name};
-use crate::state::{Conversation, MessageStatus, Role};
+use crate::ids::Millis;
+use crate::io::store::records::{MessageStatus, Role};
+use crate::io::store::records::{role_name, status_name};
+use crate::state::Conversation;
 
 #[derive(Serialize)]
 struct JsonConversation<'a> {

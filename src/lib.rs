@@ -5,20 +5,23 @@
 //! state. See ARCHITECTURE.md in the shared docs and the README.
 
 pub mod api;
+pub mod bindings;
+pub mod catalog;
+pub mod chord;
 pub mod config;
 pub mod effect;
 pub mod error;
 pub mod export;
+pub mod ids;
 pub mod io;
 pub mod keymap;
-pub mod models;
+pub mod layout;
 pub mod msg;
-pub mod persist;
-pub mod profiles;
-pub mod render;
 pub mod runtime;
 pub mod state;
 pub mod terminal;
+pub mod text;
+pub mod theme;
 pub mod ui;
 pub mod update;
 

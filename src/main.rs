@@ -8,8 +8,8 @@ use clap::{CommandFactory, FromArgMatches};
 use kimi_tui::config::{self, Args};
 use kimi_tui::io::llm::LlmClient;
 use kimi_tui::io::store::{Store, StoreError};
-use kimi_tui::persist::{conversation_from, fill};
 use kimi_tui::runtime::{self, Services};
+use kimi_tui::state::saved::{conversation_from, fill};
 use kimi_tui::{AppState, settings_from, terminal};
 
 fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     if args.keys {
         print!(
             "{}",
-            kimi_tui::keymap::listing(&kimi_tui::keymap::KeyTable::default())
+            kimi_tui::bindings::listing(&kimi_tui::bindings::KeyTable::default())
         );
         return ExitCode::SUCCESS;
     }
@@ -155,7 +155,7 @@ fn load_saved(
 ) -> Result<
     (
         Vec<kimi_tui::state::Conversation>,
-        Option<kimi_tui::msg::ConversationId>,
+        Option<kimi_tui::ids::ConversationId>,
     ),
     StoreError,
 > {
@@ -188,9 +188,9 @@ fn list(store: Option<&Store>) -> ExitCode {
         } else {
             &s.title
         };
-        let title = kimi_tui::render::text::truncate(title, 40);
+        let title = kimi_tui::text::plain::truncate(title, 40);
         // Pad by display cells, so Chinese titles line up too.
-        let pad = 40usize.saturating_sub(kimi_tui::render::text::display_width(&title));
+        let pad = 40usize.saturating_sub(kimi_tui::text::plain::display_width(&title));
         println!(
             "{:>10}  {title}{}  {}",
             kimi_tui::ui::sidebar::relative_time(now, s.updated_at),

@@ -4,20 +4,10 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::Usage;
-use crate::error::ApiError;
-use crate::persist::{MessageRecord, SearchHit};
-
-/// Wall-clock time in milliseconds since the UNIX epoch. The runtime reads the clock and hands
-/// the time to the reducer, which never reads it itself.
-pub type Millis = u64;
-
-/// Tags one request's stream. A fresh id for every request, never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StreamId(pub u64);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConversationId(pub u64);
+use crate::api::StreamEvent;
+use crate::ids::{ConversationId, StreamId};
+use crate::io::files::ExportReport;
+use crate::io::store_worker::StoreReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -42,25 +32,6 @@ pub enum Step {
     Down,
     First,
     Last,
-}
-
-/// What one SSE event means for a reply (mapped by `io::sse`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum StreamEvent {
-    /// The server accepted the request and the body started.
-    Opened,
-    Reasoning(String),
-    Content(String),
-    Usage(Usage),
-    Finish(String),
-    /// The server asked to wait this many seconds before trying again (`Retry-After`).
-    RetryAfter(u64),
-    /// `data: [DONE]`: the reply is complete.
-    Done,
-    /// The reply ended with an error; nothing follows.
-    Failed(ApiError),
-    /// An event that was not valid JSON. It is skipped and counted, never fatal.
-    Malformed(String),
 }
 
 /// Everything the reducer is told: what the user asked for, what an effect reported, and
@@ -130,7 +101,7 @@ pub enum NavIntent {
     ScrollHelp(ScrollCmd),
     CloseOverlay,
     /// The first keys of a multi-key chord were pressed; the next key completes it.
-    KeyPrefix(Vec<crate::keymap::KeyPress>),
+    KeyPrefix(Vec<crate::chord::KeyPress>),
     /// A chord that started with a bound prefix ended in a key nothing is bound to.
     Unbound(String),
 }
@@ -211,43 +182,13 @@ pub enum Report {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum StoreReport {
-    Loaded {
-        id: ConversationId,
-        messages: Vec<MessageRecord>,
-        system_prompt: Option<String>,
-    },
-    LoadFailed {
-        id: ConversationId,
-        error: String,
-    },
-    SearchResults {
-        request: u64,
-        hits: Vec<SearchHit>,
-    },
-    /// A search could not run (the database is unavailable or failed).
-    SearchFailed {
-        request: u64,
-        error: String,
-    },
-    /// Saving fails (`Some(why)`) or works again (`None`).
-    Status(Option<String>),
-    /// The store refused a message of conversation `id`: writing it would have put two
-    /// messages at one position. Not retried.
-    SaveRefused {
-        id: ConversationId,
-        error: String,
-    },
-}
-
 /// Answers from the provider's side endpoints. Each names the profile epoch it was asked in
 /// (`AppState::epoch`); an answer from before a profile switch is dropped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelsReport {
     Listed {
         epoch: u64,
-        result: Result<Vec<crate::models::ModelInfo>, crate::error::ApiError>,
+        result: Result<Vec<crate::catalog::ModelInfo>, crate::error::ApiError>,
     },
     /// The tokenizer endpoint's count of a request's prompt (`None`: it could not be asked).
     TokensCounted {
@@ -267,19 +208,6 @@ pub enum ModelsReport {
         error: String,
         kept: String,
     },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExportReport {
-    Done {
-        paths: Vec<String>,
-    },
-    Blocked {
-        id: ConversationId,
-        stem: String,
-        existing: Vec<String>,
-    },
-    Failed(String),
 }
 
 macro_rules! into_msg {

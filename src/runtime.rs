@@ -15,10 +15,12 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::effect::Effect;
+use crate::ids::{Millis, StreamId};
 use crate::io::llm::LlmClient;
 use crate::io::store::Store;
+use crate::io::store_worker::StoreReport;
 use crate::io::store_worker::{self, StoreCmd, StoreHandle};
-use crate::msg::{ChatIntent, Millis, ModelsReport, Msg, Report, StoreReport, StreamId};
+use crate::msg::{ChatIntent, ModelsReport, Msg, Report};
 use crate::state::AppState;
 use crate::{keymap, ui, update};
 

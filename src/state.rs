@@ -8,14 +8,17 @@ use std::collections::{BTreeMap, HashMap};
 use tui_textarea::TextArea;
 
 use crate::api::SamplingOptions;
-use crate::msg::{ConversationId, Focus, Millis, StreamId};
+use crate::ids::{ConversationId, Millis, StreamId};
+use crate::msg::Focus;
 
+pub mod composer;
 mod conversation;
 pub mod cursor;
 mod message;
+pub mod saved;
 
 pub use conversation::{Conversation, Scroll, StreamPhase};
-pub use message::{Message, MessageStatus, Role};
+pub use message::Message;
 
 /// What the session was started with (resolved from flags, env and the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +101,7 @@ pub enum SidebarMode {
         query: String,
         /// Tags the newest search so older results are dropped.
         request: u64,
-        hits: Vec<crate::persist::SearchHit>,
+        hits: Vec<crate::io::store::records::SearchHit>,
         selected: usize,
     },
 }
@@ -145,7 +148,7 @@ pub struct AppState {
     /// A one-line message for the status bar (export done, copy failed, ...).
     pub flash: Option<String>,
     /// Models as GET /v1/models listed them (empty until it answers, or if it cannot).
-    pub models: Vec<crate::models::ModelInfo>,
+    pub models: Vec<crate::catalog::ModelInfo>,
     /// The account's balance, once asked for.
     pub balance: Option<String>,
     /// The editor of the system prompt dialog.
@@ -157,9 +160,9 @@ pub struct AppState {
     pub now: Millis,
     pub quitting: bool,
     /// The key bindings in force.
-    pub keys: std::sync::Arc<crate::keymap::KeyTable>,
+    pub keys: std::sync::Arc<crate::bindings::KeyTable>,
     /// The keys of a multi-key chord pressed so far.
-    pub pending_keys: Vec<crate::keymap::KeyPress>,
+    pub pending_keys: Vec<crate::chord::KeyPress>,
     /// Counts profile switches. Side-endpoint answers (models, balance, token counts) carry
     /// the epoch they were asked in; older ones are dropped.
     pub epoch: u64,
@@ -192,7 +195,7 @@ impl AppState {
             sidebar_visible: true,
             sidebar_selected: 0,
             focus: Focus::Input,
-            input: crate::ui::input::new_textarea(),
+            input: crate::state::composer::new_textarea(),
             overlay: None,
             help_scroll: 0,
             sidebar_mode: SidebarMode::List,
@@ -207,7 +210,7 @@ impl AppState {
             height: 24,
             now,
             quitting: false,
-            keys: std::sync::Arc::new(crate::keymap::KeyTable::default()),
+            keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
             epoch: 0,
             next_id,

@@ -6,17 +6,17 @@
 mod chat;
 mod fields;
 mod messages;
-mod models;
 mod nav;
+mod picker;
 mod request;
 mod retry;
 mod sidebar;
 mod turns;
 
 use crate::effect::Effect;
-use crate::msg::{ChatIntent, ComposerIntent, Focus, Intent, Millis, Msg, NavIntent, Report};
+use crate::ids::Millis;
+use crate::msg::{ChatIntent, ComposerIntent, Focus, Intent, Msg, NavIntent, Report};
 
-pub use models::{PickerRow, picker_rows};
 pub use request::build_request;
 pub use retry::retry_delay;
 
@@ -43,12 +43,12 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
             effects.extend(chat::autosave(state, now));
             effects
         }
-        Msg::Started => models::started(state),
+        Msg::Started => picker::started(state),
     };
     // The input box shows its cursor only while it has focus, whichever message moved it
     // (setting a style is a field write: cheap enough for every message).
     let focused = state.focus == Focus::Input;
-    crate::ui::input::show_cursor(&mut state.input, focused);
+    crate::state::composer::show_cursor(&mut state.input, focused);
     effects
 }
 
@@ -72,7 +72,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::Paste(text) => {
                     state
                         .input
-                        .insert_str(crate::render::text::clean_input(&text));
+                        .insert_str(crate::text::plain::clean_input(&text));
                 }
             }
             Vec::new()
@@ -80,7 +80,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
         Intent::Nav(intent) => nav::update(state, intent, now),
         Intent::Sidebar(intent) => sidebar::update(state, intent, now),
         Intent::Field(intent) => fields::update(state, intent),
-        Intent::Picker(intent) => models::update(state, intent),
+        Intent::Picker(intent) => picker::update(state, intent),
         Intent::Transcript(intent) => messages::update(state, intent),
     }
 }
@@ -89,7 +89,7 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
     match report {
         Report::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
         Report::Store(report) => sidebar::on_store(state, report),
-        Report::Models(report) => models::on_report(state, report),
+        Report::Models(report) => picker::on_report(state, report),
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
     }

@@ -180,10 +180,10 @@ fn kill_9_mid_stream_keeps_the_prompt_and_the_partial_reply_marked_interrupted()
 /// chat into the second most recent conversation.
 #[test]
 fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
+    use kimi_tui::ids::ConversationId;
     use kimi_tui::io::store::Store;
-    use kimi_tui::msg::ConversationId;
-    use kimi_tui::persist::{ConversationMeta, MessageRecord};
-    use kimi_tui::state::{MessageStatus, Role};
+    use kimi_tui::io::store::records::{ConversationMeta, MessageRecord};
+    use kimi_tui::io::store::records::{MessageStatus, Role};
 
     let mock = MockKimi::start();
     let home = tempfile::tempdir().expect("temp home");

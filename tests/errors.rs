@@ -3,11 +3,11 @@
 
 mod support;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::api::{ChatRequest, SamplingOptions};
 use kimi_tui::config::FileConfig;
 use kimi_tui::error::ApiError;
 use kimi_tui::io::llm::LlmClient;
-use kimi_tui::msg::StreamEvent;
 use support::mock_kimi::{MockKimi, Reply};
 
 /// (HTTP status, type, words the message must contain, retried?)

@@ -5,11 +5,11 @@ mod support;
 
 use std::time::Duration;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::api::{ChatRequest, SamplingOptions};
 use kimi_tui::config::{FileConfig, resolve};
 use kimi_tui::error::ApiError;
 use kimi_tui::io::llm::LlmClient;
-use kimi_tui::msg::StreamEvent;
 use support::mock_kimi::{MockKimi, Reply};
 
 fn client(mock: &MockKimi, key: Option<&str>, idle_secs: u64) -> LlmClient {

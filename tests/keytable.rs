@@ -3,8 +3,9 @@
 mod support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use kimi_tui::keymap::table::{Binding, Context, DEFAULT_BINDINGS};
-use kimi_tui::keymap::{KeyTable, markdown, to_msg};
+use kimi_tui::bindings::table::{Binding, Context, DEFAULT_BINDINGS};
+use kimi_tui::bindings::{KeyTable, markdown};
+use kimi_tui::keymap::to_msg;
 use kimi_tui::msg::{ChatIntent, FieldIntent, Intent, Msg, NavIntent};
 use kimi_tui::update::update;
 use support::{T0, app};
@@ -71,7 +72,7 @@ fn the_readme_key_table_is_the_real_bindings() {
 fn help_lists_every_binding() {
     let mut state = app();
     update(&mut state, Msg::from(NavIntent::ToggleHelp), T0);
-    let rows = kimi_tui::keymap::help_rows(&state.keys);
+    let rows = kimi_tui::bindings::help_rows(&state.keys);
     for binding in DEFAULT_BINDINGS {
         assert!(
             rows.iter().any(|(_, label)| *label == binding.label),

@@ -5,8 +5,9 @@
 mod support;
 
 use kimi_tui::AppState;
-use kimi_tui::msg::{Focus, Msg, NavIntent, StreamEvent, TranscriptIntent};
-use kimi_tui::render::layout::MarkdownLayout;
+use kimi_tui::api::StreamEvent;
+use kimi_tui::msg::{Focus, Msg, NavIntent, TranscriptIntent};
+use kimi_tui::text::rows::MarkdownLayout;
 use kimi_tui::update::update;
 use proptest::prelude::*;
 use ratatui::Terminal;

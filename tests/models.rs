@@ -4,11 +4,11 @@
 
 mod support;
 
+use kimi_tui::api::StreamEvent;
+use kimi_tui::catalog::ModelInfo;
 use kimi_tui::effect::Effect;
-use kimi_tui::models::ModelInfo;
 use kimi_tui::msg::{
     ChatIntent, ComposerIntent, FieldIntent, ModelsReport, Msg, NavIntent, PickerIntent, Step,
-    StreamEvent,
 };
 use kimi_tui::state::Overlay;
 use kimi_tui::update::{build_request, update};
@@ -107,8 +107,10 @@ fn a_failed_model_list_keeps_the_configured_model() {
             .contains("keeping kimi-k2.6")
     );
     assert_eq!(
-        kimi_tui::update::picker_rows(&state),
-        [kimi_tui::update::PickerRow::Model("kimi-k2.6".into())]
+        kimi_tui::layout::picker::picker_rows(&state),
+        [kimi_tui::layout::picker::PickerRow::Model(
+            "kimi-k2.6".into()
+        )]
     );
 }
 
@@ -235,7 +237,7 @@ fn thinking_choices_are_saved_with_the_conversation() {
     store.save_conversation(meta).expect("save");
     let summary = store.list().expect("list").remove(0);
     assert_eq!(
-        kimi_tui::persist::conversation_from(summary).thinking,
+        kimi_tui::state::saved::conversation_from(summary).thinking,
         Some(false)
     );
 }

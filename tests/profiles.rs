@@ -5,11 +5,12 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use kimi_tui::config::profiles::ProfileFile;
 use kimi_tui::config::{Args, FileConfig, resolve};
 use kimi_tui::effect::Effect;
+use kimi_tui::layout::picker::{PickerRow, picker_rows};
 use kimi_tui::msg::{ModelsReport, Msg, PickerIntent, Step};
-use kimi_tui::profiles::ProfileFile;
-use kimi_tui::update::{PickerRow, picker_rows, update};
+use kimi_tui::update::update;
 use support::mock_kimi::MockKimi;
 use support::pty::{App, PATIENCE};
 use support::{T0, app};
@@ -147,7 +148,7 @@ fn answers_asked_before_a_profile_switch_are_dropped() {
     update(&mut state, Msg::from(PickerIntent::Move(Step::Last)), T0);
     update(&mut state, Msg::from(PickerIntent::Pick), T0);
     assert_eq!(state.settings.profile, "local");
-    let model = |id: &str| kimi_tui::models::ModelInfo {
+    let model = |id: &str| kimi_tui::catalog::ModelInfo {
         id: id.into(),
         context_length: Some(262_144),
         supports_reasoning: Some(true),

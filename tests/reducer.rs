@@ -2,14 +2,15 @@
 
 mod support;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::api::Usage;
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
+use kimi_tui::io::store::records::{MessageStatus, Role};
 use kimi_tui::msg::{
     ChatIntent, ComposerIntent, Focus, Msg, NavIntent, Report, ScrollCmd, SidebarIntent, Step,
-    StreamEvent,
 };
-use kimi_tui::state::{MessageStatus, Role, Scroll, StreamPhase};
+use kimi_tui::state::{Scroll, StreamPhase};
 use kimi_tui::update::update;
 use support::{T0, app, feed, send};
 
@@ -248,7 +249,7 @@ fn a_reply_keeps_streaming_into_its_own_conversation_after_a_switch() {
 fn deltas_of_an_unknown_stream_change_nothing() {
     let mut state = app();
     let stream = send(&mut state, "hi", T0).expect("stream");
-    let stale = kimi_tui::msg::StreamId(stream.0 + 1000);
+    let stale = kimi_tui::ids::StreamId(stream.0 + 1000);
     feed(
         &mut state,
         stale,
@@ -482,7 +483,7 @@ fn a_sent_reply_is_moved_to_the_top_of_the_sidebar() {
     assert_eq!(state.active, first);
 }
 
-fn long_conversation(state: &mut kimi_tui::AppState) -> kimi_tui::msg::StreamId {
+fn long_conversation(state: &mut kimi_tui::AppState) -> kimi_tui::ids::StreamId {
     let stream = send(state, "tell me a lot", T0).expect("stream");
     let many: String = (0..200).map(|i| format!("line {i}\n")).collect();
     feed(state, stream, vec![content(&many)], T0);

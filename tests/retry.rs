@@ -5,10 +5,13 @@ mod support;
 
 use std::time::Duration;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{ChatIntent, Msg, StreamEvent, StreamId};
-use kimi_tui::state::{MessageStatus, StreamPhase};
+use kimi_tui::ids::StreamId;
+use kimi_tui::io::store::records::MessageStatus;
+use kimi_tui::msg::{ChatIntent, Msg};
+use kimi_tui::state::StreamPhase;
 use kimi_tui::update::{retry_delay, update};
 use support::mock_kimi::{MockKimi, Reply};
 use support::pty::{App, PATIENCE};

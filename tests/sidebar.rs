@@ -3,13 +3,19 @@
 
 mod support;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::effect::Effect;
+use kimi_tui::ids::ConversationId;
+use kimi_tui::io::files::ExportReport;
+use kimi_tui::io::store::records::{MessageRecord, SearchHit, Summary};
+use kimi_tui::io::store::records::{MessageStatus, Role};
+use kimi_tui::io::store_worker::StoreReport;
 use kimi_tui::msg::{
-    ChatIntent, ComposerIntent, ConversationId, ExportReport, FieldEdit, FieldIntent, Focus, Msg,
-    NavIntent, Report, SidebarIntent, Step, StoreReport, StreamEvent, TranscriptIntent,
+    ChatIntent, ComposerIntent, FieldEdit, FieldIntent, Focus, Msg, NavIntent, Report,
+    SidebarIntent, Step, TranscriptIntent,
 };
-use kimi_tui::persist::{MessageRecord, SearchHit, Summary, conversation_from};
-use kimi_tui::state::{Dialog, MessageStatus, Role, Scroll, SidebarMode};
+use kimi_tui::state::saved::conversation_from;
+use kimi_tui::state::{Dialog, Scroll, SidebarMode};
 use kimi_tui::update::update;
 use support::{T0, app, feed, send};
 
@@ -643,7 +649,7 @@ fn the_store_worker_reports_a_search_it_cannot_run() {
 fn restarted_with_two_saved() -> kimi_tui::AppState {
     let mut state = app();
     let mut newest = saved(1, "first");
-    kimi_tui::persist::fill(
+    kimi_tui::state::saved::fill(
         &mut newest,
         vec![
             record(10, 1, 0, Role::User, "hello"),

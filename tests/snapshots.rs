@@ -4,10 +4,11 @@
 mod support;
 
 use kimi_tui::AppState;
+use kimi_tui::api::StreamEvent;
 use kimi_tui::error::ApiError;
+use kimi_tui::io::store_worker::StoreReport;
 use kimi_tui::msg::{
     ChatIntent, FieldIntent, Focus, ModelsReport, Msg, NavIntent, PickerIntent, SidebarIntent,
-    StoreReport, StreamEvent,
 };
 use kimi_tui::update::update;
 use ratatui::buffer::Buffer;
@@ -295,8 +296,9 @@ fn reasoning_is_dim_and_the_focused_pane_has_an_accent_border() {
 }
 
 fn sidebar_state() -> AppState {
-    use kimi_tui::msg::ConversationId;
-    use kimi_tui::persist::{Summary, conversation_from};
+    use kimi_tui::ids::ConversationId;
+    use kimi_tui::io::store::records::Summary;
+    use kimi_tui::state::saved::conversation_from;
     let mut state = app();
     let titles = [
         "A very long title that goes on and on well past the width of any sidebar",
@@ -341,8 +343,9 @@ fn sidebar_with_long_and_cjk_titles() {
 
 #[test]
 fn sidebar_search_results_highlight_the_match() {
-    use kimi_tui::msg::{ConversationId, FieldEdit};
-    use kimi_tui::persist::SearchHit;
+    use kimi_tui::ids::ConversationId;
+    use kimi_tui::io::store::records::SearchHit;
+    use kimi_tui::msg::FieldEdit;
     let mut state = sidebar_state();
     update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
     let mut request = 0;
@@ -436,7 +439,7 @@ fn saving_failure_is_shown_in_the_status_bar() {
 
 #[test]
 fn model_picker_lists_capabilities_profiles_and_the_balance() {
-    use kimi_tui::models::ModelInfo;
+    use kimi_tui::catalog::ModelInfo;
     let mut state = app();
     let info = |id: &str, window: u64, image: bool| ModelInfo {
         id: id.into(),

@@ -2,10 +2,10 @@
 
 use bytes::Bytes;
 use futures::StreamExt;
+use kimi_tui::api::StreamEvent;
 use kimi_tui::api::Usage;
 use kimi_tui::error::ApiError;
 use kimi_tui::io::sse::{ByteError, events};
-use kimi_tui::msg::StreamEvent;
 
 fn run(chunks: Vec<&[u8]>) -> Vec<StreamEvent> {
     let owned: Vec<Result<Bytes, ByteError>> = chunks

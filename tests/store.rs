@@ -7,11 +7,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use kimi_tui::api::Usage;
+use kimi_tui::ids::ConversationId;
+use kimi_tui::io::store::records::{ConversationMeta, MessageRecord};
+use kimi_tui::io::store::records::{MessageStatus, Role};
 use kimi_tui::io::store::{SCHEMA_VERSION, Store, StoreError};
+use kimi_tui::io::store_worker::StoreReport;
 use kimi_tui::io::store_worker::{self, StoreCmd};
-use kimi_tui::msg::{ConversationId, StoreReport};
-use kimi_tui::persist::{ConversationMeta, MessageRecord, message_from};
-use kimi_tui::state::{MessageStatus, Role};
+use kimi_tui::state::saved::message_from;
 
 fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
     ConversationMeta {

@@ -2,10 +2,13 @@
 
 mod support;
 
+use kimi_tui::api::StreamEvent;
 use kimi_tui::effect::Effect;
 use kimi_tui::error::ApiError;
-use kimi_tui::msg::{ChatIntent, Msg, Report, StreamEvent, StreamId};
-use kimi_tui::state::{MessageStatus, StreamPhase};
+use kimi_tui::ids::StreamId;
+use kimi_tui::io::store::records::MessageStatus;
+use kimi_tui::msg::{ChatIntent, Msg, Report};
+use kimi_tui::state::StreamPhase;
 use kimi_tui::update::update;
 use support::mock_kimi::{MockKimi, Reply};
 use support::pty::App;
@@ -195,9 +198,11 @@ fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
     let conv_id = state.active;
     // The user's prompt was saved at submit time; save it here too, then apply every save.
     store
-        .save_conversation(&kimi_tui::persist::meta_of(state.active_conversation()))
+        .save_conversation(&kimi_tui::state::saved::meta_of(
+            state.active_conversation(),
+        ))
         .expect("meta");
-    if let Some(prompt) = kimi_tui::persist::record_of(state.active_conversation(), 0) {
+    if let Some(prompt) = kimi_tui::state::saved::record_of(state.active_conversation(), 0) {
         store.save_message(&prompt).expect("prompt");
     }
     for effect in all {

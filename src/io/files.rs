@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::msg::{ConversationId, ExportReport};
+use crate::ids::ConversationId;
 
 /// Writes `{stem}.md` and `{stem}.json`. Without `overwrite`, existing files are reported
 /// instead of written (and nothing is written), so the user can be asked.
@@ -47,4 +47,18 @@ pub fn export(
     ExportReport::Done {
         paths: paths.to_vec(),
     }
+}
+
+/// How an export went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportReport {
+    Done {
+        paths: Vec<String>,
+    },
+    Blocked {
+        id: ConversationId,
+        stem: String,
+        existing: Vec<String>,
+    },
+    Failed(String),
 }

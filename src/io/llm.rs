@@ -9,9 +9,9 @@ use futures::{Stream, StreamExt};
 
 use super::sse::{self, ByteError};
 use crate::api::ChatRequest;
+use crate::api::StreamEvent;
 use crate::config::{ApiKey, Config};
 use crate::error::ApiError;
-use crate::msg::StreamEvent;
 
 /// Error bodies are read up to this size; the rest is not needed to say what went wrong.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -168,8 +168,8 @@ impl LlmClient {
     }
 
     /// GET /models, with Kimi's capability fields.
-    pub async fn list_models(&self) -> Result<Vec<crate::models::ModelInfo>, ApiError> {
-        crate::models::parse_models(&self.get_json("/models").await?).map_err(ApiError::BadAnswer)
+    pub async fn list_models(&self) -> Result<Vec<crate::catalog::ModelInfo>, ApiError> {
+        crate::catalog::parse_models(&self.get_json("/models").await?).map_err(ApiError::BadAnswer)
     }
 
     /// GET /users/me/balance, as one line for the UI.
@@ -246,7 +246,7 @@ fn excerpt(body: &str) -> String {
         }
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    crate::render::text::truncate(&words.join(" "), 80)
+    crate::text::plain::truncate(&words.join(" "), 80)
 }
 
 async fn read_capped(response: reqwest::Response, idle: Duration) -> String {

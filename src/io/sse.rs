@@ -11,9 +11,9 @@ use futures::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use crate::api::StreamEvent;
 use crate::api::Usage;
 use crate::error::ApiError;
-pub use crate::msg::StreamEvent;
 
 /// A failure below the SSE layer, as the transport reports it.
 #[derive(Debug, Clone, PartialEq)]

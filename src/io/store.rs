@@ -11,11 +11,12 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::api::Usage;
-use crate::msg::ConversationId;
-use crate::persist::{
+use crate::ids::ConversationId;
+use crate::io::store::records::{
     ConversationMeta, MessageRecord, Summary, role_from, role_name, status_from, status_name,
 };
 
+pub mod records;
 mod repair;
 mod search;
 

@@ -8,9 +8,10 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::store::records::SearchHit;
 use super::store::{Store, StoreError};
-use crate::msg::{ConversationId, StoreReport};
-use crate::persist::{ConversationMeta, MessageRecord};
+use crate::ids::ConversationId;
+use crate::io::store::records::{ConversationMeta, MessageRecord};
 
 const RETRY_EVERY: Duration = Duration::from_secs(3);
 /// Search results returned at most.
@@ -272,4 +273,35 @@ fn write(store: &Store, save: &Save) -> Result<(), StoreError> {
         Save::Message(record) => store.save_message(record),
         Save::Delete(id) => store.delete_conversation(*id),
     }
+}
+
+/// What the store worker reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreReport {
+    Loaded {
+        id: ConversationId,
+        messages: Vec<MessageRecord>,
+        system_prompt: Option<String>,
+    },
+    LoadFailed {
+        id: ConversationId,
+        error: String,
+    },
+    SearchResults {
+        request: u64,
+        hits: Vec<SearchHit>,
+    },
+    /// A search could not run (the database is unavailable or failed).
+    SearchFailed {
+        request: u64,
+        error: String,
+    },
+    /// Saving fails (`Some(why)`) or works again (`None`).
+    Status(Option<String>),
+    /// The store refused a message of conversation `id`: writing it would have put two
+    /// messages at one position. Not retried.
+    SaveRefused {
+        id: ConversationId,
+        error: String,
+    },
 }

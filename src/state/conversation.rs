@@ -2,7 +2,7 @@
 //! it was set up with (model, system prompt, thinking).
 
 use super::{Effort, Message};
-use crate::msg::{ConversationId, Millis, StreamId};
+use crate::ids::{ConversationId, Millis, StreamId};
 
 /// Where a conversation's reply stands. One live stream per conversation at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,27 +2,9 @@
 //! cache.
 
 use crate::api::Usage;
-use crate::msg::Millis;
-use crate::render::layout::MessageLayout;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    User,
-    Assistant,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageStatus {
-    /// Still arriving.
-    Streaming,
-    Complete,
-    /// The user stopped it; the text is what arrived.
-    Stopped,
-    /// The connection ended before `[DONE]`.
-    Interrupted,
-    /// The request or the stream failed; `Message::error` says why.
-    Failed,
-}
+use crate::ids::Millis;
+use crate::io::store::records::{MessageStatus, Role};
+use crate::text::rows::MessageLayout;
 
 #[derive(Debug, Clone)]
 pub struct Message {

@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use super::theme;
-use crate::keymap::hint_line;
-use crate::keymap::table::Context;
-use crate::render::text::sanitize;
+use crate::bindings::hint_line;
+use crate::bindings::table::Context;
 use crate::state::{AppState, Dialog};
+use crate::text::plain::sanitize;
+use crate::theme;
 
 /// The system prompt editor: most of the screen, wrapped text, the keys at the bottom.
 fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {

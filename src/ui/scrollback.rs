@@ -6,12 +6,13 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme;
 use crate::error::NO_KEY_HELP;
+use crate::layout::transcript;
+use crate::layout::transcript::item_count;
 use crate::msg::Focus;
-use crate::render::text::{sanitize, truncate};
-use crate::render::transcript::{self, item_count};
 use crate::state::AppState;
+use crate::text::plain::{sanitize, truncate};
+use crate::theme;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     let conv = state.active_conversation();

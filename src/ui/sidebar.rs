@@ -8,13 +8,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme;
-use crate::keymap::table::Context;
-use crate::keymap::{hint_line, hint_of};
-use crate::msg::{Focus, Millis};
-use crate::render::text::{display_width, sanitize, truncate};
-use crate::render::transcript::spinner;
+use crate::bindings::table::Context;
+use crate::bindings::{hint_line, hint_of};
+use crate::ids::Millis;
+use crate::layout::transcript::spinner;
+use crate::msg::Focus;
 use crate::state::{AppState, SidebarMode};
+use crate::text::plain::{display_width, sanitize, truncate};
+use crate::theme;
 
 /// "now", "5 min", "3 h", "yesterday", "4 d", or a date such as "2026-03-07".
 pub fn relative_time(now: Millis, then: Millis) -> String {
@@ -237,7 +238,7 @@ fn truncate_start(text: &str, cells: usize) -> String {
 fn search_lines(
     state: &AppState,
     query: &str,
-    hits: &[crate::persist::SearchHit],
+    hits: &[crate::io::store::records::SearchHit],
     selected: usize,
     inner: Rect,
 ) -> Vec<Line<'static>> {

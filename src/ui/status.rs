@@ -5,17 +5,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme;
-use crate::render::text::{display_width, sanitize};
-use crate::render::transcript::spinner;
+use crate::layout::transcript::spinner;
 use crate::state::{AppState, StreamPhase};
+use crate::text::plain::{display_width, sanitize};
+use crate::theme;
 
 /// "ctx 12%" (the share of the model's window the last request used), and how many old
 /// messages were left out of it to fit.
 fn context_meter(state: &AppState) -> Option<String> {
     let conv = state.active_conversation();
     let mut parts = Vec::new();
-    if let Some(window) = crate::models::context_length(&conv.model, &state.models) {
+    if let Some(window) = crate::catalog::context_length(&conv.model, &state.models) {
         // The last reply's reported prompt size, else the tokenizer's count of the request.
         let reported = conv
             .messages
@@ -37,7 +37,7 @@ fn context_meter(state: &AppState) -> Option<String> {
 fn activity(state: &AppState) -> (String, bool) {
     if !state.pending_keys.is_empty() {
         // A chord was started: say what was pressed and wait for the rest.
-        let keys = crate::keymap::display_chord(&state.pending_keys);
+        let keys = crate::chord::display_chord(&state.pending_keys);
         return (format!("{keys} … (Esc cancels)"), true);
     }
     let conv = state.active_conversation();
@@ -92,7 +92,7 @@ fn fitted_hints(hints: &[String], width: usize) -> String {
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
     let conv = state.active_conversation();
-    let mut model = if state.settings.profile == crate::profiles::DEFAULT_PROFILE {
+    let mut model = if state.settings.profile == crate::config::profiles::DEFAULT_PROFILE {
         format!(" {}", sanitize(&conv.model))
     } else {
         format!(

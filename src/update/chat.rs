@@ -1,15 +1,17 @@
 //! Sending a prompt, applying a reply's stream events, stopping. Every stream event names its
 //! stream; one that no conversation waits for any more is dropped here.
 
+use crate::catalog;
 use crate::effect::Effect;
 use crate::error::ApiError;
-use crate::models;
 
 use super::request::{build_request, left_out, local_estimate};
 use super::retry::retry_delay;
-use crate::msg::{ConversationId, Millis, StreamEvent, StreamId};
-use crate::persist::{meta_of, record_of};
-use crate::state::{AppState, Conversation, Message, MessageStatus, Role, Scroll, StreamPhase};
+use crate::api::StreamEvent;
+use crate::ids::{ConversationId, Millis, StreamId};
+use crate::io::store::records::{MessageStatus, Role};
+use crate::state::saved::{meta_of, record_of};
+use crate::state::{AppState, Conversation, Message, Scroll, StreamPhase};
 
 /// Cells of the sidebar a default title may take.
 const TITLE_CELLS: usize = 40;
@@ -74,7 +76,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     effects.extend(save(conv, count - 2, now));
     effects.extend(save(conv, count - 1, now));
     let local = local_estimate(&request);
-    let window = models::context_length(&model, &state.models);
+    let window = catalog::context_length(&model, &state.models);
     // Rate limits count every request, so the exact count is asked for only once the history
     // is big enough for trimming to matter (half the window by the local estimate). It runs
     // alongside the reply, never before it, and teaches the estimate used to trim.
@@ -88,7 +90,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     }
     effects.push(Effect::StartStream { stream, request });
     state.live.insert(stream, active);
-    state.input = crate::ui::input::new_textarea();
+    state.input = crate::state::composer::new_textarea();
     move_to_top(state, active);
     effects
 }
@@ -128,7 +130,7 @@ pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
 /// The first line of the first message, cut by display cells.
 fn default_title(text: &str) -> String {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    crate::render::text::truncate(first.trim(), TITLE_CELLS)
+    crate::text::plain::truncate(first.trim(), TITLE_CELLS)
 }
 
 fn move_to_top(state: &mut AppState, id: ConversationId) {

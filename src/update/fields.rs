@@ -3,8 +3,10 @@
 
 use crate::effect::Effect;
 use crate::export;
-use crate::msg::{ConversationId, ExportReport, FieldEdit, FieldIntent};
-use crate::persist::meta_of;
+use crate::ids::ConversationId;
+use crate::io::files::ExportReport;
+use crate::msg::{FieldEdit, FieldIntent};
+use crate::state::saved::meta_of;
 use crate::state::{AppState, Dialog, SidebarMode};
 
 pub fn update(state: &mut AppState, intent: FieldIntent) -> Vec<Effect> {
@@ -51,7 +53,7 @@ pub fn update(state: &mut AppState, intent: FieldIntent) -> Vec<Effect> {
         FieldIntent::PromptPaste(text) => {
             state
                 .prompt_editor
-                .insert_str(crate::render::text::clean_input(&text));
+                .insert_str(crate::text::plain::clean_input(&text));
             Vec::new()
         }
     }

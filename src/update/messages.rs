@@ -1,11 +1,12 @@
 //! The scrollback's message focus: moving the outline, folding reasoning, copying.
 
 use crate::effect::Effect;
+use crate::io::store::records::Role;
+use crate::layout::panes;
+use crate::layout::transcript;
 use crate::msg::{Step, TranscriptIntent};
-use crate::render::markdown::code_blocks;
-use crate::render::transcript;
-use crate::state::{AppState, Role, Scroll};
-use crate::ui::layout;
+use crate::state::{AppState, Scroll};
+use crate::text::markdown::code_blocks;
 
 pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
     match intent {
@@ -22,7 +23,7 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
                 && !message.reasoning.is_empty()
             {
                 let thinking = message.reasoning_ended_at.is_none()
-                    && message.status == crate::state::MessageStatus::Streaming;
+                    && message.status == crate::io::store::records::MessageStatus::Streaming;
                 let folded_now = message.reasoning_folded.unwrap_or(!thinking);
                 message.reasoning_folded = Some(!folded_now);
             }
@@ -120,7 +121,7 @@ fn focus(state: &mut AppState, step: Step) {
 
 /// Scrolls so that the top of item `index` is in view, if it is not already.
 pub fn reveal(state: &mut AppState, index: usize) {
-    let area = layout::areas(state).transcript;
+    let area = panes::areas(state).transcript;
     let (width, height, now) = (area.width, area.height as usize, state.now);
     let conv = state.active_conversation();
     let ((top, row), _) = transcript::resolve_top(conv, conv.scroll, width, height, now);

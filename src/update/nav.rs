@@ -1,10 +1,11 @@
 //! Moving around: conversations, focus, the sidebar, scrolling, overlays, resizes.
 
 use crate::effect::Effect;
-use crate::msg::{Focus, Millis, NavIntent, ScrollCmd};
-use crate::render::transcript;
+use crate::ids::Millis;
+use crate::layout::panes;
+use crate::layout::transcript;
+use crate::msg::{Focus, NavIntent, ScrollCmd};
 use crate::state::{AppState, Overlay, Scroll};
-use crate::ui::layout;
 
 pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effect> {
     match intent {
@@ -24,7 +25,7 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
             outline_last(state);
         }
         NavIntent::SetFocus(focus) => {
-            if focus == Focus::Sidebar && !layout::sidebar_shown(state) {
+            if focus == Focus::Sidebar && !panes::sidebar_shown(state) {
                 state.sidebar_visible = true;
             }
             state.focus = focus;
@@ -37,7 +38,7 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
         }
         NavIntent::Scroll(cmd) => scroll(state, cmd),
         NavIntent::ScrollHelp(cmd) => {
-            let last = crate::ui::help::line_count(state) as u16;
+            let last = crate::layout::help::line_count(state) as u16;
             state.help_scroll = match cmd {
                 ScrollCmd::Up(n) => state.help_scroll.saturating_sub(n as u16),
                 ScrollCmd::Down(n) => state.help_scroll.saturating_add(n as u16).min(last),
@@ -114,7 +115,7 @@ fn outline_last(state: &mut AppState) {
 
 fn cycle(state: &AppState, dir: isize) -> Focus {
     let mut ring = Vec::with_capacity(3);
-    if layout::sidebar_shown(state) {
+    if panes::sidebar_shown(state) {
         ring.push(Focus::Sidebar);
     }
     ring.push(Focus::Scrollback);
@@ -125,7 +126,7 @@ fn cycle(state: &AppState, dir: isize) -> Focus {
 }
 
 fn scroll(state: &mut AppState, cmd: ScrollCmd) {
-    let area = layout::areas(state).transcript;
+    let area = panes::areas(state).transcript;
     let (width, height, now) = (area.width, area.height as usize, state.now);
     let page = height.saturating_sub(2).max(1) as isize;
     let conv = state.active_conversation();

@@ -2,8 +2,10 @@
 //! window, with only the fields the model takes. Pure.
 
 use crate::api::{ChatMessage, ChatRequest, StreamOptions, ThinkingParam};
-use crate::models::{self, ModelInfo, ThinkingControl};
-use crate::state::{Conversation, Role, Settings};
+use crate::catalog;
+use crate::catalog::{ModelInfo, ThinkingControl};
+use crate::io::store::records::Role;
+use crate::state::{Conversation, Settings};
 
 /// Tokens kept free for the reply when the history is trimmed to fit the window.
 const MIN_REPLY_BUDGET: u64 = 4_096;
@@ -44,7 +46,7 @@ pub fn build_request(
         reasoning_content: None,
         partial: None,
     });
-    let window = models::context_length(&conv.model, models);
+    let window = catalog::context_length(&conv.model, models);
     // The local estimate, scaled by what the tokenizer endpoint taught about this
     // conversation's text.
     let scale = conv.token_scale;
@@ -73,13 +75,13 @@ pub fn build_request(
     if settings.kimi_fields || sampling.max_completion_tokens.is_some() {
         let wanted = sampling
             .max_completion_tokens
-            .map_or(models::DEFAULT_MAX_COMPLETION, u64::from);
+            .map_or(catalog::DEFAULT_MAX_COMPLETION, u64::from);
         // The prompt plus the limit must fit the window, or the API refuses the request.
         let room = window.map_or(wanted, |w| w.saturating_sub(prompt).max(1_024));
         sampling.max_completion_tokens = Some(wanted.min(room).min(u64::from(u32::MAX)) as u32);
     }
     let control = if settings.kimi_fields {
-        models::thinking_control(&conv.model)
+        catalog::thinking_control(&conv.model)
     } else {
         ThinkingControl::None
     };
@@ -106,10 +108,10 @@ pub fn build_request(
 
 /// The local estimate of one message's tokens (text, reasoning, and a little framing).
 fn message_estimate(m: &ChatMessage) -> u64 {
-    models::estimate_tokens(&m.content)
+    catalog::estimate_tokens(&m.content)
         + m.reasoning_content
             .as_deref()
-            .map_or(0, models::estimate_tokens)
+            .map_or(0, catalog::estimate_tokens)
         + 4
 }
 

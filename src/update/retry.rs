@@ -1,7 +1,7 @@
 //! Trying a failed request again: when, and sending it. Pure.
 
 use crate::effect::Effect;
-use crate::msg::{ConversationId, Millis, StreamId};
+use crate::ids::{ConversationId, Millis, StreamId};
 use crate::state::{AppState, StreamPhase};
 
 use super::request::build_request;

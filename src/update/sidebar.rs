@@ -2,9 +2,11 @@
 //! what the store reports back.
 
 use crate::effect::Effect;
-use crate::msg::{ConversationId, Focus, Millis, SidebarIntent, StoreReport};
-use crate::persist::fill;
+use crate::ids::{ConversationId, Millis};
+use crate::io::store_worker::StoreReport;
+use crate::msg::{Focus, SidebarIntent};
 use crate::state::cursor::stepped;
+use crate::state::saved::fill;
 use crate::state::{AppState, Scroll, SidebarMode};
 
 pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<Effect> {

@@ -4,9 +4,10 @@
 
 use crate::effect::Effect;
 use crate::error::ApiError;
-use crate::msg::{Millis, StreamId};
-use crate::persist::record_of;
-use crate::state::{AppState, Message, MessageStatus, Role, Scroll, StreamPhase};
+use crate::ids::{Millis, StreamId};
+use crate::io::store::records::{MessageStatus, Role};
+use crate::state::saved::record_of;
+use crate::state::{AppState, Message, Scroll, StreamPhase};
 
 use super::chat::save;
 use super::request::build_request;

@@ -5,8 +5,10 @@ pub mod mock_kimi;
 pub mod pty;
 
 use kimi_tui::api::SamplingOptions;
+use kimi_tui::api::StreamEvent;
 use kimi_tui::effect::Effect;
-use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, Report, StreamEvent, StreamId};
+use kimi_tui::ids::StreamId;
+use kimi_tui::msg::{ChatIntent, ComposerIntent, Msg, Report};
 use kimi_tui::update::update;
 use kimi_tui::{AppState, Settings};
 

@@ -63,7 +63,7 @@ fn move_chat(tx: &Transaction<'_>, conversation: i64, root: i64) -> rusqlite::Re
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     let first = content.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let title = crate::render::text::truncate(first.trim(), TITLE_CELLS);
+    let title = crate::text::plain::truncate(first.trim(), TITLE_CELLS);
     tx.execute(
         "CREATE TEMP TABLE IF NOT EXISTS moving (id INTEGER PRIMARY KEY)",
         [],

@@ -4,8 +4,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
-use crate::msg::ConversationId;
-use crate::persist::SearchHit;
+use crate::ids::ConversationId;
+use crate::io::store::records::SearchHit;
 
 impl Store {
     /// Conversations whose title or any message contains `query` (case-insensitive for ASCII),

@@ -3,7 +3,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::render::text::{display_width, sanitize, wrap_line};
+use crate::text::plain::{display_width, sanitize, wrap_line};
 
 /// Styled text of one logical line, before wrapping.
 #[derive(Debug, Default, Clone)]

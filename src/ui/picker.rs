@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::theme;
-use crate::render::text::{sanitize, truncate};
+use crate::layout::picker::{PickerRow, picker_rows};
 use crate::state::AppState;
-use crate::update::{PickerRow, picker_rows};
+use crate::text::plain::{sanitize, truncate};
+use crate::theme;
 
 fn window(tokens: u64) -> String {
     if tokens >= 1_048_576 && tokens.is_multiple_of(1_048_576) {

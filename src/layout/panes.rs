@@ -40,7 +40,7 @@ pub fn areas(state: &AppState) -> Areas {
     let text_width = (main.width.saturating_sub(2) as usize).max(1);
     let mut rows = 0usize;
     for line in state.input.lines() {
-        rows += crate::render::text::display_width(line)
+        rows += crate::text::plain::display_width(line)
             .div_ceil(text_width)
             .max(1);
         if rows >= max_input as usize {

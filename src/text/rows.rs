@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use super::text::{row_text, wrap_line};
+use super::plain::{row_text, wrap_line};
 
 /// The wrapped rows of one text at one width.
 #[derive(Debug, Clone, Default)]

@@ -4,9 +4,9 @@
 use ratatui::text::{Line, Span};
 
 use super::{Code, Renderer, Runs, wrap_runs};
-use crate::render::highlight;
-use crate::render::text::sanitize;
-use crate::ui::theme;
+use crate::text::highlight;
+use crate::text::plain::sanitize;
+use crate::theme;
 
 impl Renderer<'_> {
     pub(super) fn render_code(&mut self, code: Code) {

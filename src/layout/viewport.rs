@@ -5,7 +5,7 @@
 use ratatui::text::Line;
 
 use super::transcript::{item, item_count};
-use crate::msg::Millis;
+use crate::ids::Millis;
 use crate::state::{Conversation, Scroll};
 
 /// What the scrollback shows: the rows in view and whether more lies below them.

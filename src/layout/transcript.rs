@@ -4,12 +4,13 @@
 
 use ratatui::text::{Line, Span};
 
-use super::text::{display_width, row_text, sanitize, wrap_line};
-use crate::msg::Millis;
-use crate::state::{Conversation, Message, MessageStatus, Role};
+use crate::ids::Millis;
+use crate::io::store::records::{MessageStatus, Role};
+use crate::state::{Conversation, Message};
+use crate::text::plain::{display_width, row_text, sanitize, wrap_line};
 
 pub use super::viewport::{View, follow_top, resolve_top, scrolled, view};
-use crate::ui::theme;
+use crate::theme;
 
 const CONTENT_INDENT: &str = "  ";
 const REASONING_PREFIX: &str = "  │ ";
@@ -125,7 +126,7 @@ impl Item<'_> {
 fn with_layout<R>(
     message: &Message,
     width: u16,
-    f: impl FnOnce(&crate::render::layout::Layouts) -> R,
+    f: impl FnOnce(&crate::text::rows::Layouts) -> R,
 ) -> R {
     message.layout.with(
         (&message.content, content_width(width)),

@@ -17,8 +17,8 @@ mod table;
 pub use blocks::{code_blocks, open_block_start};
 use runs::{Runs, prefix_width, wrap_runs};
 
-use super::text::display_width;
-use crate::ui::theme;
+use super::plain::display_width;
+use crate::theme;
 
 #[derive(Debug, Clone)]
 enum Container {

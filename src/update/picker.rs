@@ -1,39 +1,12 @@
 //! The model picker, thinking controls, the model list and the balance.
 
+use crate::catalog::{ThinkingControl, thinking_control};
 use crate::effect::Effect;
-use crate::models::{ThinkingControl, thinking_control};
+use crate::layout::picker::{PickerRow, picker_rows};
 use crate::msg::{ModelsReport, PickerIntent};
-use crate::persist::meta_of;
 use crate::state::cursor::stepped;
+use crate::state::saved::meta_of;
 use crate::state::{AppState, Effort, Overlay};
-
-/// A row of the picker: a model of the current provider, or another provider profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PickerRow {
-    Model(String),
-    Profile(String),
-}
-
-/// What the picker offers: the listed models (or at least the ones in use), then the other
-/// profiles.
-pub fn picker_rows(state: &AppState) -> Vec<PickerRow> {
-    let mut ids: Vec<String> = state.models.iter().map(|m| m.id.clone()).collect();
-    for id in [&state.active_conversation().model, &state.settings.model] {
-        if !ids.contains(id) {
-            ids.push(id.clone());
-        }
-    }
-    let mut rows: Vec<PickerRow> = ids.into_iter().map(PickerRow::Model).collect();
-    rows.extend(
-        state
-            .settings
-            .profiles
-            .iter()
-            .filter(|p| p.name != state.settings.profile)
-            .map(|p| PickerRow::Profile(p.name.clone())),
-    );
-    rows
-}
 
 /// Switches the provider: its endpoint, key and default model from now on (the runtime
 /// builds the new client); the open conversation moves to the profile's model.

@@ -4,12 +4,13 @@
 pub mod dialog;
 pub mod help;
 pub mod input;
-pub mod layout;
-pub mod models;
+pub mod picker;
 pub mod scrollback;
 pub mod sidebar;
 pub mod status;
-pub mod theme;
+
+use crate::layout::panes as layout;
+use crate::theme;
 
 use ratatui::Frame;
 use ratatui::widgets::{Block, BorderType};
@@ -49,7 +50,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     status::render(state, frame, areas.status);
     match state.overlay {
         Some(Overlay::Help) => help::render(state, frame, frame.area()),
-        Some(Overlay::Models { selected }) => models::render(state, selected, frame, frame.area()),
+        Some(Overlay::Models { selected }) => picker::render(state, selected, frame, frame.area()),
         None => {}
     }
     if let Some(dialog) = &state.dialog {

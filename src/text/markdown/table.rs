@@ -5,7 +5,7 @@ use pulldown_cmark::Alignment;
 use ratatui::text::{Line, Span};
 
 use super::{Renderer, Runs, prefix_width, wrap_runs};
-use crate::ui::theme;
+use crate::theme;
 
 impl Renderer<'_> {
     pub(super) fn end_table(&mut self) {

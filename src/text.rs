@@ -2,8 +2,6 @@
 //! cache, and the transcript as rows. Pure: no IO, no ratatui Frame.
 
 pub mod highlight;
-pub mod layout;
 pub mod markdown;
-pub mod text;
-pub mod transcript;
-pub mod viewport;
+pub mod plain;
+pub mod rows;

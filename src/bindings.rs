@@ -1,0 +1,238 @@
+//! The key table as data: every binding (context, keys, action name, intent, help label),
+//! parsed once, looked up by context stack and chord, and turned into help, status hints,
+//! `--keys` and the README's table. Which contexts are in force is the keymap's business
+//! (`keymap.rs`); this module knows nothing of the app state.
+
+pub mod table;
+
+use std::collections::HashMap;
+
+use table::{Binding, Context, DEFAULT_BINDINGS};
+
+use crate::chord::{KeyPress, display_chord, parse_chord};
+use crate::msg::Intent;
+
+/// A binding with its keys parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub binding: Binding,
+    pub chords: Vec<Vec<KeyPress>>,
+}
+
+/// The key table as the keymap uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyTable {
+    rows: Vec<Bound>,
+}
+
+/// What a key means, given the keys pressed before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Intent(Intent),
+    /// The keys so far start a chord; wait for the next.
+    Prefix,
+    /// Nothing is bound to these keys here.
+    Unbound,
+}
+
+impl Default for KeyTable {
+    fn default() -> Self {
+        // The built-in table parses (a test says so); a row that did not would be left out
+        // rather than stop the app.
+        KeyTable::new(DEFAULT_BINDINGS).unwrap_or_else(|(table, _)| table)
+    }
+}
+
+impl KeyTable {
+    /// Parses `bindings`; on errors, the rows that parsed and what was wrong with the others.
+    pub fn new(bindings: &[Binding]) -> Result<KeyTable, (KeyTable, Vec<String>)> {
+        let mut rows = Vec::with_capacity(bindings.len());
+        let mut errors = Vec::new();
+        for binding in bindings {
+            let mut chords = Vec::new();
+            for keys in binding.keys {
+                match parse_chord(keys) {
+                    Ok(chord) => chords.push(chord),
+                    Err(err) => errors.push(format!(
+                        "{}.{}: {err}",
+                        binding.context.name(),
+                        binding.name
+                    )),
+                }
+            }
+            rows.push(Bound {
+                binding: binding.clone(),
+                chords,
+            });
+        }
+        let table = KeyTable { rows };
+        if errors.is_empty() {
+            Ok(table)
+        } else {
+            Err((table, errors))
+        }
+    }
+
+    pub fn rows(&self) -> &[Bound] {
+        &self.rows
+    }
+
+    /// What `pressed` (the keys of a chord so far, the last one just now) means in
+    /// `contexts`, searched in order.
+    pub fn resolve(&self, contexts: &[Context], pressed: &[KeyPress]) -> Resolved {
+        let mut prefix = false;
+        for &context in contexts {
+            for bound in self.rows.iter().filter(|b| b.binding.context == context) {
+                for chord in &bound.chords {
+                    if chord.as_slice() == pressed {
+                        return Resolved::Intent(bound.binding.intent.clone());
+                    }
+                    prefix |= chord.len() > pressed.len() && chord.starts_with(pressed);
+                }
+            }
+        }
+        if prefix {
+            Resolved::Prefix
+        } else {
+            Resolved::Unbound
+        }
+    }
+
+    /// The rows of one context grouped by action, in table order: (keys shown, label, hint).
+    pub fn groups(&self, context: Context) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut by_label: HashMap<&str, usize> = HashMap::new();
+        for bound in self.rows.iter().filter(|b| b.binding.context == context) {
+            let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
+            match by_label.get(bound.binding.label) {
+                Some(&i) => groups[i].keys.extend(keys),
+                None => {
+                    by_label.insert(bound.binding.label, groups.len());
+                    groups.push(Group {
+                        name: bound.binding.name,
+                        keys,
+                        label: bound.binding.label,
+                        hint: bound.binding.hint,
+                    });
+                }
+            }
+        }
+        groups
+    }
+}
+
+/// The bindings of one action (or of actions sharing a label, like copy_code_1..9).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: &'static str,
+    pub keys: Vec<String>,
+    pub label: &'static str,
+    pub hint: &'static str,
+}
+
+impl Group {
+    /// The keys as one text: "↑ k", or "1-9" for a run of digits.
+    pub fn keys_text(&self) -> String {
+        let digits: Vec<u32> = self
+            .keys
+            .iter()
+            .filter_map(|k| {
+                let mut chars = k.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => c.to_digit(10),
+                    _ => None,
+                }
+            })
+            .collect();
+        let run = digits.len() == self.keys.len()
+            && digits.len() > 2
+            && digits.windows(2).all(|w| w[1] == w[0] + 1);
+        if run {
+            format!("{}-{}", digits[0], digits[digits.len() - 1])
+        } else {
+            self.keys.join(" ")
+        }
+    }
+}
+
+/// Hints for `contexts`, most specific first: "Enter send", ... (one per hint word).
+pub fn hints_for(table: &KeyTable, contexts: &[Context]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for &context in contexts {
+        for group in table.groups(context) {
+            let Some(first) = group.keys.first() else {
+                continue;
+            };
+            if group.hint.is_empty() || seen.contains(&group.hint) {
+                continue;
+            }
+            seen.push(group.hint);
+            out.push(format!("{first} {}", group.hint));
+        }
+    }
+    out
+}
+
+/// The hints of `contexts` as one line for a pane's border: " Enter open · / search ".
+pub fn hint_line(table: &KeyTable, contexts: &[Context]) -> String {
+    format!(" {} ", hints_for(table, contexts).join(" · "))
+}
+
+/// "Ctrl+N new": the first key of action `name` in `context` and `word`, if it is bound.
+pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Option<String> {
+    let group = table.groups(context).into_iter().find(|g| g.name == name)?;
+    Some(format!("{} {word}", group.keys.first()?))
+}
+
+/// The help overlay's rows: (keys, what they do); a heading has empty keys.
+pub fn help_rows(table: &KeyTable) -> Vec<(String, &'static str)> {
+    let mut rows = Vec::new();
+    for context in Context::ALL {
+        let groups = table.groups(context);
+        if groups.is_empty() {
+            continue;
+        }
+        rows.push((String::new(), context.title()));
+        for group in groups {
+            rows.push((group.keys_text(), group.label));
+        }
+    }
+    rows
+}
+
+/// The README's key table, generated from the bindings (a test keeps the README in step).
+pub fn markdown(table: &KeyTable) -> String {
+    let mut out = String::from("| Where | Keys | Action | What it does |\n|---|---|---|---|\n");
+    for context in Context::ALL {
+        for group in table.groups(context) {
+            let keys = group.keys_text().replace('|', "\\|");
+            out.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                context.title(),
+                keys,
+                group.name,
+                group.label
+            ));
+        }
+    }
+    out
+}
+
+/// `kimi-tui --keys`: every context, action name, keys and label, one per line.
+pub fn listing(table: &KeyTable) -> String {
+    let mut out = String::new();
+    for context in Context::ALL {
+        for bound in table.rows().iter().filter(|b| b.binding.context == context) {
+            let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
+            out.push_str(&format!(
+                "{:<18} {:<20} {:<28} {}\n",
+                context.name(),
+                bound.binding.name,
+                keys.join(", "),
+                bound.binding.label
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! What is saved, as plain records: a conversation's meta, its messages, the sidebar's
+//! summaries, search hits, and the role and status names the database uses. Pure data; the
+//! conversions to and from the state are in `state/saved.rs`.
+
+use crate::api::Usage;
+use crate::ids::{ConversationId, Millis};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationMeta {
+    pub id: ConversationId,
+    pub title: String,
+    pub model: String,
+    /// `None` keeps the saved one: a conversation whose messages (and prompt) are not read yet
+    /// must not write its empty placeholder over it.
+    pub system_prompt: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub thinking: Option<bool>,
+    pub effort: Option<String>,
+}
+
+/// One stored message. `parent_id` links each message to the one it answers or follows, so
+/// edit-and-resend and regenerate can keep old turns as branches later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    pub id: u64,
+    pub conversation_id: ConversationId,
+    pub parent_id: Option<u64>,
+    pub seq: u32,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    pub error: Option<String>,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    pub usage: Option<Usage>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub reasoning_started_at: Option<Millis>,
+    pub reasoning_ended_at: Option<Millis>,
+    /// Replaced by a regenerated reply: kept as a branch, not shown.
+    pub superseded: bool,
+}
+
+/// A conversation as the sidebar lists it (its messages are read when it is opened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub id: ConversationId,
+    pub title: String,
+    pub model: String,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub thinking: Option<bool>,
+    pub effort: Option<String>,
+}
+
+/// A search result: the conversation, and the first message that matched (if the match was
+/// in a message rather than the title) with a snippet around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub conversation_id: ConversationId,
+    pub title: String,
+    pub message_seq: Option<u32>,
+    pub snippet: String,
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+    }
+}
+
+pub fn role_from(name: &str) -> Role {
+    match name {
+        "user" => Role::User,
+        _ => Role::Assistant,
+    }
+}
+
+pub fn status_name(status: MessageStatus) -> &'static str {
+    match status {
+        MessageStatus::Streaming => "streaming",
+        MessageStatus::Complete => "complete",
+        MessageStatus::Stopped => "stopped",
+        MessageStatus::Interrupted => "interrupted",
+        MessageStatus::Failed => "failed",
+    }
+}
+
+/// A message saved while streaming and never finished (the app was killed) reads back as
+/// interrupted.
+pub fn status_from(name: &str) -> MessageStatus {
+    match name {
+        "complete" => MessageStatus::Complete,
+        "stopped" => MessageStatus::Stopped,
+        "failed" => MessageStatus::Failed,
+        _ => MessageStatus::Interrupted,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Still arriving.
+    Streaming,
+    Complete,
+    /// The user stopped it; the text is what arrived.
+    Stopped,
+    /// The connection ended before `[DONE]`.
+    Interrupted,
+    /// The request or the stream failed; `Message::error` says why.
+    Failed,
+}
