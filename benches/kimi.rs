@@ -4,6 +4,11 @@
 //! streaming, idle CPU and memory; the in-process rows drive the reducer and the renderer
 //! (into ratatui's TestBackend) directly. Every figure is the median of several runs with the
 //! spread; nothing here passes or fails. `cargo bench --bench kimi -- quick` runs fewer rounds.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "benches are an edge: they start servers, read clocks and write files"
+)]
 
 #[path = "../tests/support/mock_kimi.rs"]
 mod mock_kimi;

@@ -1,6 +1,11 @@
 //! Micro-benchmarks of the hot in-process paths with divan: `cargo bench --bench paths`.
 //! The table in BENCHMARKS.md comes from `benches/kimi.rs`; these are for watching one path
 //! closely while changing it.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "benches are an edge: they start servers, read clocks and write files"
+)]
 
 use divan::Bencher;
 use kimi_tui::api::SamplingOptions;

@@ -4,6 +4,11 @@
 //!     MOONSHOT_API_KEY=test cargo run -- --base-url http://127.0.0.1:8765/v1
 //!
 //! Every prompt is echoed back after a little reasoning, a word every 15 ms.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "examples are an edge: they start servers, read clocks and write files"
+)]
 
 #[path = "../tests/support/mock_kimi.rs"]
 mod mock_kimi;

@@ -166,6 +166,10 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 /// Reads the config file. A missing default file is fine; a missing file the user named is
 /// not, and a malformed one never is.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "loading the config file is the edge"
+)]
 pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -297,6 +301,7 @@ pub fn endpoint_label(base_url: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests write their own files")]
 mod tests {
     use super::*;
 

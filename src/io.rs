@@ -1,5 +1,13 @@
-//! IO: the network. Everything here runs inside the runtime's tasks; results go back to the
-//! reducer as `Msg`s.
+//! The edge: the network (`llm`, `sse`), the database (`store`, `store_worker`), export files
+//! and the clipboard. Everything here runs inside the runtime's tasks or threads, and reports
+//! typed results (`StreamEvent`, `StoreReport`, `ExportReport`, `ApiError`) that the runtime
+//! hands to the reducer as `Msg`s. Nothing here knows the app state.
+
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "io/ is the edge: it owns the network, the database, files and the clipboard"
+)]
 
 pub mod clipboard;
 pub mod files;

@@ -1,5 +1,10 @@
 //! The kimi-tui binary: flags and config, the database, then the terminal and the event
 //! loop. Whatever way the loop ends, the terminal is restored before anything is printed.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "main is the edge: arguments, environment, files, the terminal"
+)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

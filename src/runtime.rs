@@ -2,6 +2,11 @@
 //! running stream tasks. Each wake-up: take the event or result, drain whatever else is
 //! queued, update the state, run the effects; draw when something changed, at most once per
 //! frame interval. Nothing ticks while nothing moves.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "the runtime is the edge: it reads the clock, spawns the effects and owns the terminal"
+)]
 
 use std::collections::HashMap;
 use std::io;

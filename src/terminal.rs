@@ -1,6 +1,11 @@
 //! Taking over the terminal and giving it back. `restore` runs on every way out: a normal
 //! quit, an error, a panic (through the hook installed here), SIGTERM and SIGHUP (the runtime
 //! turns those into a quit). It is safe to call more than once.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "terminal setup is the edge that owns stdout"
+)]
 
 use std::io::{self, Stdout, Write, stdout};
 

@@ -1,5 +1,10 @@
 //! End to end: the real binary in a pseudo-terminal against the loopback mock, typing keys
 //! and reading the screen through a vt100 parser.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,5 +1,10 @@
 //! Every documented error type, over HTTP and inside the stream: a plain message with the next
 //! step, and whether kimi-tui tries again. Plus the transport failures: 5xx pages, DNS, TLS.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

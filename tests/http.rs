@@ -1,5 +1,10 @@
 //! The real HTTP client against the loopback mock: what it sends, and what it makes of each
 //! kind of answer.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,4 +1,9 @@
 //! Keys resolve by focus and mode before the reducer sees them.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,4 +1,9 @@
 //! The key table: it parses, it drives help and the README, chords of several keys work.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -2,6 +2,11 @@
 //! lower layer, so there are no import cycles and the pure core never reaches up into the
 //! runtime. What may not call IO is enforced by clippy (`clippy.toml`); this test keeps the
 //! shape. ARCHITECTURE.md explains the layers.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,6 +1,11 @@
 //! How replies look: every markdown element at 80 and 40 columns, CJK and emoji, wide tables,
 //! a half-streamed code fence, reasoning folded and unfolded, colours where they carry meaning,
 //! and a property test that no input at any width panics or leaks a control character.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

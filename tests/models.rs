@@ -1,6 +1,11 @@
 //! Kimi-first requests: the model picker and per-conversation models, thinking controls sent
 //! only where allowed, the completion budget, trimming to the window, the model list and the
 //! balance from the loopback mock.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,5 +1,10 @@
 //! Provider profiles: chosen by flag, env or file; switched in the UI, after which requests go
 //! to the other endpoint with its own key.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

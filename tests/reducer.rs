@@ -1,4 +1,9 @@
 //! Reducer flows: feed Msgs, check the state and the effects. No IO, no clock.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

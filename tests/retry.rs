@@ -1,5 +1,10 @@
 //! Honest retries: overload, rate limits, 5xx and network failures are sent again after a
 //! backoff (or what Retry-After asks), visibly and cancellably; a used-up quota never is.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,5 +1,10 @@
 //! Reducer flows for managing saved conversations: open, rename, delete, search, export, and
 //! switching while a reply streams.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

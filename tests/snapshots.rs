@@ -1,5 +1,10 @@
 //! Whole-screen snapshots (TestBackend + insta) of the states a user sees, at 80x24 and
 //! 120x40, plus cell-by-cell style checks where colour carries meaning.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,4 +1,9 @@
 //! SSE mapping on canned bytes: what the parser makes of every shape the API sends.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 use bytes::Bytes;
 use futures::StreamExt;

@@ -1,5 +1,10 @@
 //! The SQLite store on temp databases: round trips, migrations, refusing files it must not
 //! touch, two writers at once, a writer killed mid-write, and the worker's retries.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 

@@ -1,4 +1,9 @@
 //! Continuing a cut-off reply and regenerating the last one.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 
