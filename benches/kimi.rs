@@ -49,7 +49,7 @@ fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
 /// CPU time (user + system) a process has used.
 fn proc_cpu(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<u64> = after
         .split_whitespace()
         .map(|f| f.parse().unwrap_or(0))
@@ -69,7 +69,10 @@ fn thread_cpu() -> Duration {
     if rc != 0 {
         return Duration::ZERO;
     }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
 }
 
 fn self_rss_kb() -> u64 {
@@ -87,7 +90,7 @@ fn stat(mut values: Vec<f64>) -> Stat {
         eprintln!("no measurement succeeded for a row");
         values.push(f64::NAN);
     }
-    values.sort_by(|a, b| a.total_cmp(b));
+    values.sort_by(f64::total_cmp);
     let n = values.len();
     let median = if n % 2 == 1 {
         values[n / 2]
@@ -315,7 +318,7 @@ fn streaming(table: &mut Table, rounds: usize, label: &str, pieces: Vec<String>)
             continue;
         };
         let cpu1 = proc_cpu(app.pid());
-        let sent_at = mock.requests().get(before).map(|r| r.at).unwrap_or(seen);
+        let sent_at = mock.requests().get(before).map_or(seen, |r| r.at);
         let last = mock.last_sent().unwrap_or(seen);
         let secs = (seen - sent_at).as_secs_f64();
         cpu.push((cpu1 - cpu0).as_secs_f64());
@@ -578,7 +581,7 @@ fn transcript_memory(table: &mut Table) {
         .parse()
         .unwrap_or(0.0);
     let mb = kb / 1024.0;
-    let ratio = mb / (bytes as f64 / 1024.0 / 1024.0);
+    let ratio = mb / (f64::from(bytes) / 1024.0 / 1024.0);
     let s = Stat {
         median: mb,
         min: mb,
@@ -638,7 +641,7 @@ fn generate_db(path: &std::path::Path) -> (u64, f64) {
                     words[next() % words.len()]
                 )
             };
-            conv.execute(rusqlite::params![c as i64, title, (T0 + c * 1000) as i64])
+            conv.execute(rusqlite::params![c, title, T0 + c * 1000])
                 .expect("conversation");
             let count = if c == BIG_CONVERSATION {
                 BIG_MESSAGES
@@ -660,16 +663,14 @@ fn generate_db(path: &std::path::Path) -> (u64, f64) {
                 }
                 let role = if seq % 2 == 0 { "user" } else { "assistant" };
                 let parent = (seq > 0).then_some(id - 1);
-                msg.execute(rusqlite::params![
-                    id, c as i64, parent, seq as i64, role, text, T0 as i64
-                ])
-                .expect("message");
+                msg.execute(rusqlite::params![id, c, parent, seq, role, text, T0])
+                    .expect("message");
                 total += 1;
             }
         }
     }
     tx.commit().expect("commit");
-    let mb = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    let mb = std::fs::metadata(path).map_or(0, |m| m.len()) as f64 / 1e6;
     (total, mb)
 }
 
@@ -884,9 +885,7 @@ fn main() {
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
         .unwrap_or_default();
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!("Machine: {cores} cores, {cpu}. Rounds per figure: {rounds} (median, min–max).\n");
     println!("| Scenario | Median | Spread | Target | |");
     println!("|---|---|---|---|---|");

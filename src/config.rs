@@ -226,7 +226,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         .or(profile.as_ref().map(|p| p.model.clone()))
         .unwrap_or_else(|| DEFAULT_MODEL.to_string());
     let key_vars: Vec<String> = profile.as_ref().map_or_else(
-        || KEY_VARS.iter().map(|v| v.to_string()).collect(),
+        || KEY_VARS.iter().map(ToString::to_string).collect(),
         |p| p.key_env.clone(),
     );
     let api_key = key_vars
@@ -295,8 +295,7 @@ pub fn key_from_env(vars: &[String], env: impl Fn(&str) -> Option<String>) -> Op
 pub fn endpoint_label(base_url: &str) -> String {
     let rest = base_url
         .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(base_url);
+        .map_or(base_url, |(_, rest)| rest);
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 

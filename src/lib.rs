@@ -17,6 +17,7 @@ pub mod io;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod num;
 pub mod runtime;
 pub mod state;
 pub mod terminal;

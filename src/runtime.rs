@@ -37,10 +37,9 @@ pub const TICK: Duration = Duration::from_millis(100);
 const DRAIN_LIMIT: usize = 4096;
 
 pub fn now_millis() -> Millis {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as Millis)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
+        Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
+    })
 }
 
 /// What the loop talks to besides the terminal.

@@ -13,7 +13,9 @@ use std::path::Path;
 
 /// Lowest first. Modules in one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["ids", "error", "theme", "chord", "catalog", "terminal"],
+    &[
+        "ids", "num", "error", "theme", "chord", "catalog", "terminal",
+    ],
     &["api", "text"],
     &["config"],
     &["io"],
@@ -37,9 +39,7 @@ fn sources(dir: &Path, top: Option<&str>, out: &mut Vec<(String, String)>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let module = top
-            .map(str::to_string)
-            .unwrap_or_else(|| name.trim_end_matches(".rs").to_string());
+        let module = top.map_or_else(|| name.trim_end_matches(".rs").to_string(), str::to_string);
         if path.is_dir() {
             sources(&path, Some(&module), out);
         } else if name.ends_with(".rs") {

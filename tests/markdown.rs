@@ -42,7 +42,8 @@ fn find(terminal: &Terminal<TestBackend>, needle: &str) -> Option<(u16, u16)> {
             .map(|x| buffer[(x, y)].symbol().to_string())
             .collect();
         if let Some(col) = row.find(needle) {
-            return Some((row[..col].chars().count() as u16, y));
+            let x = u16::try_from(row[..col].chars().count()).expect("a screen column fits in u16");
+            return Some((x, y));
         }
     }
     None
@@ -188,7 +189,11 @@ fn finished_blocks_never_change_while_the_reply_streams() {
             end += 1;
         }
         layout.sync(&text[..end], 50);
-        let rows: Vec<String> = layout.rows().iter().map(|l| l.to_string()).collect();
+        let rows: Vec<String> = layout
+            .rows()
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let stable = layout.finished_rows();
         assert!(stable <= rows.len());
         // Rows of finished blocks stay as they were.

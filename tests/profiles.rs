@@ -66,7 +66,10 @@ fn a_file_profile_brings_its_endpoint_key_variable_model_and_no_kimi_fields() {
     );
     assert_eq!(config.model, "qwen");
     assert_eq!(
-        config.api_key.as_ref().map(|k| k.expose()),
+        config
+            .api_key
+            .as_ref()
+            .map(kimi_tui::config::ApiKey::expose),
         Some("sk-local")
     );
     assert!(!config.kimi_fields);

@@ -44,7 +44,7 @@ fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
             .map(|x| buffer[(x, y)].symbol().to_string())
             .collect();
         if let Some(col) = row.find(needle) {
-            let x = row[..col].chars().count() as u16;
+            let x = u16::try_from(row[..col].chars().count()).expect("a screen column fits in u16");
             return Some((x, y));
         }
     }

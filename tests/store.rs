@@ -288,7 +288,13 @@ fn two_writers_on_one_database_lose_nothing() {
                 for i in 0..200u64 {
                     let id = conv * 1000 + i;
                     store
-                        .save_message(&message(id, conv, i as u32, Role::User, "x"))
+                        .save_message(&message(
+                            id,
+                            conv,
+                            u32::try_from(i).expect("small"),
+                            Role::User,
+                            "x",
+                        ))
                         .expect("message");
                 }
             })
@@ -316,7 +322,13 @@ fn crash_child_writer() {
         .expect("conversation");
     let long = "streaming text ".repeat(500);
     for i in 0u64.. {
-        let mut m = message(i + 1, 1, i as u32, Role::Assistant, &long);
+        let mut m = message(
+            i + 1,
+            1,
+            u32::try_from(i).expect("small"),
+            Role::Assistant,
+            &long,
+        );
         m.status = MessageStatus::Streaming;
         store.save_message(&m).expect("message");
     }

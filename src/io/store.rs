@@ -118,6 +118,28 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
 }
 
+/// The migration from `version` to the next (versions below `SCHEMA_VERSION` only; nothing
+/// for others).
+fn migration(version: i64) -> &'static str {
+    usize::try_from(version)
+        .ok()
+        .and_then(|v| MIGRATIONS.get(v))
+        .copied()
+        .unwrap_or("")
+}
+
+impl rusqlite::ToSql for ConversationId {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl rusqlite::types::FromSql for ConversationId {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        u64::column_result(value).map(ConversationId)
+    }
+}
+
 impl StoreError {
     /// Whether waiting and trying again may help (a full disk, a read-only or missing
     /// directory), as opposed to a file that must not be touched.
@@ -203,7 +225,7 @@ impl Store {
             if version + 1 == 5 {
                 repair::split_merged_chats(&tx)?;
             }
-            tx.execute_batch(MIGRATIONS[version as usize])?;
+            tx.execute_batch(migration(version))?;
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
@@ -214,7 +236,7 @@ impl Store {
     pub fn create_at_version(path: &Path, version: i64) -> Result<Connection, StoreError> {
         let conn = Connection::open(path)?;
         for v in 0..version {
-            conn.execute_batch(MIGRATIONS[v as usize])?;
+            conn.execute_batch(migration(v))?;
             conn.pragma_update(None, "user_version", v + 1)?;
         }
         Ok(conn)
@@ -228,11 +250,11 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |row| {
             Ok(Summary {
-                id: ConversationId(row.get::<_, i64>(0)? as u64),
+                id: row.get::<_, ConversationId>(0)?,
                 title: row.get(1)?,
                 model: row.get(2)?,
-                created_at: row.get::<_, i64>(3)? as u64,
-                updated_at: row.get::<_, i64>(4)? as u64,
+                created_at: row.get::<_, u64>(3)?,
+                updated_at: row.get::<_, u64>(4)?,
                 thinking: row.get::<_, Option<bool>>(5)?,
                 effort: row.get::<_, Option<String>>(6)?,
             })
@@ -245,7 +267,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT system_prompt FROM conversations WHERE id = ?1",
-                [id.0 as i64],
+                [id],
                 |row| row.get(0),
             )
             .optional()?)
@@ -258,17 +280,17 @@ impl Store {
                     updated_at, reasoning_started_at, reasoning_ended_at
              FROM messages WHERE conversation_id = ?1 AND superseded = 0 ORDER BY seq, id",
         )?;
-        let rows = stmt.query_map([id.0 as i64], |row| {
-            let prompt: Option<i64> = row.get(10)?;
-            let completion: Option<i64> = row.get(11)?;
-            let cached: Option<i64> = row.get(12)?;
+        let rows = stmt.query_map([id], |row| {
+            let prompt: Option<u64> = row.get(10)?;
+            let completion: Option<u64> = row.get(11)?;
+            let cached: Option<u64> = row.get(12)?;
             let role: String = row.get(3)?;
             let status: String = row.get(6)?;
             Ok(MessageRecord {
-                id: row.get::<_, i64>(0)? as u64,
+                id: row.get::<_, u64>(0)?,
                 conversation_id: id,
-                parent_id: row.get::<_, Option<i64>>(1)?.map(|p| p as u64),
-                seq: row.get::<_, i64>(2)? as u32,
+                parent_id: row.get::<_, Option<u64>>(1)?,
+                seq: row.get::<_, u32>(2)?,
                 role: role_from(&role),
                 content: row.get(4)?,
                 reasoning: row.get(5)?,
@@ -277,14 +299,14 @@ impl Store {
                 finish_reason: row.get(8)?,
                 model: row.get(9)?,
                 usage: prompt.map(|p| Usage {
-                    prompt_tokens: p as u64,
-                    completion_tokens: completion.unwrap_or(0) as u64,
-                    cached_tokens: cached.map(|c| c as u64),
+                    prompt_tokens: p,
+                    completion_tokens: completion.unwrap_or(0),
+                    cached_tokens: cached,
                 }),
-                created_at: row.get::<_, i64>(13)? as u64,
-                updated_at: row.get::<_, i64>(14)? as u64,
-                reasoning_started_at: row.get::<_, Option<i64>>(15)?.map(|v| v as u64),
-                reasoning_ended_at: row.get::<_, Option<i64>>(16)?.map(|v| v as u64),
+                created_at: row.get::<_, u64>(13)?,
+                updated_at: row.get::<_, u64>(14)?,
+                reasoning_started_at: row.get::<_, Option<u64>>(15)?,
+                reasoning_ended_at: row.get::<_, Option<u64>>(16)?,
                 superseded: false,
             })
         })?;
@@ -302,12 +324,12 @@ impl Store {
                 updated_at = MAX(updated_at, excluded.updated_at)",
         )?
         .execute(params![
-            meta.id.0 as i64,
+            meta.id,
             meta.title,
             meta.model,
             meta.system_prompt,
-            meta.created_at as i64,
-            meta.updated_at as i64,
+            meta.created_at,
+            meta.updated_at,
             meta.thinking,
             meta.effort,
         ])?;
@@ -332,10 +354,10 @@ impl Store {
                 superseded = excluded.superseded",
         )?
         .execute(params![
-            m.id as i64,
-            m.conversation_id.0 as i64,
-            m.parent_id.map(|p| p as i64),
-            m.seq as i64,
+            m.id,
+            m.conversation_id,
+            m.parent_id,
+            m.seq,
             role_name(m.role),
             m.content,
             m.reasoning,
@@ -343,13 +365,13 @@ impl Store {
             m.error,
             m.finish_reason,
             m.model,
-            m.usage.map(|u| u.prompt_tokens as i64),
-            m.usage.map(|u| u.completion_tokens as i64),
-            m.usage.and_then(|u| u.cached_tokens).map(|c| c as i64),
-            m.created_at as i64,
-            m.updated_at as i64,
-            m.reasoning_started_at.map(|v| v as i64),
-            m.reasoning_ended_at.map(|v| v as i64),
+            m.usage.map(|u| u.prompt_tokens),
+            m.usage.map(|u| u.completion_tokens),
+            m.usage.and_then(|u| u.cached_tokens),
+            m.created_at,
+            m.updated_at,
+            m.reasoning_started_at,
+            m.reasoning_ended_at,
             m.superseded,
         ])
         .map_err(|e| match e {
@@ -368,7 +390,7 @@ impl Store {
 
     pub fn delete_conversation(&self, id: ConversationId) -> Result<(), StoreError> {
         self.conn
-            .execute("DELETE FROM conversations WHERE id = ?1", [id.0 as i64])?;
+            .execute("DELETE FROM conversations WHERE id = ?1", [id])?;
         Ok(())
     }
 }

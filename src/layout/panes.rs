@@ -47,7 +47,9 @@ pub fn areas(state: &AppState) -> Areas {
             break;
         }
     }
-    let input_height = (rows as u16 + 2).clamp(3, max_input);
+    let input_height = crate::num::cells(rows)
+        .saturating_add(2)
+        .clamp(3, max_input);
     let [scrollback, input] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(input_height)]).areas(main);
     let transcript = Rect {

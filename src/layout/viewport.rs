@@ -127,7 +127,7 @@ pub fn scrolled(
             }
         }
     } else {
-        row += delta as usize;
+        row += delta.unsigned_abs();
         loop {
             let h = item(conv, index, width, now).height();
             if row < h || index + 1 >= count {

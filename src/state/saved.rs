@@ -57,7 +57,7 @@ pub fn record_of(conv: &Conversation, index: usize) -> Option<MessageRecord> {
             .checked_sub(1)
             .and_then(|i| conv.messages.get(i))
             .map(|m| m.id),
-        seq: index as u32,
+        seq: crate::num::u32_of(index),
         role: message.role,
         content: message.content.clone(),
         reasoning: message.reasoning.clone(),

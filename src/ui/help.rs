@@ -12,9 +12,13 @@ use crate::theme;
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let width = popup_width(area.width);
     let lines = lines(state, width);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let height = crate::num::cells(lines.len())
+        .saturating_add(2)
+        .min(area.height);
     // Taller than the screen: ↑ ↓ scroll it.
-    let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
+    let max_scroll = crate::num::cells(lines.len())
+        .saturating_add(2)
+        .saturating_sub(height);
     let scroll = state.help_scroll.min(max_scroll);
     let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);

@@ -19,8 +19,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         let (top, left) = state.input.scroll_offset();
         let x = inner.x as usize + cursor.col.saturating_sub(left as usize);
         let y = inner.y as usize + cursor.row.saturating_sub(top as usize);
-        if x < inner.right() as usize && y < inner.bottom() as usize {
-            frame.set_cursor_position((x as u16, y as u16));
+        if let (Ok(x), Ok(y)) = (u16::try_from(x), u16::try_from(y))
+            && x < inner.right()
+            && y < inner.bottom()
+        {
+            frame.set_cursor_position((x, y));
         }
     }
 }

@@ -89,7 +89,9 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
         ));
     }
     let width = area.width.saturating_sub(4).min(72);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let height = crate::num::cells(lines.len())
+        .saturating_add(2)
+        .min(area.height);
     let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(

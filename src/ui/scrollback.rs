@@ -53,7 +53,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     frame.render_widget(Paragraph::new(view.lines), inner);
     if view.more_below {
         let label = " ▼ more below · End follows ";
-        let width = (label.chars().count() as u16).min(inner.width);
+        let width = crate::num::cells(label.chars().count()).min(inner.width);
         let marker = Rect {
             x: inner.x + inner.width - width,
             y: inner.y + inner.height - 1,

@@ -29,13 +29,18 @@ pub fn relative_time(now: Millis, then: Millis) -> String {
         _ if days_now.saturating_sub(days_then) <= 1 => "yesterday".into(),
         _ if days_now - days_then < 7 => format!("{} d", days_now - days_then),
         _ => {
-            let (y, m, d) = civil_from_days(days_then as i64);
+            let (y, m, d) = civil_from_days(crate::num::i64_of(days_then));
             format!("{y}-{m:02}-{d:02}")
         }
     }
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (UTC).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the day is 1..=31 and the month 1..=12 by construction"
+)]
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);

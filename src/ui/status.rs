@@ -130,7 +130,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(meter, theme::status_bar()));
     }
     let left = Line::from(spans);
-    let left_width = left.width() as u16;
+    let left_width = crate::num::cells(left.width());
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(left), left_area);

@@ -5,7 +5,8 @@ use crate::ids::Millis;
 use crate::layout::panes;
 use crate::layout::transcript;
 use crate::msg::{Focus, NavIntent, ScrollCmd};
-use crate::state::{AppState, Overlay, Scroll};
+use crate::num;
+use crate::state::{AppState, Conversation, Overlay, Scroll};
 
 pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effect> {
     match intent {
@@ -38,10 +39,10 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
         }
         NavIntent::Scroll(cmd) => scroll(state, cmd),
         NavIntent::ScrollHelp(cmd) => {
-            let last = crate::layout::help::line_count(state) as u16;
+            let last = num::cells(crate::layout::help::line_count(state));
             state.help_scroll = match cmd {
-                ScrollCmd::Up(n) => state.help_scroll.saturating_sub(n as u16),
-                ScrollCmd::Down(n) => state.help_scroll.saturating_add(n as u16).min(last),
+                ScrollCmd::Up(n) => state.help_scroll.saturating_sub(num::cells(n)),
+                ScrollCmd::Down(n) => state.help_scroll.saturating_add(num::cells(n)).min(last),
                 ScrollCmd::PageUp => state.help_scroll.saturating_sub(10),
                 ScrollCmd::PageDown => state.help_scroll.saturating_add(10).min(last),
                 ScrollCmd::Top => 0,
@@ -83,11 +84,12 @@ fn new_conversation(state: &mut AppState, now: Millis) {
     state.overlay = None;
     // A blank new chat of this run is reused rather than piling up empty ones; a saved
     // conversation never is, even before its messages are read.
-    let empty = state
-        .order
-        .iter()
-        .copied()
-        .find(|id| state.conversations.get(id).is_some_and(|c| c.is_blank()));
+    let empty = state.order.iter().copied().find(|id| {
+        state
+            .conversations
+            .get(id)
+            .is_some_and(Conversation::is_blank)
+    });
     let id = match empty {
         Some(id) => {
             state.order.retain(|&c| c != id);
@@ -120,19 +122,23 @@ fn cycle(state: &AppState, dir: isize) -> Focus {
     }
     ring.push(Focus::Scrollback);
     ring.push(Focus::Input);
-    let here = ring.iter().position(|&f| f == state.focus).unwrap_or(0) as isize;
-    let len = ring.len() as isize;
-    ring[((here + dir).rem_euclid(len)) as usize]
+    let here = ring.iter().position(|&f| f == state.focus).unwrap_or(0);
+    let next = if dir < 0 {
+        here.checked_sub(1).unwrap_or(ring.len() - 1)
+    } else {
+        (here + 1) % ring.len()
+    };
+    ring[next]
 }
 
 fn scroll(state: &mut AppState, cmd: ScrollCmd) {
     let area = panes::areas(state).transcript;
     let (width, height, now) = (area.width, area.height as usize, state.now);
-    let page = height.saturating_sub(2).max(1) as isize;
+    let page = num::signed(height.saturating_sub(2).max(1));
     let conv = state.active_conversation();
     let next = match cmd {
-        ScrollCmd::Up(n) => transcript::scrolled(conv, -(n as isize), width, height, now),
-        ScrollCmd::Down(n) => transcript::scrolled(conv, n as isize, width, height, now),
+        ScrollCmd::Up(n) => transcript::scrolled(conv, -num::signed(n), width, height, now),
+        ScrollCmd::Down(n) => transcript::scrolled(conv, num::signed(n), width, height, now),
         ScrollCmd::PageUp => transcript::scrolled(conv, -page, width, height, now),
         ScrollCmd::PageDown => transcript::scrolled(conv, page, width, height, now),
         ScrollCmd::Top => {

@@ -50,6 +50,11 @@ pub fn build_request(
     // The local estimate, scaled by what the tokenizer endpoint taught about this
     // conversation's text.
     let scale = conv.token_scale;
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a float to int cast saturates, and the estimate is never negative"
+    )]
     let cost = |m: &ChatMessage| (message_estimate(m) as f64 * scale).ceil() as u64;
     let mut prompt: u64 = system.iter().chain(history.iter()).map(cost).sum();
     // Leave out what the user asked to on top of what the estimate says; the newest message
@@ -78,7 +83,7 @@ pub fn build_request(
             .map_or(catalog::DEFAULT_MAX_COMPLETION, u64::from);
         // The prompt plus the limit must fit the window, or the API refuses the request.
         let room = window.map_or(wanted, |w| w.saturating_sub(prompt).max(1_024));
-        sampling.max_completion_tokens = Some(wanted.min(room).min(u64::from(u32::MAX)) as u32);
+        sampling.max_completion_tokens = Some(u32::try_from(wanted.min(room)).unwrap_or(u32::MAX));
     }
     let control = if settings.kimi_fields {
         catalog::thinking_control(&conv.model)

@@ -20,8 +20,8 @@ pub fn retry_delay(attempt: u32, retry_after: Option<u64>, seed: u64) -> Millis 
     }
     let base = (1000u64 << attempt.saturating_sub(1).min(5)).min(MAX_BACKOFF);
     let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
-    let jitter = (mixed % 501) as i64 - 250; // -250..=250 per mille
-    (base as i64 + base as i64 * jitter / 1000).max(100) as Millis
+    // 750..=1250 per mille: the base, give or take a quarter.
+    (base * (750 + mixed % 501) / 1000).max(100)
 }
 
 /// Sends again every reply whose retry time has come.

@@ -193,7 +193,7 @@ struct Shared {
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 pub struct MockKimi {
@@ -307,7 +307,7 @@ fn echo(body: &Value, delay: Duration) -> Reply {
         .and_then(|m| m["content"].as_str())
         .unwrap_or("")
         .to_string();
-    let turns = body["messages"].as_array().map_or(0, |m| m.len());
+    let turns = body["messages"].as_array().map_or(0, std::vec::Vec::len);
     let reasoning = ["The user wrote something. ", "I will echo it back."];
     let answer = if prompt.contains("markdown") {
         format!("Echo #{turns}: {prompt}\n\n{MARKDOWN_SAMPLE}")
@@ -339,14 +339,11 @@ async fn models() -> Response {
 /// POST /v1/tokenizers/estimate-token-count: one token per three bytes of message text.
 async fn count_tokens(body: Bytes) -> Response {
     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let bytes: usize = value["messages"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|m| m["content"].as_str().map_or(0, str::len))
-                .sum()
-        })
-        .unwrap_or(0);
+    let bytes: usize = value["messages"].as_array().map_or(0, |list| {
+        list.iter()
+            .map(|m| m["content"].as_str().map_or(0, str::len))
+            .sum()
+    });
     let body = json!({"data": {"total_tokens": bytes / 3}});
     Response::builder()
         .header(header::CONTENT_TYPE, "application/json")

@@ -32,8 +32,8 @@ impl Store {
                 "SELECT id FROM conversations WHERE title LIKE ?1 ESCAPE '\\'
                  ORDER BY updated_at DESC, id DESC LIMIT ?2",
             )?;
-            for id in titles.query_map(params![like, limit as i64], |r| r.get::<_, i64>(0))? {
-                let id = ConversationId(id? as u64);
+            for id in titles.query_map(params![like, limit], |r| r.get::<_, ConversationId>(0))? {
+                let id = id?;
                 if seen.insert(id) {
                     found.push(id);
                 }
@@ -61,10 +61,9 @@ impl Store {
             };
             let mut new_from_messages = 0;
             while let Some(row) = rows.next()? {
-                let Some(id) = row.get::<_, Option<i64>>(0)? else {
+                let Some(id) = row.get::<_, Option<ConversationId>>(0)? else {
                     continue;
                 };
-                let id = ConversationId(id as u64);
                 if seen.insert(id) {
                     found.push(id);
                     new_from_messages += 1;
@@ -84,16 +83,14 @@ impl Store {
         )?;
         for id in found {
             let Some((title, updated)) = conv
-                .query_row([id.0 as i64], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-                })
+                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
                 .optional()?
             else {
                 continue;
             };
             let first_match = first
-                .query_row(params![id.0 as i64, like], |r| {
-                    Ok((r.get::<_, i64>(0)? as u32, r.get::<_, String>(1)?))
+                .query_row(params![id, like], |r| {
+                    Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
                 })
                 .optional()?;
             hits.push((
