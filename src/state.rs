@@ -3,21 +3,21 @@
 //! O(1) however many there are, and persistence (issue 3) can fill both from the store.
 //! No IO here.
 
-use std::collections::{BTreeMap, HashMap};
-
 use tui_textarea::TextArea;
 
 use crate::api::SamplingOptions;
-use crate::ids::{ConversationId, Millis, StreamId};
+use crate::ids::{ConversationId, Millis};
 use crate::msg::Focus;
 
 pub mod composer;
 mod conversation;
+mod conversations;
 pub mod cursor;
 mod message;
 pub mod saved;
 
 pub use conversation::{Conversation, Scroll, StreamPhase};
+pub use conversations::{Conversations, Removed};
 pub use message::Message;
 
 /// What the session was started with (resolved from flags, env and the config file).
@@ -126,16 +126,9 @@ pub enum Dialog {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub settings: Settings,
-    pub conversations: HashMap<ConversationId, Conversation>,
-    /// Sidebar order: most recently active first.
-    pub order: Vec<ConversationId>,
-    pub active: ConversationId,
-    /// Which live stream feeds which conversation.
-    /// Ordered, so effects made by walking it come out the same from run to run.
-    pub live: BTreeMap<StreamId, ConversationId>,
+    /// The conversations, their order, the open one, the highlighted row and the live streams.
+    pub conversations: Conversations,
     pub sidebar_visible: bool,
-    /// Highlighted row of the sidebar.
-    pub sidebar_selected: usize,
     pub focus: Focus,
     pub input: TextArea<'static>,
     pub overlay: Option<Overlay>,
@@ -176,24 +169,16 @@ impl AppState {
         let mut next_id = now.saturating_mul(1000);
         let first = ConversationId(next_id);
         next_id += 1;
-        let mut conversations = HashMap::new();
-        conversations.insert(
+        let conversations = Conversations::new(Conversation::new(
             first,
-            Conversation::new(
-                first,
-                settings.system_prompt.clone(),
-                settings.model.clone(),
-                now,
-            ),
-        );
+            settings.system_prompt.clone(),
+            settings.model.clone(),
+            now,
+        ));
         AppState {
             settings,
             conversations,
-            order: vec![first],
-            active: first,
-            live: BTreeMap::new(),
             sidebar_visible: true,
-            sidebar_selected: 0,
             focus: Focus::Input,
             input: crate::state::composer::new_textarea(),
             overlay: None,
@@ -220,42 +205,33 @@ impl AppState {
     /// Replaces the fresh conversation with the saved ones. `open` is the conversation to
     /// show (already loaded, with its messages); `None` keeps a fresh empty one on top.
     pub fn restore(&mut self, saved: Vec<Conversation>, open: Option<ConversationId>) {
-        let fresh = self.active;
-        if open.is_some() {
-            self.conversations.clear();
-            self.order.clear();
-        }
-        for conv in saved {
-            if self.conversations.contains_key(&conv.id) {
-                continue;
+        match open.filter(|id| saved.iter().any(|c| c.id == *id)) {
+            Some(open) => {
+                let mut saved = saved.into_iter();
+                if let Some(first) = saved.next() {
+                    let mut all = Conversations::new(first);
+                    saved.for_each(|conv| all.push(conv));
+                    all.open(open);
+                    self.conversations = all;
+                }
             }
-            self.order.push(conv.id);
-            self.conversations.insert(conv.id, conv);
+            None => saved
+                .into_iter()
+                .for_each(|conv| self.conversations.push(conv)),
         }
-        self.active = match open {
-            Some(id) if self.conversations.contains_key(&id) => id,
-            _ => fresh,
-        };
-        if !self.conversations.contains_key(&self.active) {
-            let id = self.fresh_conversation(self.now);
-            self.order.insert(0, id);
-            self.active = id;
-        }
-        self.sidebar_selected = self.active_row();
+        self.conversations.select_active();
     }
 
-    /// Makes an empty conversation with the session's model and system prompt (not yet in
-    /// the sidebar order) and returns its id.
-    pub fn fresh_conversation(&mut self, now: Millis) -> ConversationId {
+    /// An empty conversation with the session's model and system prompt and a fresh id (not
+    /// yet among the conversations).
+    pub fn fresh_conversation(&mut self, now: Millis) -> Conversation {
         let id = ConversationId(self.next_id());
-        let conv = Conversation::new(
+        Conversation::new(
             id,
             self.settings.system_prompt.clone(),
             self.settings.model.clone(),
             now,
-        );
-        self.conversations.insert(id, conv);
-        id
+        )
     }
 
     /// A fresh id for a conversation or a stream; never reused in one run.
@@ -265,28 +241,17 @@ impl AppState {
         id
     }
 
-    /// The sidebar row of the open conversation.
-    pub fn active_row(&self) -> usize {
-        self.order
-            .iter()
-            .position(|&id| id == self.active)
-            .unwrap_or(0)
-    }
-
     pub fn active_conversation(&self) -> &Conversation {
-        // `active` always names a conversation: every removal picks a new one.
-        &self.conversations[&self.active]
+        self.conversations.active()
     }
 
     pub fn active_conversation_mut(&mut self) -> &mut Conversation {
-        self.conversations
-            .get_mut(&self.active)
-            .expect("the active conversation exists")
+        self.conversations.active_mut()
     }
 
     /// Whether anything moves on screen by itself (a spinner, a thinking timer).
     pub fn is_animating(&self) -> bool {
-        !self.live.is_empty()
+        self.conversations.live_count() > 0
     }
 
     pub fn input_text(&self) -> String {

@@ -99,9 +99,9 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quitting = true;
     // `live` is ordered by stream, so the effects come out the same from run to run.
     let mut effects: Vec<Effect> = state
-        .live
-        .keys()
-        .map(|&s| Effect::CancelStream(s))
+        .conversations
+        .streams()
+        .map(|(s, _)| Effect::CancelStream(s))
         .collect();
     effects.push(Effect::Quit);
     effects

@@ -128,7 +128,7 @@ fn thinking_is_sent_as_a_switch_only_to_models_that_have_one() {
         "nothing sent until the user chooses"
     );
     assert!(body.get("reasoning_effort").is_none());
-    state.live.clear();
+    support::end_streams(&mut state);
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
     update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     let body = submit(&mut state, "off please");
@@ -230,7 +230,7 @@ fn old_turns_are_left_out_to_fit_the_window_but_never_the_system_prompt() {
 fn thinking_choices_are_saved_with_the_conversation() {
     let mut state = app();
     send(&mut state, "hi", T0).expect("stream");
-    state.live.clear();
+    support::end_streams(&mut state);
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
     let effects = update(&mut state, Msg::from(PickerIntent::ToggleThinking), T0);
     let [Effect::SaveConversation(meta)] = effects.as_slice() else {
@@ -265,7 +265,7 @@ fn the_system_prompt_is_viewed_and_edited_per_conversation() {
     use crossterm::event::{KeyCode, KeyEvent};
     let mut state = app();
     send(&mut state, "first", T0).expect("stream");
-    state.live.clear();
+    support::end_streams(&mut state);
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
     update(&mut state, Msg::from(FieldIntent::EditSystemPrompt), T0);
     assert_eq!(state.prompt_editor.lines().join("\n"), "Be brief.");
@@ -352,7 +352,7 @@ fn too_long_for_the_window_offers_to_resend_with_older_turns_left_out() {
 #[test]
 fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
     let mut state = app();
-    let id = state.active;
+    let id = state.conversations.active_id();
     update(
         &mut state,
         Msg::from(ComposerIntent::Paste("hello".into())),
@@ -365,7 +365,7 @@ fn the_tokenizer_count_teaches_the_estimate_used_to_trim() {
             .any(|e| matches!(e, Effect::CountTokens { .. })),
         "a short conversation is not counted: rate limits count every request"
     );
-    state.live.clear();
+    support::end_streams(&mut state);
     state.active_conversation_mut().phase = kimi_tui::state::StreamPhase::Idle;
     state.active_conversation_mut().model = "moonshot-v1-8k".into();
     update(

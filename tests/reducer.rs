@@ -121,7 +121,7 @@ fn reasoning_then_content_is_timed_and_the_finish_keeps_usage() {
     assert_eq!(reply.status, MessageStatus::Complete);
     assert_eq!(reply.usage, Some(usage));
     assert_eq!(conv.phase, StreamPhase::Idle);
-    assert!(state.live.is_empty());
+    assert_eq!(state.conversations.live_count(), 0);
 }
 
 #[test]
@@ -230,10 +230,10 @@ fn quitting_cancels_every_live_stream() {
 #[test]
 fn a_reply_keeps_streaming_into_its_own_conversation_after_a_switch() {
     let mut state = app();
-    let first_id = state.active;
+    let first_id = state.conversations.active_id();
     let stream = send(&mut state, "in the first", T0).expect("stream");
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    let second_id = state.active;
+    let second_id = state.conversations.active_id();
     assert_ne!(first_id, second_id);
     feed(
         &mut state,
@@ -242,10 +242,15 @@ fn a_reply_keeps_streaming_into_its_own_conversation_after_a_switch() {
         T0,
     );
     assert!(
-        state.conversations[&second_id].messages.is_empty(),
+        state
+            .conversations
+            .get(second_id)
+            .expect("conversation")
+            .messages
+            .is_empty(),
         "nothing lands in the wrong conversation"
     );
-    let first = &state.conversations[&first_id];
+    let first = &state.conversations.get(first_id).expect("conversation");
     assert_eq!(first.messages[1].content, "belongs to the first");
     assert_eq!(first.messages[1].status, MessageStatus::Complete);
 }
@@ -422,20 +427,24 @@ fn pasted_control_characters_never_reach_the_input_box() {
 #[test]
 fn new_conversation_goes_to_the_top_and_an_empty_one_is_reused() {
     let mut state = app();
-    let first = state.active;
+    let first = state.conversations.active_id();
     send(&mut state, "hello", T0).expect("stream");
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    let second = state.active;
-    assert_eq!(state.order, [second, first]);
+    let second = state.conversations.active_id();
+    assert_eq!(state.conversations.order(), [second, first]);
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    assert_eq!(state.active, second, "Ctrl+N on an empty chat stays there");
-    assert_eq!(state.order.len(), 2);
+    assert_eq!(
+        state.conversations.active_id(),
+        second,
+        "Ctrl+N on an empty chat stays there"
+    );
+    assert_eq!(state.conversations.len(), 2);
 }
 
 #[test]
 fn the_sidebar_switches_conversations_with_arrows_and_enter() {
     let mut state = app();
-    let first = state.active;
+    let first = state.conversations.active_id();
     send(&mut state, "hello", T0).expect("stream");
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     update(
@@ -443,12 +452,16 @@ fn the_sidebar_switches_conversations_with_arrows_and_enter() {
         Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
         T0,
     );
-    assert_eq!(state.sidebar_selected, 0);
+    assert_eq!(state.conversations.selected(), 0);
     update(&mut state, Msg::from(SidebarIntent::Select(Step::Down)), T0);
     update(&mut state, Msg::from(SidebarIntent::Select(Step::Down)), T0);
-    assert_eq!(state.sidebar_selected, 1, "selection stops at the last row");
+    assert_eq!(
+        state.conversations.selected(),
+        1,
+        "selection stops at the last row"
+    );
     update(&mut state, Msg::from(SidebarIntent::Open), T0);
-    assert_eq!(state.active, first);
+    assert_eq!(state.conversations.active_id(), first);
     assert_eq!(state.focus, Focus::Input);
 }
 
@@ -469,10 +482,10 @@ fn tab_cycles_focus_and_skips_a_hidden_sidebar() {
 #[test]
 fn a_sent_reply_is_moved_to_the_top_of_the_sidebar() {
     let mut state = app();
-    let first = state.active;
+    let first = state.conversations.active_id();
     send(&mut state, "hello", T0).expect("stream");
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    let second = state.active;
+    let second = state.conversations.active_id();
     update(
         &mut state,
         Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
@@ -480,12 +493,12 @@ fn a_sent_reply_is_moved_to_the_top_of_the_sidebar() {
     );
     update(&mut state, Msg::from(SidebarIntent::Select(Step::Last)), T0);
     update(&mut state, Msg::from(SidebarIntent::Open), T0);
-    assert_eq!(state.active, first);
-    state.conversations.get_mut(&first).expect("first").phase = StreamPhase::Idle;
-    state.live.clear();
+    assert_eq!(state.conversations.active_id(), first);
+    state.conversations.get_mut(first).expect("first").phase = StreamPhase::Idle;
+    support::end_streams(&mut state);
     send(&mut state, "again", T0).expect("stream");
-    assert_eq!(state.order, [first, second]);
-    assert_eq!(state.active, first);
+    assert_eq!(state.conversations.order(), [first, second]);
+    assert_eq!(state.conversations.active_id(), first);
 }
 
 fn long_conversation(state: &mut kimi_tui::AppState) -> kimi_tui::ids::StreamId {

@@ -164,7 +164,7 @@ fn rename_cancelled_or_emptied_keeps_the_old_title() {
 #[test]
 fn delete_asks_first_and_no_keeps_the_conversation() {
     let mut state = app();
-    let first = state.active;
+    let first = state.conversations.active_id();
     send(&mut state, "one", T0).expect("stream");
     update(
         &mut state,
@@ -181,19 +181,19 @@ fn delete_asks_first_and_no_keeps_the_conversation() {
         )
         .is_empty()
     );
-    assert!(state.conversations.contains_key(&first));
+    assert!(state.conversations.contains(first));
 }
 
 #[test]
 fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
     let mut state = app();
-    let doomed = state.active;
+    let doomed = state.conversations.active_id();
     let stream = send(&mut state, "streaming", T0).expect("stream");
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     send(&mut state, "other", T0).expect("stream");
-    let other = state.active;
+    let other = state.conversations.active_id();
     open_last_in_sidebar(&mut state);
-    assert_eq!(state.active, doomed);
+    assert_eq!(state.conversations.active_id(), doomed);
     update(
         &mut state,
         Msg::from(NavIntent::SetFocus(Focus::Sidebar)),
@@ -212,8 +212,8 @@ fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
             Effect::DeleteConversation(doomed)
         ]
     );
-    assert!(!state.conversations.contains_key(&doomed));
-    assert_eq!(state.active, other);
+    assert!(!state.conversations.contains(doomed));
+    assert_eq!(state.conversations.active_id(), other);
     feed(
         &mut state,
         stream,
@@ -223,7 +223,7 @@ fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
     assert!(
         state
             .conversations
-            .values()
+            .iter()
             .all(|c| c.messages.iter().all(|m| m.content != "late"))
     );
 }
@@ -232,15 +232,15 @@ fn deleting_the_open_conversation_stops_its_stream_and_opens_the_next() {
 fn deleting_the_last_conversation_leaves_a_fresh_one() {
     let mut state = app();
     send(&mut state, "only", T0).expect("stream");
-    let only = state.active;
+    let only = state.conversations.active_id();
     update(&mut state, Msg::from(SidebarIntent::StartDelete), T0);
     update(
         &mut state,
         Msg::from(SidebarIntent::ConfirmDelete(true)),
         T0,
     );
-    assert_ne!(state.active, only);
-    assert_eq!(state.order.len(), 1);
+    assert_ne!(state.conversations.active_id(), only);
+    assert_eq!(state.conversations.len(), 1);
     assert!(state.active_conversation().messages.is_empty());
 }
 
@@ -329,7 +329,7 @@ fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
     assert_eq!(msg, Msg::from(FieldIntent::Submit));
     let effects = update(&mut state, msg, T0);
     assert_eq!(effects, [Effect::LoadConversation(ConversationId(5))]);
-    assert_eq!(state.active, ConversationId(5));
+    assert_eq!(state.conversations.active_id(), ConversationId(5));
     assert_eq!(
         state.active_conversation().scroll,
         Scroll::Anchored { item: 7, row: 0 }
@@ -443,7 +443,10 @@ fn a_load_failure_is_said_in_the_conversation() {
         }),
         T0,
     );
-    let notice = state.conversations[&ConversationId(3)]
+    let notice = state
+        .conversations
+        .get(ConversationId(3))
+        .expect("conversation")
         .notice
         .clone()
         .unwrap_or_default();
@@ -682,7 +685,7 @@ fn open_last_in_sidebar(state: &mut kimi_tui::AppState) {
 fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone() {
     let mut state = restarted_with_two_saved();
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    let new = state.active;
+    let new = state.conversations.active_id();
     assert!(
         new != ConversationId(1) && new != ConversationId(2),
         "a saved conversation is never reused as the new chat"
@@ -718,9 +721,23 @@ fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone(
     }
     assert_eq!(saved_messages, [0, 1]);
     // Both saved conversations are as they were; all three are listed, the new one on top.
-    assert_eq!(state.order, [new, ConversationId(1), ConversationId(2)]);
-    assert_eq!(state.conversations[&ConversationId(1)].messages.len(), 2);
-    let second = &state.conversations[&ConversationId(2)];
+    assert_eq!(
+        state.conversations.order(),
+        [new, ConversationId(1), ConversationId(2)]
+    );
+    assert_eq!(
+        state
+            .conversations
+            .get(ConversationId(1))
+            .expect("conversation")
+            .messages
+            .len(),
+        2
+    );
+    let second = &state
+        .conversations
+        .get(ConversationId(2))
+        .expect("conversation");
     assert!(second.messages.is_empty() && !second.loaded);
     assert_eq!(state.active_conversation().messages.len(), 2);
 }
@@ -729,17 +746,17 @@ fn ctrl_n_after_a_restart_starts_a_new_conversation_and_leaves_saved_ones_alone(
 fn ctrl_n_twice_reuses_the_blank_chat_of_this_run() {
     let mut state = restarted_with_two_saved();
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    let first = state.active;
+    let first = state.conversations.active_id();
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
-    assert_eq!(state.active, first);
-    assert_eq!(state.order.len(), 3);
+    assert_eq!(state.conversations.active_id(), first);
+    assert_eq!(state.conversations.len(), 3);
 }
 
 #[test]
 fn a_message_typed_before_a_saved_conversation_is_read_stays_in_the_box() {
     let mut state = restarted_with_two_saved();
     open_last_in_sidebar(&mut state);
-    assert_eq!(state.active, ConversationId(2));
+    assert_eq!(state.conversations.active_id(), ConversationId(2));
     update(
         &mut state,
         Msg::from(ComposerIntent::Paste("too quick".into())),
@@ -792,7 +809,12 @@ fn a_refused_save_is_said_in_its_conversation() {
         }),
         T0,
     );
-    let notice = state.conversations[&ConversationId(1)].notice.clone();
+    let notice = state
+        .conversations
+        .get(ConversationId(1))
+        .expect("conversation")
+        .notice
+        .clone();
     assert!(notice.unwrap_or_default().contains("not saved"));
 }
 

@@ -200,7 +200,7 @@ fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
         }),
         T0 + 3,
     ));
-    let conv_id = state.active;
+    let conv_id = state.conversations.active_id();
     // The user's prompt was saved at submit time; save it here too, then apply every save.
     store
         .save_conversation(&kimi_tui::state::saved::meta_of(

@@ -158,14 +158,18 @@ fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
     let focused = state.focus == Focus::Sidebar;
     let rows = inner.height as usize;
     let width = inner.width as usize;
-    let offset = state.sidebar_selected.saturating_sub(rows - 1);
+    let offset = state.conversations.selected().saturating_sub(rows - 1);
     let mut lines = Vec::with_capacity(rows);
-    for (row, id) in state.order.iter().enumerate().skip(offset).take(rows) {
-        let Some(conv) = state.conversations.get(id) else {
-            continue;
-        };
-        let active = *id == state.active;
-        let selected = focused && row == state.sidebar_selected;
+    for (row, conv) in state
+        .conversations
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+    {
+        let id = &conv.id;
+        let active = *id == state.conversations.active_id();
+        let selected = focused && row == state.conversations.selected();
         let marker = if conv.phase.is_live() {
             Span::styled(format!("{} ", spinner(state.now)), theme::sidebar_live())
         } else if active {

@@ -56,7 +56,7 @@ fn activity(state: &AppState) -> (String, bool) {
             (format!("{spin} {what} · Esc stops"), true)
         }
         StreamPhase::Idle => {
-            let elsewhere = state.live.len();
+            let elsewhere = state.conversations.live_count();
             if let Some(flash) = &state.flash {
                 (sanitize(flash), false)
             } else if elsewhere > 0 {

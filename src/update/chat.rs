@@ -51,8 +51,8 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let stream = StreamId(state.next_id());
     let user_id = state.next_id();
     let reply_id = state.next_id();
-    let active = state.active;
-    let Some(conv) = state.conversations.get_mut(&active) else {
+    let active = state.conversations.active_id();
+    let Some(conv) = state.conversations.get_mut(active) else {
         return Vec::new();
     };
     let model = conv.model.clone();
@@ -65,7 +65,6 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     conv.left_out = left_out(conv, &request);
     conv.messages
         .push(Message::assistant_streaming(reply_id, model.clone(), now));
-    conv.phase = StreamPhase::Waiting { stream, since: now };
     conv.scroll = Scroll::Follow;
     conv.updated_at = now;
     // The prompt is committed before the request leaves: the runtime starts the stream
@@ -89,9 +88,9 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         });
     }
     effects.push(Effect::StartStream { stream, request });
-    state.live.insert(stream, active);
+    state.conversations.start_stream(active, stream, now);
     state.input = crate::state::composer::new_textarea();
-    move_to_top(state, active);
+    state.conversations.move_to_top(active);
     effects
 }
 
@@ -108,11 +107,11 @@ pub const AUTOSAVE_MILLIS: Millis = 1000;
 
 /// Saves every streaming reply that grew since its last save, at most once a second each.
 pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
-    let mut ids: Vec<ConversationId> = state.live.values().copied().collect();
+    let mut ids: Vec<ConversationId> = state.conversations.streams().map(|(_, id)| id).collect();
     ids.sort();
     let mut effects = Vec::new();
     for id in ids {
-        let Some(conv) = state.conversations.get_mut(&id) else {
+        let Some(conv) = state.conversations.get_mut(id) else {
             continue;
         };
         let Some(last) = conv.messages.last() else {
@@ -133,16 +132,6 @@ fn default_title(text: &str) -> String {
     crate::text::plain::truncate(first.trim(), TITLE_CELLS)
 }
 
-fn move_to_top(state: &mut AppState, id: ConversationId) {
-    if let Some(pos) = state.order.iter().position(|&c| c == id) {
-        state.order.remove(pos);
-        state.order.insert(0, id);
-        if state.active == id {
-            state.sidebar_selected = 0;
-        }
-    }
-}
-
 pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
     let conv = state.active_conversation_mut();
@@ -150,7 +139,6 @@ pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let was_retrying = matches!(conv.phase, StreamPhase::Retrying { .. });
-    conv.phase = StreamPhase::Idle;
     let mut effects = vec![Effect::CancelStream(stream)];
     if let Some(message) = conv.messages.last_mut()
         && message.status == MessageStatus::Streaming
@@ -168,7 +156,7 @@ pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
         let index = conv.messages.len() - 1;
         effects.extend(save(conv, index, now));
     }
-    state.live.remove(&stream);
+    state.conversations.end_stream(stream);
     effects
 }
 
@@ -178,24 +166,20 @@ pub fn on_stream_event(
     event: StreamEvent,
     now: Millis,
 ) -> Vec<Effect> {
-    let Some(&conv_id) = state.live.get(&stream) else {
-        return Vec::new(); // stale: stopped, or its conversation moved on
-    };
-    let Some(conv) = state.conversations.get_mut(&conv_id) else {
-        state.live.remove(&stream);
+    let Some(conv_id) = state.conversations.owner(stream) else {
+        // Stale: stopped, or its conversation moved on. Forget it if it was still listed.
+        state.conversations.end_stream(stream);
         return Vec::new();
     };
-    if conv.phase.stream() != Some(stream) {
-        state.live.remove(&stream);
+    let Some(conv) = state.conversations.get_mut(conv_id) else {
         return Vec::new();
-    }
+    };
     let Some(message) = conv
         .messages
         .last_mut()
         .filter(|m| m.role == Role::Assistant && m.status == MessageStatus::Streaming)
     else {
-        conv.phase = StreamPhase::Idle;
-        state.live.remove(&stream);
+        state.conversations.end_stream(stream);
         return Vec::new();
     };
     if let StreamPhase::Waiting { since, .. } = conv.phase
@@ -286,10 +270,10 @@ pub fn on_stream_event(
         message.reasoning_ended_at = Some(now);
     }
     conv.phase = StreamPhase::Idle;
-    state.live.remove(&stream);
     let index = conv.messages.len() - 1;
     let mut effects = Vec::new();
     effects.extend(save(conv, index, now));
     effects.push(Effect::SaveConversation(meta_of(conv)));
+    state.conversations.end_stream(stream);
     effects
 }

@@ -151,7 +151,7 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
     if let Some(Dialog::SystemPrompt { id }) = state.dialog {
         state.dialog = None;
         let prompt = state.prompt_editor.lines().join("\n").trim().to_string();
-        let Some(conv) = state.conversations.get_mut(&id) else {
+        let Some(conv) = state.conversations.get_mut(id) else {
             return Vec::new();
         };
         if conv.system_prompt == prompt {
@@ -180,7 +180,7 @@ fn submit_field(state: &mut AppState) -> Vec<Effect> {
     match std::mem::replace(&mut state.sidebar_mode, SidebarMode::List) {
         SidebarMode::Rename { id, text } => {
             let title = text.trim().to_string();
-            match state.conversations.get_mut(&id) {
+            match state.conversations.get_mut(id) {
                 Some(conv) if !title.is_empty() => {
                     conv.title = title;
                     if !conv.saved {
@@ -209,7 +209,7 @@ fn export_effect(
     stem: String,
     overwrite: bool,
 ) -> Vec<Effect> {
-    let Some(conv) = state.conversations.get(&id) else {
+    let Some(conv) = state.conversations.get(id) else {
         return Vec::new();
     };
     let model = &state.settings.model;

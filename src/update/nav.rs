@@ -6,7 +6,7 @@ use crate::layout::panes;
 use crate::layout::transcript;
 use crate::msg::{Focus, NavIntent, ScrollCmd};
 use crate::num;
-use crate::state::{AppState, Conversation, Overlay, Scroll};
+use crate::state::{AppState, Overlay, Scroll};
 
 pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effect> {
     match intent {
@@ -31,7 +31,7 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
             }
             state.focus = focus;
             if focus == Focus::Sidebar {
-                state.sidebar_selected = state.active_row();
+                state.conversations.select_active();
             }
             if focus == Focus::Scrollback {
                 outline_last(state);
@@ -84,25 +84,20 @@ fn new_conversation(state: &mut AppState, now: Millis) {
     state.overlay = None;
     // A blank new chat of this run is reused rather than piling up empty ones; a saved
     // conversation never is, even before its messages are read.
-    let empty = state.order.iter().copied().find(|id| {
-        state
-            .conversations
-            .get(id)
-            .is_some_and(Conversation::is_blank)
-    });
-    let id = match empty {
-        Some(id) => {
-            state.order.retain(|&c| c != id);
-            id
-        }
+    let empty = state
+        .conversations
+        .iter()
+        .find(|c| c.is_blank())
+        .map(|c| c.id);
+    let mut conv = match empty.and_then(|id| state.conversations.get(id)) {
+        Some(blank) => blank.clone(),
         None => state.fresh_conversation(now),
     };
-    if let Some(conv) = state.conversations.get_mut(&id) {
-        conv.notice = None;
-    }
-    state.order.insert(0, id);
-    state.active = id;
-    state.sidebar_selected = 0;
+    conv.notice = None;
+    let id = conv.id;
+    state.conversations.push_top(conv);
+    state.conversations.open(id);
+    state.conversations.select(0);
 }
 
 /// Entering the scrollback with nothing outlined outlines the last message.

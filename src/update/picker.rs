@@ -170,7 +170,7 @@ pub fn on_report(state: &mut AppState, report: ModelsReport) -> Vec<Effect> {
         ModelsReport::TokensCounted {
             id, local, counted, ..
         } => {
-            if let (Some(conv), Some(counted)) = (state.conversations.get_mut(&id), counted) {
+            if let (Some(conv), Some(counted)) = (state.conversations.get_mut(id), counted) {
                 conv.counted_tokens = Some(counted);
                 if local > 0 {
                     conv.token_scale = (counted as f64 / local as f64).clamp(0.5, 4.0);

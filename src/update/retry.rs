@@ -26,21 +26,21 @@ pub fn retry_delay(attempt: u32, retry_after: Option<u64>, seed: u64) -> Millis 
 
 /// Sends again every reply whose retry time has come.
 pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
-    let due: Vec<(StreamId, ConversationId)> = state
-        .live
-        .iter()
-        .filter(|(_, id)| {
+    let due: Vec<ConversationId> = state
+        .conversations
+        .streams()
+        .filter(|&(_, id)| {
             state
                 .conversations
                 .get(id)
                 .is_some_and(|c| matches!(c.phase, StreamPhase::Retrying { at, .. } if at <= now))
         })
-        .map(|(&s, &c)| (s, c))
+        .map(|(_, id)| id)
         .collect();
     let mut effects = Vec::new();
-    for (old, id) in due {
+    for id in due {
         let stream = StreamId(state.next_id());
-        let Some(conv) = state.conversations.get_mut(&id) else {
+        let Some(conv) = state.conversations.get_mut(id) else {
             continue;
         };
         let since = match conv.phase {
@@ -50,10 +50,8 @@ pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
         if let Some(message) = conv.messages.last_mut() {
             message.error = None;
         }
-        conv.phase = StreamPhase::Waiting { stream, since };
         let request = build_request(conv, &state.settings, &state.models);
-        state.live.remove(&old);
-        state.live.insert(stream, id);
+        state.conversations.start_stream(id, stream, since);
         effects.push(Effect::StartStream { stream, request });
     }
     effects

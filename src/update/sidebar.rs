@@ -12,11 +12,15 @@ use crate::state::{AppState, Scroll, SidebarMode};
 pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<Effect> {
     match intent {
         SidebarIntent::Select(step) => {
-            state.sidebar_selected = stepped(state.sidebar_selected, step, state.order.len());
+            state.conversations.select(stepped(
+                state.conversations.selected(),
+                step,
+                state.conversations.len(),
+            ));
             Vec::new()
         }
-        SidebarIntent::Open => match state.order.get(state.sidebar_selected) {
-            Some(&id) => {
+        SidebarIntent::Open => match state.conversations.selected_id() {
+            Some(id) => {
                 state.focus = Focus::Input;
                 open(state, id)
             }
@@ -24,7 +28,11 @@ pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<E
         },
         SidebarIntent::StartRename => {
             if let Some(id) = target(state) {
-                let text = state.conversations[&id].title.clone();
+                let text = state
+                    .conversations
+                    .get(id)
+                    .map(|c| c.title.clone())
+                    .unwrap_or_default();
                 state.sidebar_visible = true;
                 state.focus = Focus::Sidebar;
                 state.sidebar_mode = SidebarMode::Rename { id, text };
@@ -72,7 +80,7 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
             messages,
             system_prompt,
         } => {
-            if let Some(conv) = state.conversations.get_mut(&id)
+            if let Some(conv) = state.conversations.get_mut(id)
                 && !conv.loaded
             {
                 fill(conv, messages, system_prompt);
@@ -80,7 +88,7 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
             }
         }
         StoreReport::LoadFailed { id, error } => {
-            if let Some(conv) = state.conversations.get_mut(&id) {
+            if let Some(conv) = state.conversations.get_mut(id) {
                 conv.notice = Some(format!(
                     "Could not read this conversation: {error}. Open it again to retry."
                 ));
@@ -107,7 +115,7 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
         }
         StoreReport::Status(error) => state.store_error = error,
         StoreReport::SaveRefused { id, error } => {
-            if let Some(conv) = state.conversations.get_mut(&id) {
+            if let Some(conv) = state.conversations.get_mut(id) {
                 conv.notice = Some(format!("Not saved: {error}"));
             }
             state.flash = Some(format!("Not saved: {error}"));
@@ -118,12 +126,12 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
 
 /// Shows conversation `id`, asking for its messages if they were not read yet.
 pub fn open(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
-    let Some(conv) = state.conversations.get(&id) else {
+    let Some(conv) = state.conversations.get(id) else {
         return Vec::new();
     };
     let loaded = conv.loaded;
-    state.active = id;
-    state.sidebar_selected = state.active_row();
+    state.conversations.open(id);
+    state.conversations.select_active();
     if loaded {
         Vec::new()
     } else {
@@ -144,7 +152,7 @@ pub fn open_hit(state: &mut AppState) -> Vec<Effect> {
     let (id, seq) = (hit.conversation_id, hit.message_seq);
     state.focus = Focus::Input;
     let effects = open(state, id);
-    if let Some(conv) = state.conversations.get_mut(&id) {
+    if let Some(conv) = state.conversations.get_mut(id) {
         conv.scroll = match seq {
             Some(item) => Scroll::Anchored {
                 item: item as usize,
@@ -160,38 +168,27 @@ pub fn open_hit(state: &mut AppState) -> Vec<Effect> {
 /// focus, else the open conversation.
 fn target(state: &AppState) -> Option<ConversationId> {
     if state.focus == Focus::Sidebar {
-        state.order.get(state.sidebar_selected).copied()
+        state.conversations.selected_id()
     } else {
-        Some(state.active)
+        Some(state.conversations.active_id())
     }
 }
 
 fn delete(state: &mut AppState, id: ConversationId, now: Millis) -> Vec<Effect> {
-    let Some(conv) = state.conversations.remove(&id) else {
+    let fresh = state.fresh_conversation(now);
+    let Some(removed) = state.conversations.remove(id, || fresh) else {
         return Vec::new();
     };
-    let mut effects = Vec::new();
-    if let Some(stream) = conv.phase.stream() {
-        state.live.remove(&stream);
-        effects.push(Effect::CancelStream(stream));
-    }
-    let row = state.order.iter().position(|&c| c == id).unwrap_or(0);
-    state.order.retain(|&c| c != id);
+    let mut effects: Vec<Effect> = removed
+        .stream
+        .map(Effect::CancelStream)
+        .into_iter()
+        .collect();
     effects.push(Effect::DeleteConversation(id));
-    if state.active == id {
-        match state
-            .order
-            .get(row.min(state.order.len().saturating_sub(1)))
-            .copied()
-        {
-            Some(next) => effects.extend(open(state, next)),
-            None => {
-                let fresh = state.fresh_conversation(now);
-                state.order.push(fresh);
-                state.active = fresh;
-            }
-        }
+    if let Some(next) = removed.opened {
+        let row = state.conversations.selected();
+        effects.extend(open(state, next));
+        state.conversations.select(row);
     }
-    state.sidebar_selected = row.min(state.order.len().saturating_sub(1));
     effects
 }

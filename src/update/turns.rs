@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::ids::{Millis, StreamId};
 use crate::io::store::records::{MessageStatus, Role};
 use crate::state::saved::record_of;
-use crate::state::{AppState, Message, Scroll, StreamPhase};
+use crate::state::{AppState, Message, Scroll};
 
 use super::chat::save;
 use super::request::build_request;
@@ -34,9 +34,9 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if blocked(state) {
         return Vec::new();
     }
-    let active = state.active;
+    let active = state.conversations.active_id();
     let stream = StreamId(state.next_id());
-    let Some(conv) = state.conversations.get_mut(&active) else {
+    let Some(conv) = state.conversations.get_mut(active) else {
         return Vec::new();
     };
     if !conv.messages.last().is_some_and(Message::can_continue) {
@@ -57,13 +57,12 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
         message.retries = 0;
         message.updated_at = now;
     }
-    conv.phase = StreamPhase::Waiting { stream, since: now };
     conv.scroll = Scroll::Follow;
     conv.updated_at = now;
-    state.live.insert(stream, active);
+    state.conversations.start_stream(active, stream, now);
     let mut effects: Vec<Effect> = state
         .conversations
-        .get_mut(&active)
+        .get_mut(active)
         .and_then(|conv| save(conv, index, now))
         .into_iter()
         .collect();
@@ -75,10 +74,10 @@ pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if blocked(state) {
         return Vec::new();
     }
-    let active = state.active;
+    let active = state.conversations.active_id();
     let stream = StreamId(state.next_id());
     let reply_id = state.next_id();
-    let Some(conv) = state.conversations.get_mut(&active) else {
+    let Some(conv) = state.conversations.get_mut(active) else {
         return Vec::new();
     };
     let model = conv.model.clone();
@@ -100,12 +99,11 @@ pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let request = build_request(conv, &state.settings, &state.models);
     conv.messages
         .push(Message::assistant_streaming(reply_id, model, now));
-    conv.phase = StreamPhase::Waiting { stream, since: now };
     conv.scroll = Scroll::Follow;
     conv.focus = None;
     conv.updated_at = now;
     effects.extend(save(conv, n - 1, now));
-    state.live.insert(stream, active);
+    state.conversations.start_stream(active, stream, now);
     effects.push(Effect::StartStream { stream, request });
     effects
 }

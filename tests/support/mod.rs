@@ -119,3 +119,11 @@ pub fn feed(state: &mut AppState, stream: StreamId, events: Vec<StreamEvent>, at
         update(state, Msg::from(Report::Stream { stream, event }), at);
     }
 }
+
+/// Ends every live stream as if each had finished (for tests that send again right away).
+pub fn end_streams(state: &mut AppState) {
+    let streams: Vec<StreamId> = state.conversations.streams().map(|(s, _)| s).collect();
+    for stream in streams {
+        state.conversations.end_stream(stream);
+    }
+}
