@@ -54,8 +54,6 @@ pub struct Services {
     pub config: Option<crate::config::Config>,
 }
 
-/// How long quitting waits for the last saves.
-const CLOSE_STORE_WITHIN: Duration = Duration::from_secs(3);
 /// How long a request waits for its prompt to be committed before it goes anyway.
 const FLUSH_BEFORE_SEND: Duration = Duration::from_secs(3);
 
@@ -322,8 +320,9 @@ where
         }
     }
     if let Some(store) = effects.store.take() {
-        // Quitting: blocking here briefly is what lets the last saves land.
-        store.close(CLOSE_STORE_WITHIN);
+        // Quitting: blocking here briefly is what lets the last saves land. (Every other way
+        // out of the loop drops the handle, which does the same.)
+        store.close(store_worker::CLOSE_WITHIN);
     }
     Ok(())
 }

@@ -517,6 +517,26 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
     assert_eq!(contents, ["first", "reply"]);
 }
 
+#[test]
+fn a_worker_handle_dropped_without_close_still_writes_what_it_was_sent() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    let handle = store_worker::spawn(path.clone(), Some(store), |_| {}).expect("worker");
+    handle.send(StoreCmd::SaveConversation(meta(1, "dropped", 1)));
+    handle.send(StoreCmd::SaveMessage(message(10, 1, 0, Role::User, "kept")));
+    // The way out of the event loop on an error or a panic: no close, just a drop.
+    drop(handle);
+    let store = Store::open(&path).expect("open");
+    let contents: Vec<String> = store
+        .load(ConversationId(1))
+        .expect("load")
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(contents, ["kept"]);
+}
+
 /// What kimi-tui 0.1 wrote after Ctrl+N reused a saved conversation that was not opened yet:
 /// the new chat's messages inside it, numbered from 0 again.
 #[test]

@@ -47,6 +47,13 @@ impl StoreHandle {
 
     /// Waits (up to `limit`) until everything sent so far was handled, then stops the worker.
     pub fn close(mut self, limit: Duration) {
+        self.finish(limit);
+    }
+
+    fn finish(&mut self, limit: Duration) {
+        if self.tx.is_none() {
+            return;
+        }
         let (done_tx, done_rx) = channel();
         self.send(StoreCmd::Flush(Box::new(move || {
             let _ = done_tx.send(());
@@ -58,6 +65,17 @@ impl StoreHandle {
         }
     }
 }
+
+/// However the loop ends (quit, an error, a panic unwinding), what was sent is written: a
+/// handle dropped without `close` closes itself.
+impl Drop for StoreHandle {
+    fn drop(&mut self) {
+        self.finish(CLOSE_WITHIN);
+    }
+}
+
+/// How long closing waits for the last saves.
+pub const CLOSE_WITHIN: Duration = Duration::from_secs(3);
 
 /// Starts the worker. `store` is the database opened at start-up, or `None` when it could not
 /// be opened for a reason worth retrying; `report` hands results to the event loop. Fails only
