@@ -11,11 +11,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use kimi_tui::config::{self, Args};
-use kimi_tui::io::llm::LlmClient;
-use kimi_tui::io::store::{Store, StoreError};
-use kimi_tui::runtime::{self, Services};
-use kimi_tui::state::saved::{conversation_from, fill};
-use kimi_tui::{AppState, settings_from, terminal};
+use kimi_tui::io::store::Store;
+use kimi_tui::runtime::{self};
+use kimi_tui::terminal;
 
 fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
     eprintln!("kimi-tui: {message}");
@@ -99,24 +97,10 @@ fn main() -> ExitCode {
         return list(store.as_ref());
     }
 
-    let now = runtime::now_millis();
-    let mut state = AppState::new(settings_from(&config), now);
-    state.data_path = db_path.display().to_string();
-    if let Some(store) = &store {
-        match load_saved(store, !args.new) {
-            Ok((saved, open)) => state.restore(saved, open),
-            Err(err) => return fail(err, 2),
-        }
-    } else {
-        state.store_error = Some(format!(
-            "cannot open {}; conversations are kept in memory and saving is retried",
-            db_path.display()
-        ));
-    }
-
-    let client = match LlmClient::new(&config) {
-        Ok(client) => client,
-        Err(err) => return fail(err, 1),
+    let (mut state, services) = match runtime::start(&config, db_path, store, !args.new, true) {
+        Ok(started) => started,
+        Err(err @ runtime::StartError::Store(_)) => return fail(err, 2),
+        Err(err @ runtime::StartError::Client(_)) => return fail(err, 1),
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -136,12 +120,6 @@ fn main() -> ExitCode {
             );
         }
     };
-    let services = Services {
-        client,
-        store: Some((db_path, store)),
-        osc52: true,
-        config: Some(config.clone()),
-    };
     let events = crossterm::event::EventStream::new();
     let result = rt.block_on(runtime::run(&mut tui, &mut state, services, events));
     terminal::restore();
@@ -150,29 +128,6 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(err, 1),
     }
-}
-
-/// Every saved conversation, and the one to open (the most recent, loaded) unless `open_last`
-/// is false.
-fn load_saved(
-    store: &Store,
-    open_last: bool,
-) -> Result<
-    (
-        Vec<kimi_tui::state::Conversation>,
-        Option<kimi_tui::ids::ConversationId>,
-    ),
-    StoreError,
-> {
-    let mut saved: Vec<_> = store.list()?.into_iter().map(conversation_from).collect();
-    let mut open = None;
-    if open_last && let Some(first) = saved.first_mut() {
-        let messages = store.load(first.id)?;
-        let prompt = store.system_prompt(first.id)?;
-        fill(first, messages, prompt);
-        open = Some(first.id);
-    }
-    Ok((saved, open))
 }
 
 fn list(store: Option<&Store>) -> ExitCode {

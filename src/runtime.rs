@@ -54,6 +54,58 @@ pub struct Services {
     pub config: Option<crate::config::Config>,
 }
 
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The saved conversations could not be read.
+    #[error(transparent)]
+    Store(#[from] crate::io::store::StoreError),
+    /// The HTTP client could not be built (a bad proxy, say).
+    #[error(transparent)]
+    Client(#[from] crate::error::ApiError),
+}
+
+/// The app as it starts: the state with the saved conversations (the most recent one open,
+/// unless `open_last` is false) and the services the loop talks to. `store` is the database
+/// at `db_path` if it opened; `None` keeps everything in memory and says so.
+pub fn start(
+    config: &crate::config::Config,
+    db_path: std::path::PathBuf,
+    store: Option<Store>,
+    open_last: bool,
+    osc52: bool,
+) -> Result<(AppState, Services), StartError> {
+    let mut state = AppState::new(crate::settings_from(config), now_millis());
+    state.data_path = db_path.display().to_string();
+    if let Some(store) = &store {
+        let mut saved: Vec<_> = store
+            .list()?
+            .into_iter()
+            .map(crate::state::saved::conversation_from)
+            .collect();
+        let mut open = None;
+        if open_last && let Some(first) = saved.first_mut() {
+            let messages = store.load(first.id)?;
+            let prompt = store.system_prompt(first.id)?;
+            crate::state::saved::fill(first, messages, prompt);
+            open = Some(first.id);
+        }
+        state.restore(saved, open);
+    } else {
+        state.store_error = Some(format!(
+            "cannot open {}; conversations are kept in memory and saving is retried",
+            db_path.display()
+        ));
+    }
+    let services = Services {
+        client: LlmClient::new(config)?,
+        store: Some((db_path, store)),
+        osc52,
+        config: Some(config.clone()),
+    };
+    Ok((state, services))
+}
+
 /// How long a request waits for its prompt to be committed before it goes anyway.
 const FLUSH_BEFORE_SEND: Duration = Duration::from_secs(3);
 

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod mock_kimi;
 pub mod pty;
 

@@ -1,0 +1,98 @@
+//! Whole flows through the real event loop, in-process (`support::app`): keys in, the screen
+//! out, the loopback mock as the server, a temporary database.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
+
+mod support;
+
+use support::app::App;
+use support::mock_kimi::{MockKimi, Reply};
+
+#[test]
+fn a_question_streams_its_answer_and_both_survive_a_restart() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["Hello", " from", " Kimi"]));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.type_text("hi there");
+    app.wait_for("hi there");
+    app.press("Enter");
+    app.wait_for("Hello from Kimi");
+    let state = app.close();
+    assert_eq!(state.conversations.len(), 1);
+
+    let app = App::start(&mock, dir.path());
+    let screen = app.wait_for("Hello from Kimi");
+    assert!(screen.contains("hi there"), "{screen}");
+}
+
+#[test]
+fn ctrl_n_after_a_restart_starts_a_chat_of_its_own() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["first answer"]));
+    mock.push(Reply::text(&["second answer"]));
+    mock.push(Reply::text(&["third answer"]));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    for question in ["first question", "second question"] {
+        app.press("Ctrl+N");
+        app.paste(question);
+        app.press("Enter");
+        app.wait_for(&question.replace("question", "answer"));
+    }
+    drop(app);
+
+    let app = App::start(&mock, dir.path());
+    app.press("Ctrl+N");
+    app.paste("third question");
+    app.press("Enter");
+    app.wait_for("third answer");
+    let state = app.close();
+    let titles: Vec<String> = state
+        .conversations
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        ["third question", "second question", "first question"]
+    );
+    // The third request carried only its own chat.
+    let sent = mock.requests();
+    let last: Vec<String> = sent
+        .last()
+        .expect("three requests")
+        .messages()
+        .into_iter()
+        .filter(|(role, _)| role != "system")
+        .map(|(_, text)| text)
+        .collect();
+    assert_eq!(last, ["third question"]);
+}
+
+#[test]
+fn esc_stops_a_reply_and_keeps_what_arrived() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["part one", " and more"]).hang(std::time::Duration::from_secs(30)));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("tell me a long story");
+    app.press("Enter");
+    app.wait_for("part one");
+    app.press("Esc");
+    app.wait_for("stopped");
+    let state = app.close();
+    let reply = state
+        .active_conversation()
+        .messages
+        .last()
+        .expect("a reply");
+    assert_eq!(
+        reply.status,
+        kimi_tui::io::store::records::MessageStatus::Stopped
+    );
+    assert!(reply.content.starts_with("part one"), "{}", reply.content);
+}
