@@ -12,6 +12,7 @@
 pub mod clipboard;
 pub mod files;
 pub mod llm;
+pub mod log;
 pub mod sse;
 pub mod store;
 pub mod store_worker;

@@ -31,6 +31,29 @@ fn data_dir(args: &Args) -> Option<PathBuf> {
         .or_else(config::default_data_dir)
 }
 
+/// Starts the log file. A bad `KIMI_TUI_LOG` is said once, before the screen is taken, and
+/// the log stays at warnings.
+fn start_log(path: Option<&std::path::Path>) {
+    let Some(path) = path else { return };
+    let value = std::env::var("KIMI_TUI_LOG")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("RUST_LOG").ok());
+    let filter = match kimi_tui::io::log::filter(value.as_deref()) {
+        Ok(filter) => filter,
+        Err(err) => {
+            eprintln!("kimi-tui: {err}; logging warnings only");
+            match kimi_tui::io::log::filter(None) {
+                Ok(filter) => filter,
+                Err(_) => return,
+            }
+        }
+    };
+    if let Err(err) = kimi_tui::io::log::init(path, filter) {
+        eprintln!("kimi-tui: {err}");
+    }
+}
+
 fn main() -> ExitCode {
     let default_path = config::default_config_path();
     let shown = |p: &Option<PathBuf>| {
@@ -39,12 +62,15 @@ fn main() -> ExitCode {
             |p| p.display().to_string(),
         )
     };
+    let log_path = kimi_tui::io::log::default_path();
     let help = format!(
         "Config file: {}\nConversations: {}\n\
+         Log: {} (warnings; KIMI_TUI_LOG=debug or RUST_LOG for more)\n\
          API key: MOONSHOT_API_KEY, else KIMI_API_KEY (read from the environment only).\n\
          Precedence: flag, then environment, then config file.",
         shown(&default_path),
         shown(&config::default_data_dir().map(|d| config::database_path(&d))),
+        shown(&log_path),
     );
     let matches = Args::command().after_help(help).get_matches();
     let args = match Args::from_arg_matches(&matches) {
@@ -58,6 +84,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    start_log(log_path.as_deref());
     let env_path = std::env::var_os("KIMI_TUI_CONFIG")
         .filter(|v| !v.is_empty())
         .map(Into::into);

@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 use crate::effect::Effect;
 use crate::ids::{Millis, StreamId};
 use crate::io::llm::LlmClient;
+use crate::io::log;
 use crate::io::store::Store;
 use crate::io::store_worker::StoreReport;
 use crate::io::store_worker::{self, StoreCmd, StoreHandle};
@@ -308,7 +309,20 @@ where
         effects.run(effect);
     }
     let apply = |state: &mut AppState, msg: Msg, effects: &mut Effects| {
-        for effect in update::update(state, msg, now_millis()) {
+        // Shaped only when debug logging is on: kinds and ids, never text.
+        let kind = tracing::enabled!(tracing::Level::DEBUG).then(|| log::shape(&msg, 3));
+        let started = kind.as_ref().map(|_| Instant::now());
+        let produced = update::update(state, msg, now_millis());
+        if let (Some(kind), Some(started)) = (kind, started) {
+            let shapes: Vec<String> = produced.iter().map(|e| log::shape(e, 2)).collect();
+            tracing::debug!(
+                msg = %kind,
+                effects = ?shapes,
+                micros = started.elapsed().as_micros(),
+                "update"
+            );
+        }
+        for effect in produced {
             effects.run(effect);
         }
     };

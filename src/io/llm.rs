@@ -71,6 +71,30 @@ impl LlmClient {
 
     /// Streams one reply. `emit` gets every event in order; the last one is `Done` or `Failed`.
     pub async fn stream_chat(&self, request: &ChatRequest, mut emit: impl FnMut(StreamEvent)) {
+        let started = std::time::Instant::now();
+        tracing::debug!(
+            model = %request.model,
+            messages = request.messages.len(),
+            "chat request"
+        );
+        let mut events = 0usize;
+        let mut failed = None;
+        self.stream_chat_inner(request, |event| {
+            events += 1;
+            if let StreamEvent::Failed(error) = &event {
+                failed = Some(error.to_string());
+            }
+            emit(event);
+        })
+        .await;
+        let ms = started.elapsed().as_millis();
+        match failed {
+            Some(error) => tracing::warn!(events, ms, %error, "chat request failed"),
+            None => tracing::debug!(events, ms, "chat stream ended"),
+        }
+    }
+
+    async fn stream_chat_inner(&self, request: &ChatRequest, mut emit: impl FnMut(StreamEvent)) {
         let Some(key) = &self.api_key else {
             emit(StreamEvent::Failed(ApiError::NoKey));
             return;
@@ -89,6 +113,19 @@ impl LlmClient {
             Ok(Ok(response)) => response,
         };
         let status = response.status();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        tracing::debug!(
+            status = status.as_u16(),
+            request_id = header("x-request-id").as_deref().unwrap_or("-"),
+            trace_id = header("x-trace-id").as_deref().unwrap_or("-"),
+            "chat response"
+        );
         if let Some(secs) = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)

@@ -150,6 +150,25 @@ impl<R: Fn(StoreReport)> Worker<R> {
     }
 
     fn handle(&mut self, cmd: StoreCmd) {
+        let started = Instant::now();
+        let kind = match &cmd {
+            StoreCmd::SaveConversation(_) => "save conversation",
+            StoreCmd::SaveMessage(_) => "save message",
+            StoreCmd::Delete(_) => "delete",
+            StoreCmd::Load(_) => "load",
+            StoreCmd::Search { .. } => "search",
+            StoreCmd::Flush(_) => "flush",
+        };
+        self.apply(cmd);
+        tracing::debug!(
+            cmd = kind,
+            micros = started.elapsed().as_micros(),
+            pending = self.pending.len(),
+            "store"
+        );
+    }
+
+    fn apply(&mut self, cmd: StoreCmd) {
         match cmd {
             StoreCmd::SaveConversation(meta) => self.save(Save::Conversation(meta)),
             StoreCmd::SaveMessage(record) => self.save(Save::Message(record)),
@@ -218,6 +237,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
     /// A save that must not be written (it would corrupt its conversation) is said so, loudly
     /// and for that conversation, and not tried again; the saves after it go on.
     fn refuse(&mut self, id: ConversationId, err: StoreError) {
+        tracing::warn!(conversation = id.0, error = %err, "save refused");
         (self.report)(StoreReport::SaveRefused {
             id,
             error: err.to_string(),
@@ -240,6 +260,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
     fn fail(&mut self, why: String) {
         self.last_try = Instant::now();
         if self.failing.as_deref() != Some(why.as_str()) {
+            tracing::warn!(error = %why, pending = self.pending.len(), "saving fails");
             self.failing = Some(why.clone());
             (self.report)(StoreReport::Status(Some(why)));
         }
@@ -278,6 +299,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             Some(why) => self.fail(why),
             None => {
                 if self.failing.take().is_some() {
+                    tracing::warn!("saving works again");
                     (self.report)(StoreReport::Status(None));
                 }
             }
