@@ -165,7 +165,7 @@ fn render_markdown(bencher: Bencher) {
         .repeat(10);
     bencher.bench_local(|| {
         let mut layout = MarkdownLayout::default();
-        layout.sync(&text, 100);
+        layout.sync(&text, 100, &kimi_tui::theme::Theme::dark());
         layout.len()
     });
 }

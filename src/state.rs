@@ -129,6 +129,8 @@ pub struct AppState {
     /// The conversations, their order, the open one, the highlighted row and the live streams.
     pub conversations: Conversations,
     pub sidebar_visible: bool,
+    /// Every style the views use.
+    pub theme: crate::theme::Theme,
     pub focus: Focus,
     pub input: TextArea<'static>,
     pub overlay: Option<Overlay>,
@@ -175,12 +177,14 @@ impl AppState {
             settings.model.clone(),
             now,
         ));
+        let theme = crate::theme::Theme::dark();
         AppState {
             settings,
             conversations,
             sidebar_visible: true,
             focus: Focus::Input,
-            input: crate::state::composer::new_textarea(),
+            input: crate::state::composer::new_textarea(&theme),
+            theme,
             overlay: None,
             help_scroll: 0,
             sidebar_mode: SidebarMode::List,

@@ -10,7 +10,7 @@ pub mod sidebar;
 pub mod status;
 
 use crate::layout::panes as layout;
-use crate::theme;
+use crate::theme::Theme;
 
 use ratatui::Frame;
 use ratatui::widgets::{Block, BorderType};
@@ -18,13 +18,13 @@ use ratatui::widgets::{Block, BorderType};
 use crate::state::{AppState, Overlay};
 
 /// A pane's rounded border, in the accent colour when the pane has focus.
-pub fn pane(focused: bool) -> Block<'static> {
+pub fn pane(focused: bool, theme: &Theme) -> Block<'static> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(if focused {
-            theme::border_focused()
+            theme.border_focused
         } else {
-            theme::border()
+            theme.border
         })
 }
 

@@ -13,6 +13,7 @@ use kimi_tui::AppState;
 use kimi_tui::api::StreamEvent;
 use kimi_tui::msg::{Focus, Msg, NavIntent, TranscriptIntent};
 use kimi_tui::text::rows::MarkdownLayout;
+use kimi_tui::theme::Theme;
 use kimi_tui::update::update;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -188,7 +189,7 @@ fn finished_blocks_never_change_while_the_reply_streams() {
         while !text.is_char_boundary(end) {
             end += 1;
         }
-        layout.sync(&text[..end], 50);
+        layout.sync(&text[..end], 50, &Theme::dark());
         let rows: Vec<String> = layout
             .rows()
             .iter()
@@ -206,7 +207,7 @@ fn finished_blocks_never_change_while_the_reply_streams() {
         previous = rows[..stable].to_vec();
     }
     let mut whole = MarkdownLayout::default();
-    whole.sync(&text, 50);
+    whole.sync(&text, 50, &Theme::dark());
     assert_eq!(
         layout.rows().len(),
         whole.rows().len(),
@@ -237,7 +238,7 @@ proptest! {
             prop_assert!(!cell.symbol().chars().any(char::is_control), "control char {:?}", cell.symbol());
         }
         let mut layout = MarkdownLayout::default();
-        layout.sync(&text, width as usize);
+        layout.sync(&text, width as usize, &Theme::dark());
     }
 }
 

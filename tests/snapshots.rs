@@ -489,3 +489,26 @@ fn model_picker_lists_capabilities_profiles_and_the_balance() {
     assert!(text.contains("no key"), "{text}");
     assert!(text.contains("Balance: 49.58"), "{text}");
 }
+
+#[test]
+fn views_take_their_styles_from_the_theme_in_the_state() {
+    let mut state = app();
+    state.theme.user_header = ratatui::style::Style::new().fg(Color::LightMagenta);
+    state.theme.heading1 = ratatui::style::Style::new().fg(Color::LightRed);
+    let stream = send(&mut state, "question", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("# Title\n\nbody".into()),
+            StreamEvent::Done,
+        ],
+        T0 + 1,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "You").expect("the user's header");
+    assert_eq!(buffer[(x, y)].fg, Color::LightMagenta);
+    let (x, y) = find(buffer, "Title").expect("the heading");
+    assert_eq!(buffer[(x, y)].fg, Color::LightRed);
+}

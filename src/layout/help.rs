@@ -5,7 +5,6 @@ use ratatui::text::{Line, Span};
 
 use crate::state::AppState;
 use crate::text::plain::{display_width, row_text, wrap_line};
-use crate::theme;
 
 /// The widest the keys column gets; longer key lists go on a line of their own.
 const KEY_COLUMN: usize = 16;
@@ -32,7 +31,7 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::with_capacity(rows.len() + 2);
     for (keys, what) in rows {
         if keys.is_empty() {
-            lines.push(Line::styled(format!(" {what}"), theme::title()));
+            lines.push(Line::styled(format!(" {what}"), state.theme.title));
             continue;
         }
         let mut ranges = Vec::new();
@@ -40,17 +39,26 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         let mut parts = ranges.into_iter().map(|r| row_text(what, r));
         let first = parts.next().unwrap_or_default();
         if display_width(&keys) > key_width {
-            lines.push(Line::styled(format!("   {keys}"), theme::help_key()));
-            lines.push(Line::styled(format!("{indent}{first}"), theme::help_text()));
+            lines.push(Line::styled(format!("   {keys}"), state.theme.help_key));
+            lines.push(Line::styled(
+                format!("{indent}{first}"),
+                state.theme.help_text,
+            ));
         } else {
             let pad = key_width - display_width(&keys);
             lines.push(Line::from(vec![
-                Span::styled(format!("   {keys}{}  ", " ".repeat(pad)), theme::help_key()),
-                Span::styled(first, theme::help_text()),
+                Span::styled(
+                    format!("   {keys}{}  ", " ".repeat(pad)),
+                    state.theme.help_key,
+                ),
+                Span::styled(first, state.theme.help_text),
             ]));
         }
         for part in parts {
-            lines.push(Line::styled(format!("{indent}{part}"), theme::help_text()));
+            lines.push(Line::styled(
+                format!("{indent}{part}"),
+                state.theme.help_text,
+            ));
         }
     }
     if !state.data_path.is_empty() {
@@ -60,7 +68,7 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
                 " Conversations are saved in {}",
                 crate::text::plain::sanitize(&state.data_path)
             ),
-            theme::header_meta(),
+            state.theme.header_meta,
         ));
     }
     lines

@@ -10,7 +10,7 @@ use crate::state::{Conversation, Message};
 use crate::text::plain::{display_width, row_text, sanitize, wrap_line};
 
 pub use super::viewport::{View, follow_top, resolve_top, scrolled, view};
-use crate::theme;
+use crate::theme::Theme;
 
 const CONTENT_INDENT: &str = "  ";
 const REASONING_PREFIX: &str = "  │ ";
@@ -49,6 +49,7 @@ impl Part {
 /// One item of the transcript, ready to be measured or drawn.
 pub struct Item<'a> {
     message: Option<&'a Message>,
+    theme: &'a Theme,
     parts: Vec<Part>,
     /// Draw the focus outline beside this item's rows.
     pub focused: bool,
@@ -61,9 +62,10 @@ impl Item<'_> {
 
     /// Appends rows `range` of this item to `out`.
     pub fn lines(&self, range: std::ops::Range<usize>, width: u16, out: &mut Vec<Line<'static>>) {
+        let theme = self.theme;
         let width = width.saturating_sub(GUTTER);
         let gutter = if self.focused {
-            Span::styled("▌", theme::focus_bar())
+            Span::styled("▌", theme.focus_bar)
         } else {
             Span::raw(" ")
         };
@@ -78,13 +80,13 @@ impl Item<'_> {
                     Part::Line(line) => out.push(line.clone()),
                     Part::Reasoning { skip, .. } => {
                         if let Some(message) = self.message {
-                            with_layout(message, width, |layouts| {
+                            with_layout(message, width, theme, |layouts| {
                                 for text in
                                     &layouts.reasoning.rows()[skip + from - row..skip + to - row]
                                 {
                                     out.push(Line::from(vec![
-                                        Span::styled(REASONING_PREFIX, theme::reasoning_bar()),
-                                        Span::styled(text.clone(), theme::reasoning()),
+                                        Span::styled(REASONING_PREFIX, theme.reasoning_bar),
+                                        Span::styled(text.clone(), theme.reasoning),
                                     ]));
                                 }
                             });
@@ -92,7 +94,7 @@ impl Item<'_> {
                     }
                     Part::Content(_) => {
                         if let Some(message) = self.message {
-                            with_layout(message, width, |layouts| {
+                            with_layout(message, width, theme, |layouts| {
                                 if message.role == Role::Assistant {
                                     for line in &layouts.markdown.rows()[from - row..to - row] {
                                         let mut spans = vec![Span::raw(CONTENT_INDENT)];
@@ -103,7 +105,7 @@ impl Item<'_> {
                                     for text in &layouts.plain.rows()[from - row..to - row] {
                                         out.push(Line::from(vec![
                                             Span::raw(CONTENT_INDENT),
-                                            Span::styled(text.clone(), theme::text()),
+                                            Span::styled(text.clone(), theme.text),
                                         ]));
                                     }
                                 }
@@ -126,12 +128,14 @@ impl Item<'_> {
 fn with_layout<R>(
     message: &Message,
     width: u16,
+    theme: &Theme,
     f: impl FnOnce(&crate::text::rows::Layouts) -> R,
 ) -> R {
     message.layout.with(
         (&message.content, content_width(width)),
         message.role == Role::Assistant,
         (&message.reasoning, reasoning_width(width)),
+        theme,
         f,
     )
 }
@@ -162,7 +166,13 @@ pub fn item_count(conv: &Conversation) -> usize {
     conv.messages.len() + usize::from(conv.notice.is_some())
 }
 
-pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<'_> {
+pub fn item<'a>(
+    conv: &'a Conversation,
+    index: usize,
+    width: u16,
+    now: Millis,
+    theme: &'a Theme,
+) -> Item<'a> {
     let width = width.saturating_sub(GUTTER);
     // The last message shows the countdown while its request waits to be sent again.
     let retry_at = match conv.phase {
@@ -172,8 +182,8 @@ pub fn item(conv: &Conversation, index: usize, width: u16, now: Millis) -> Item<
         _ => None,
     };
     match conv.messages.get(index) {
-        Some(message) => message_item(message, width, now, retry_at),
-        None => notice_item(conv.notice.as_deref().unwrap_or_default(), width),
+        Some(message) => message_item(message, width, now, retry_at, theme),
+        None => notice_item(conv.notice.as_deref().unwrap_or_default(), width, theme),
     }
 }
 
@@ -200,12 +210,13 @@ fn wrapped(
     parts
 }
 
-fn notice_item(text: &str, width: u16) -> Item<'static> {
-    let mut parts = vec![Part::Line(Line::styled("Note", theme::notice()))];
-    parts.extend(wrapped(text, CONTENT_INDENT, width, theme::notice()));
+fn notice_item<'a>(text: &str, width: u16, theme: &'a Theme) -> Item<'a> {
+    let mut parts = vec![Part::Line(Line::styled("Note", theme.notice))];
+    parts.extend(wrapped(text, CONTENT_INDENT, width, theme.notice));
     parts.push(Part::Line(Line::default()));
     Item {
         message: None,
+        theme,
         parts,
         focused: false,
     }
@@ -223,8 +234,14 @@ pub fn duration_label(ms: Millis) -> String {
     }
 }
 
-fn message_item(message: &Message, width: u16, now: Millis, retry_at: Option<Millis>) -> Item<'_> {
-    let (reasoning_rows, content_rows) = with_layout(message, width, |l| {
+fn message_item<'a>(
+    message: &'a Message,
+    width: u16,
+    now: Millis,
+    retry_at: Option<Millis>,
+    theme: &'a Theme,
+) -> Item<'a> {
+    let (reasoning_rows, content_rows) = with_layout(message, width, theme, |l| {
         (
             l.reasoning.len(),
             if message.role == Role::Assistant {
@@ -237,13 +254,13 @@ fn message_item(message: &Message, width: u16, now: Millis, retry_at: Option<Mil
     let streaming = message.status == MessageStatus::Streaming;
     let mut parts = Vec::new();
     match message.role {
-        Role::User => parts.push(Part::Line(Line::styled("You", theme::user_header()))),
+        Role::User => parts.push(Part::Line(Line::styled("You", theme.user_header))),
         Role::Assistant => {
-            let mut header = vec![Span::styled("Kimi", theme::assistant_header())];
+            let mut header = vec![Span::styled("Kimi", theme.assistant_header)];
             if let Some(model) = &message.model {
                 header.push(Span::styled(
                     format!(" · {}", sanitize(model)),
-                    theme::header_meta(),
+                    theme.header_meta,
                 ));
             }
             parts.push(Part::Line(Line::from(header)));
@@ -261,7 +278,7 @@ fn message_item(message: &Message, width: u16, now: Millis, retry_at: Option<Mil
             let arrow = if folded { "▸" } else { "▾" };
             format!("  {arrow} Thought for {took} · ~{tokens} tokens")
         };
-        parts.push(Part::Line(Line::styled(label, theme::reasoning_label())));
+        parts.push(Part::Line(Line::styled(label, theme.reasoning_label)));
         if !folded {
             let (skip, count) = match (thinking, message.reasoning_folded) {
                 (true, None) => {
@@ -282,60 +299,58 @@ fn message_item(message: &Message, width: u16, now: Millis, retry_at: Option<Mil
                 "  ↻ trying again in {secs} s (retry {}) · Esc cancels",
                 message.retries
             ),
-            theme::warning(),
+            theme.warning,
         )));
     } else if streaming && reasoning_rows == 0 {
         parts.push(Part::Line(Line::styled(
             format!("  {} waiting for Kimi…", spinner(now)),
-            theme::placeholder(),
+            theme.placeholder,
         )));
     }
-    parts.extend(footer(message, width));
+    parts.extend(footer(message, width, theme));
     parts.push(Part::Line(Line::default()));
     Item {
         message: Some(message),
+        theme,
         parts,
         focused: false,
     }
 }
 
-fn footer(message: &Message, width: u16) -> Vec<Part> {
+fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut status: Vec<Span<'static>> = Vec::new();
     match message.status {
-        MessageStatus::Stopped => status.push(Span::styled("■ stopped", theme::warning())),
+        MessageStatus::Stopped => status.push(Span::styled("■ stopped", theme.warning)),
         MessageStatus::Interrupted => status.push(Span::styled(
             "⚠ interrupted: the connection closed before the reply finished",
-            theme::warning(),
+            theme.warning,
         )),
         _ => {}
     }
     if message.finish_reason.as_deref() == Some("length") {
-        status.push(Span::styled(
-            "⚠ cut off at the token limit",
-            theme::warning(),
-        ));
+        status.push(Span::styled("⚠ cut off at the token limit", theme.warning));
     }
     if message.malformed_events > 0 {
         status.push(Span::styled(
             format!("⚠ {} malformed event(s) skipped", message.malformed_events),
-            theme::warning(),
+            theme.warning,
         ));
     }
     if message.can_continue() {
-        status.push(Span::styled("Ctrl+G continues", theme::footer()));
+        status.push(Span::styled("Ctrl+G continues", theme.footer));
     }
     if let Some(usage) = message.usage {
         status.push(Span::styled(
             format!("{} prompt", usage.prompt_tokens),
-            theme::footer(),
+            theme.footer,
         ));
         status.push(Span::styled(
             format!("{} completion tokens", usage.completion_tokens),
-            theme::footer(),
+            theme.footer,
         ));
         if let Some(cached) = usage.cached_tokens.filter(|&c| c > 0) {
-            status.push(Span::styled(format!("{cached} cached"), theme::footer()));
+            status.push(Span::styled(format!("{cached} cached"), theme.footer));
         }
     }
     // The pieces go on one line, separated by dots, and on more lines when it is narrow.
@@ -348,7 +363,7 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
             spans.push(Span::raw(CONTENT_INDENT));
             used = display_width(CONTENT_INDENT);
         } else if spans.len() > 1 {
-            spans.push(Span::styled(" · ", theme::footer()));
+            spans.push(Span::styled(" · ", theme.footer));
             used += 3;
         }
         used += w;
@@ -362,7 +377,7 @@ fn footer(message: &Message, width: u16) -> Vec<Part> {
             &format!("✖ {error}"),
             CONTENT_INDENT,
             width,
-            theme::error(),
+            theme.error,
         ));
     }
     parts

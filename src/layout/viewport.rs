@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use super::transcript::{item, item_count};
 use crate::ids::Millis;
 use crate::state::{Conversation, Scroll};
+use crate::theme::Theme;
 
 /// What the scrollback shows: the rows in view and whether more lies below them.
 pub struct View {
@@ -15,12 +16,18 @@ pub struct View {
 }
 
 /// The top of the view when following the end: (item, row).
-pub fn follow_top(conv: &Conversation, width: u16, height: usize, now: Millis) -> (usize, usize) {
+pub fn follow_top(
+    conv: &Conversation,
+    width: u16,
+    height: usize,
+    now: Millis,
+    theme: &Theme,
+) -> (usize, usize) {
     let mut need = height;
     let mut index = item_count(conv);
     while index > 0 {
         index -= 1;
-        let h = item(conv, index, width, now).height();
+        let h = item(conv, index, width, now, theme).height();
         if h >= need {
             return (index, h - need);
         }
@@ -36,10 +43,11 @@ fn rows_below(
     width: u16,
     limit: usize,
     now: Millis,
+    theme: &Theme,
 ) -> usize {
     let mut total = 0;
     for i in index..item_count(conv) {
-        let h = item(conv, i, width, now).height();
+        let h = item(conv, i, width, now, theme).height();
         total += if i == index { h.saturating_sub(row) } else { h };
         if total > limit {
             break;
@@ -55,14 +63,15 @@ pub fn resolve_top(
     width: u16,
     height: usize,
     now: Millis,
+    theme: &Theme,
 ) -> ((usize, usize), bool) {
     match scroll {
-        Scroll::Follow => (follow_top(conv, width, height, now), false),
+        Scroll::Follow => (follow_top(conv, width, height, now, theme), false),
         Scroll::Anchored { item: index, row } => {
             if index >= item_count(conv)
-                || rows_below(conv, (index, row), width, height, now) <= height
+                || rows_below(conv, (index, row), width, height, now, theme) <= height
             {
-                (follow_top(conv, width, height, now), false)
+                (follow_top(conv, width, height, now, theme), false)
             } else {
                 ((index, row), true)
             }
@@ -78,12 +87,14 @@ pub fn view(
     height: usize,
     now: Millis,
     focus: Option<usize>,
+    theme: &Theme,
 ) -> View {
-    let ((mut index, mut row), anchored) = resolve_top(conv, conv.scroll, width, height, now);
+    let ((mut index, mut row), anchored) =
+        resolve_top(conv, conv.scroll, width, height, now, theme);
     let mut lines = Vec::with_capacity(height);
     let count = item_count(conv);
     while lines.len() < height && index < count {
-        let mut it = item(conv, index, width, now);
+        let mut it = item(conv, index, width, now, theme);
         it.focused = focus == Some(index);
         let h = it.height();
         let take = (h.saturating_sub(row)).min(height - lines.len());
@@ -104,12 +115,13 @@ pub fn scrolled(
     width: u16,
     height: usize,
     now: Millis,
+    theme: &Theme,
 ) -> Scroll {
     let count = item_count(conv);
     if count == 0 {
         return Scroll::Follow;
     }
-    let ((mut index, mut row), _) = resolve_top(conv, conv.scroll, width, height, now);
+    let ((mut index, mut row), _) = resolve_top(conv, conv.scroll, width, height, now, theme);
     if delta < 0 {
         let mut up = delta.unsigned_abs();
         while up > 0 {
@@ -123,13 +135,13 @@ pub fn scrolled(
                     break;
                 }
                 index -= 1;
-                row = item(conv, index, width, now).height();
+                row = item(conv, index, width, now, theme).height();
             }
         }
     } else {
         row += delta.unsigned_abs();
         loop {
-            let h = item(conv, index, width, now).height();
+            let h = item(conv, index, width, now, theme).height();
             if row < h || index + 1 >= count {
                 break;
             }
@@ -137,7 +149,7 @@ pub fn scrolled(
             index += 1;
         }
     }
-    if rows_below(conv, (index, row), width, height, now) <= height {
+    if rows_below(conv, (index, row), width, height, now, theme) <= height {
         Scroll::Follow
     } else {
         Scroll::Anchored { item: index, row }

@@ -3,12 +3,12 @@
 use ratatui::style::{Modifier, Style};
 use tui_textarea::TextArea;
 
-use crate::theme;
+use crate::theme::Theme;
 
-pub fn new_textarea() -> TextArea<'static> {
+pub fn new_textarea(theme: &Theme) -> TextArea<'static> {
     let mut textarea = TextArea::default();
     textarea.set_placeholder_text("Message Kimi…  (Enter sends)");
-    textarea.set_placeholder_style(theme::placeholder());
+    textarea.set_placeholder_style(theme.placeholder);
     textarea.set_cursor_line_style(Style::default());
     // Long lines wrap (Chinese between characters) instead of scrolling sideways.
     textarea.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);

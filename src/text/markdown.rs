@@ -18,7 +18,7 @@ pub use blocks::{code_blocks, open_block_start};
 use runs::{Runs, prefix_width, wrap_runs};
 
 use super::plain::display_width;
-use crate::theme;
+use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
 enum Container {
@@ -40,6 +40,7 @@ struct Code {
 
 /// Renders markdown blocks into rows.
 pub struct Renderer<'a> {
+    theme: &'a Theme,
     width: usize,
     out: &'a mut Vec<Line<'static>>,
     styles: Vec<Style>,
@@ -59,15 +60,17 @@ impl<'a> Renderer<'a> {
     /// `gap`: whether blocks were rendered before these (a blank row separates them).
     /// `code_blocks`: how many code blocks came before, for numbering.
     pub fn new(
+        theme: &'a Theme,
         width: usize,
         out: &'a mut Vec<Line<'static>>,
         gap: bool,
         code_blocks: usize,
     ) -> Self {
         Renderer {
+            theme,
             width: width.max(4),
             out,
-            styles: vec![theme::text()],
+            styles: vec![theme.text],
             runs: Runs::default(),
             containers: Vec::new(),
             lists: Vec::new(),
@@ -113,15 +116,15 @@ impl<'a> Renderer<'a> {
         for container in &self.containers {
             match container {
                 Container::Quote => {
-                    first.push(Span::styled("│ ", theme::quote_bar()));
-                    rest.push(Span::styled("│ ", theme::quote_bar()));
+                    first.push(Span::styled("│ ", self.theme.quote_bar));
+                    rest.push(Span::styled("│ ", self.theme.quote_bar));
                 }
                 Container::Item { marker, started } => {
                     let blank = " ".repeat(display_width(marker));
                     if *started {
                         first.push(Span::raw(blank.clone()));
                     } else {
-                        first.push(Span::styled(marker.clone(), theme::list_marker()));
+                        first.push(Span::styled(marker.clone(), self.theme.list_marker));
                     }
                     rest.push(Span::raw(blank));
                 }
@@ -192,7 +195,7 @@ impl<'a> Renderer<'a> {
                 None => self.text(&text),
             },
             Event::Code(code) => {
-                let style = self.style().patch(theme::inline_code());
+                let style = self.style().patch(self.theme.inline_code);
                 self.target().push(&code, style);
             }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
@@ -213,13 +216,13 @@ impl<'a> Renderer<'a> {
                 self.flush();
                 self.block_start();
                 let width = self.width.saturating_sub(prefix_width(&self.prefixes().0));
-                self.push_row(vec![Span::styled("─".repeat(width), theme::rule())]);
+                self.push_row(vec![Span::styled("─".repeat(width), self.theme.rule)]);
             }
             Event::TaskListMarker(done) => {
                 let (mark, style) = if done {
-                    ("☑ ", theme::task_done())
+                    ("☑ ", self.theme.task_done)
                 } else {
-                    ("☐ ", theme::list_marker())
+                    ("☐ ", self.theme.list_marker)
                 };
                 self.target().push(mark, style);
             }
@@ -236,7 +239,7 @@ impl<'a> Renderer<'a> {
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.block_start();
-                self.push_style(theme::heading(match level {
+                self.push_style(self.theme.heading(match level {
                     HeadingLevel::H1 => 1,
                     HeadingLevel::H2 => 2,
                     _ => 3,
@@ -246,7 +249,7 @@ impl<'a> Renderer<'a> {
                 self.flush();
                 self.block_start();
                 self.containers.push(Container::Quote);
-                self.push_style(theme::quote());
+                self.push_style(self.theme.quote);
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
@@ -304,15 +307,15 @@ impl<'a> Renderer<'a> {
                     table.row.push(Runs::default());
                 }
             }
-            Tag::Emphasis => self.push_style(theme::emphasis()),
-            Tag::Strong => self.push_style(theme::strong()),
-            Tag::Strikethrough => self.push_style(theme::strikethrough()),
+            Tag::Emphasis => self.push_style(self.theme.emphasis),
+            Tag::Strong => self.push_style(self.theme.strong),
+            Tag::Strikethrough => self.push_style(self.theme.strikethrough),
             Tag::Link { dest_url, .. } => {
-                self.push_style(theme::link());
+                self.push_style(self.theme.link);
                 self.link.push(dest_url.to_string());
             }
             Tag::Image { dest_url, .. } => {
-                self.push_style(theme::link());
+                self.push_style(self.theme.link);
                 self.text("[image: ");
                 self.link.push(dest_url.to_string());
             }
@@ -380,7 +383,8 @@ impl<'a> Renderer<'a> {
                 if let Some(url) = self.link.pop() {
                     let shown = self.target().text.clone();
                     if !url.is_empty() && !shown.ends_with(url.as_str()) {
-                        self.target().push(&format!(" ({url})"), theme::link_url());
+                        let style = self.theme.link_url;
+                        self.target().push(&format!(" ({url})"), style);
                     }
                 }
             }
@@ -388,7 +392,8 @@ impl<'a> Renderer<'a> {
                 self.text("]");
                 self.pop_style();
                 if let Some(url) = self.link.pop() {
-                    self.target().push(&format!(" ({url})"), theme::link_url());
+                    let style = self.theme.link_url;
+                    self.target().push(&format!(" ({url})"), style);
                 }
             }
             _ => {}

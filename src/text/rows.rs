@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 
 use super::plain::{row_text, wrap_line};
+use crate::theme::Theme;
 
 /// The wrapped rows of one text at one width.
 #[derive(Debug, Clone, Default)]
@@ -112,11 +113,12 @@ impl MessageLayout {
         content: (&str, usize),
         markdown: bool,
         reasoning: (&str, usize),
+        theme: &Theme,
         f: impl FnOnce(&Layouts) -> R,
     ) -> R {
         let mut layouts = self.inner.borrow_mut();
         if markdown {
-            layouts.markdown.sync(content.0, content.1);
+            layouts.markdown.sync(content.0, content.1, theme);
         } else {
             layouts.plain.sync(content.0, content.1);
         }
@@ -176,16 +178,23 @@ pub struct MarkdownLayout {
     done_code_blocks: usize,
     rows: Vec<ratatui::text::Line<'static>>,
     valid: bool,
+    /// The theme the rows were styled with.
+    theme: &'static str,
 }
 
 impl MarkdownLayout {
-    pub fn sync(&mut self, text: &str, width: usize) {
+    pub fn sync(&mut self, text: &str, width: usize, theme: &Theme) {
         use super::markdown::{Renderer, open_block_start};
         let width = width.max(1);
-        if !self.valid || self.width != width || text.len() < self.covered {
+        if !self.valid
+            || self.width != width
+            || text.len() < self.covered
+            || self.theme != theme.name
+        {
             *self = MarkdownLayout {
                 width,
                 valid: true,
+                theme: theme.name,
                 ..MarkdownLayout::default()
             };
         }
@@ -196,6 +205,7 @@ impl MarkdownLayout {
         let open = open_block_start(text, self.done_bytes);
         if open > self.done_bytes {
             let mut renderer = Renderer::new(
+                theme,
                 width,
                 &mut self.rows,
                 self.done_rows > 0,
@@ -207,6 +217,7 @@ impl MarkdownLayout {
             self.done_rows = self.rows.len();
         }
         let mut renderer = Renderer::new(
+            theme,
             width,
             &mut self.rows,
             self.done_rows > 0,

@@ -9,22 +9,22 @@ use crate::bindings::hint_line;
 use crate::bindings::table::Context;
 use crate::state::{AppState, Dialog};
 use crate::text::plain::sanitize;
-use crate::theme;
 
 /// The system prompt editor: most of the screen, wrapped text, the keys at the bottom.
 fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let width = (area.width * 4 / 5).max(20).min(area.width);
     let height = (area.height * 3 / 5).max(6).min(area.height);
     let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
-    let block = super::pane(true)
+    let block = super::pane(true, &state.theme)
         .title(Span::styled(
             " System prompt of this conversation ",
-            theme::title(),
+            theme.title,
         ))
         .title_bottom(Line::styled(
             hint_line(&state.keys, &[Context::PromptEditor]),
-            theme::header_meta(),
+            theme.header_meta,
         ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -32,6 +32,7 @@ fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
 }
 
 pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let (title, lines) = match dialog {
         Dialog::SystemPrompt { .. } => return render_prompt(state, frame, area),
         Dialog::ExportPath { text, .. } => (
@@ -39,12 +40,12 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             vec![
                 Line::from("Path without extension; a .md and a .json file are written:"),
                 Line::from(vec![
-                    Span::styled(sanitize(text), theme::field()),
-                    Span::styled(" ", theme::cursor()),
+                    Span::styled(sanitize(text), theme.field),
+                    Span::styled(" ", theme.cursor),
                 ]),
                 Line::styled(
                     hint_line(&state.keys, &[Context::Field]).trim().to_string(),
-                    theme::header_meta(),
+                    theme.header_meta,
                 ),
             ],
         ),
@@ -53,7 +54,7 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             vec![
                 Line::styled(
                     format!("Already there: {}", sanitize(&existing.join(", "))),
-                    theme::warning(),
+                    theme.warning,
                 ),
                 Line::from(format!(
                     "Replace them? {}",
@@ -68,13 +69,13 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
-            .style(theme::dialog())
+            .style(theme.dialog)
             .wrap(Wrap { trim: false })
             .block(
                 Block::bordered()
                     .border_type(BorderType::Rounded)
-                    .border_style(theme::border_focused())
-                    .title(Span::styled(title, theme::title())),
+                    .border_style(theme.border_focused)
+                    .title(Span::styled(title, theme.title)),
             ),
         popup,
     );

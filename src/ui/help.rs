@@ -7,9 +7,9 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::layout::help::{lines, popup_width};
 use crate::state::AppState;
-use crate::theme;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let width = popup_width(area.width);
     let lines = lines(state, width);
     let height = crate::num::cells(lines.len())
@@ -24,9 +24,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(
-            super::pane(true)
-                .title(Span::styled(" Keys ", theme::title()))
-                .title_bottom(Line::styled(" Esc closes ", theme::header_meta())),
+            super::pane(true, &state.theme)
+                .title(Span::styled(" Keys ", theme.title))
+                .title_bottom(Line::styled(" Esc closes ", theme.header_meta)),
         ),
         popup,
     );

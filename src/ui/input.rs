@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Input;
-    let block = super::pane(focused);
+    let block = super::pane(focused, &state.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&state.input, inner);

@@ -8,7 +8,6 @@ use ratatui::widgets::{Clear, Paragraph};
 use crate::layout::picker::{PickerRow, picker_rows};
 use crate::state::AppState;
 use crate::text::plain::{sanitize, truncate};
-use crate::theme;
 
 fn window(tokens: u64) -> String {
     if tokens >= 1_048_576 && tokens.is_multiple_of(1_048_576) {
@@ -19,14 +18,15 @@ fn window(tokens: u64) -> String {
 }
 
 pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let current = &state.active_conversation().model;
     let rows = picker_rows(state);
     let mut lines = Vec::with_capacity(rows.len() + 4);
     for (i, row) in rows.iter().enumerate() {
         let style = if i == selected {
-            theme::sidebar_selected()
+            theme.sidebar_selected
         } else {
-            theme::sidebar_item()
+            theme.sidebar_item
         };
         let id = match row {
             PickerRow::Model(id) => id,
@@ -39,12 +39,12 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
                 }
                 lines.push(
                     Line::from(vec![
-                        Span::styled("⇄ ", theme::accent()),
+                        Span::styled("⇄ ", theme.accent),
                         Span::styled(
                             format!("{:<20}", truncate(&format!("profile {name}"), 20)),
                             style,
                         ),
-                        Span::styled(format!(" {}", sanitize(&about)), theme::header_meta()),
+                        Span::styled(format!(" {}", sanitize(&about)), theme.header_meta),
                     ])
                     .style(style),
                 );
@@ -68,9 +68,9 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
         let marker = if id == current { "● " } else { "  " };
         lines.push(
             Line::from(vec![
-                Span::styled(marker, theme::accent()),
+                Span::styled(marker, theme.accent),
                 Span::styled(format!("{:<20}", truncate(id, 20)), style),
-                Span::styled(format!(" {}", tags.join(" · ")), theme::header_meta()),
+                Span::styled(format!(" {}", tags.join(" · ")), theme.header_meta),
             ])
             .style(style),
         );
@@ -78,14 +78,14 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     if state.models.is_empty() {
         lines.push(Line::styled(
             "  (the server has not listed its models)",
-            theme::placeholder(),
+            theme.placeholder,
         ));
     }
     lines.push(Line::default());
     if let Some(balance) = &state.balance {
         lines.push(Line::styled(
             format!("  Balance: {}", sanitize(balance)),
-            theme::header_meta(),
+            theme.header_meta,
         ));
     }
     let width = area.width.saturating_sub(4).min(72);
@@ -96,14 +96,11 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(
-            super::pane(true)
-                .title(Span::styled(
-                    " Model for this conversation ",
-                    theme::title(),
-                ))
+            super::pane(true, &state.theme)
+                .title(Span::styled(" Model for this conversation ", theme.title))
                 .title_bottom(Line::styled(
                     " Enter choose · Esc close ",
-                    theme::header_meta(),
+                    theme.header_meta,
                 )),
         ),
         popup,

@@ -12,23 +12,24 @@ use crate::layout::transcript::item_count;
 use crate::msg::Focus;
 use crate::state::AppState;
 use crate::text::plain::{sanitize, truncate};
-use crate::theme;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
+    let theme = &state.theme;
     let conv = state.active_conversation();
     let focused = state.focus == Focus::Scrollback;
     let title = truncate(
         conv.display_title(),
         (area.width as usize).saturating_sub(6),
     );
-    let mut block = super::pane(focused).title(Span::styled(format!(" {title} "), theme::title()));
+    let mut block =
+        super::pane(focused, &state.theme).title(Span::styled(format!(" {title} "), theme.title));
     // The conversation's total: every reply's prompt and completion tokens.
     let total = conv.total_tokens;
     if total > 0 {
         block = block.title_bottom(
             Line::styled(
                 format!(" {total} tokens in this conversation "),
-                theme::header_meta(),
+                theme.header_meta,
             )
             .right_aligned(),
         );
@@ -39,7 +40,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
     }
     if !conv.loaded {
         frame.render_widget(
-            Paragraph::new(Line::styled("Loading…", theme::placeholder())),
+            Paragraph::new(Line::styled("Loading…", theme.placeholder)),
             inner,
         );
         return;
@@ -49,7 +50,14 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
         return;
     }
     let focus = if focused { conv.focus } else { None };
-    let view = transcript::view(conv, inner.width, inner.height as usize, state.now, focus);
+    let view = transcript::view(
+        conv,
+        inner.width,
+        inner.height as usize,
+        state.now,
+        focus,
+        &state.theme,
+    );
     frame.render_widget(Paragraph::new(view.lines), inner);
     if view.more_below {
         let label = " ▼ more below · End follows ";
@@ -61,24 +69,25 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
             height: 1,
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(label, theme::more_below())),
+            Paragraph::new(Span::styled(label, theme.more_below)),
             marker,
         );
     }
 }
 
 fn render_welcome(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let settings = &state.settings;
     let mut lines = vec![
         Line::default(),
-        Line::styled("kimi-tui", theme::assistant_header()),
+        Line::styled("kimi-tui", theme.assistant_header),
         Line::styled(
             format!(
                 "{} at {}",
                 sanitize(&settings.model),
                 sanitize(&settings.endpoint)
             ),
-            theme::header_meta(),
+            theme.header_meta,
         ),
         Line::default(),
     ];
@@ -86,11 +95,11 @@ fn render_welcome(state: &AppState, frame: &mut Frame, area: Rect) {
         lines.push(Line::from("Type a message below and press Enter."));
         lines.push(Line::styled(
             "F1 shows every key. Ctrl+Q quits.",
-            theme::header_meta(),
+            theme.header_meta,
         ));
     } else {
-        lines.push(Line::styled("No API key is set.", theme::notice()));
-        lines.push(Line::styled(NO_KEY_HELP, theme::notice()));
+        lines.push(Line::styled("No API key is set.", theme.notice));
+        lines.push(Line::styled(NO_KEY_HELP, theme.notice));
     }
     frame.render_widget(
         Paragraph::new(lines)

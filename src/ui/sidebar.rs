@@ -15,7 +15,6 @@ use crate::layout::transcript::spinner;
 use crate::msg::Focus;
 use crate::state::{AppState, SidebarMode};
 use crate::text::plain::{display_width, sanitize, truncate};
-use crate::theme;
 
 /// "now", "5 min", "3 h", "yesterday", "4 d", or a date such as "2026-03-07".
 pub fn relative_time(now: Millis, then: Millis) -> String {
@@ -85,7 +84,13 @@ fn window<'a>(text: &'a str, query: &str, cells: usize) -> std::borrow::Cow<'a, 
 
 /// `text` cut to `cells`, with every case-insensitive occurrence of `query` highlighted and
 /// the first one kept in view.
-fn highlighted(text: &str, query: &str, cells: usize, base: Style) -> Vec<Span<'static>> {
+fn highlighted(
+    text: &str,
+    query: &str,
+    cells: usize,
+    base: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
     let query = query.trim();
     let text = truncate(&window(text, query, cells), cells);
     if query.is_empty() {
@@ -104,10 +109,7 @@ fn highlighted(text: &str, query: &str, cells: usize, base: Style) -> Vec<Span<'
         if start > at {
             spans.push(Span::styled(text[at..start].to_string(), base));
         }
-        spans.push(Span::styled(
-            text[start..end].to_string(),
-            base.patch(theme::search_match()),
-        ));
+        spans.push(Span::styled(text[start..end].to_string(), base.patch(mark)));
         at = end;
     }
     if at < text.len() {
@@ -117,6 +119,7 @@ fn highlighted(text: &str, query: &str, cells: usize, base: Style) -> Vec<Span<'
 }
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
     let focused = state.focus == Focus::Sidebar;
     let contexts: &[Context] = match &state.sidebar_mode {
         SidebarMode::List => &[Context::Sidebar],
@@ -134,9 +137,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .collect();
         format!(" {} ", hints.join(" · "))
     };
-    let block = super::pane(focused)
-        .title(Span::styled(" Chats ", theme::title()))
-        .title_bottom(Line::styled(hint, theme::header_meta()));
+    let block = super::pane(focused, &state.theme)
+        .title(Span::styled(" Chats ", theme.title))
+        .title_bottom(Line::styled(hint, theme.header_meta));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
@@ -155,6 +158,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 }
 
 fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
+    let theme = &state.theme;
     let focused = state.focus == Focus::Sidebar;
     let rows = inner.height as usize;
     let width = inner.width as usize;
@@ -171,20 +175,20 @@ fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
         let active = *id == state.conversations.active_id();
         let selected = focused && row == state.conversations.selected();
         let marker = if conv.phase.is_live() {
-            Span::styled(format!("{} ", spinner(state.now)), theme::sidebar_live())
+            Span::styled(format!("{} ", spinner(state.now)), theme.sidebar_live)
         } else if active {
-            Span::styled("▌ ", theme::sidebar_active())
+            Span::styled("▌ ", theme.sidebar_active)
         } else {
             Span::raw("  ")
         };
         let mut title_style = if active {
-            theme::sidebar_active()
+            theme.sidebar_active
         } else {
-            theme::sidebar_item()
+            theme.sidebar_item
         };
         let line_style = if selected {
-            title_style = title_style.patch(theme::sidebar_selected());
-            theme::sidebar_selected()
+            title_style = title_style.patch(theme.sidebar_selected);
+            theme.sidebar_selected
         } else {
             Style::default()
         };
@@ -194,17 +198,17 @@ fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
                 let shown = truncate_start(text, body.saturating_sub(1));
                 vec![
                     marker,
-                    Span::styled(shown, theme::field()),
-                    Span::styled(" ", theme::cursor()),
+                    Span::styled(shown, theme.field),
+                    Span::styled(" ", theme.cursor),
                 ]
             }
             SidebarMode::ConfirmDelete { id: deleting } if deleting == id => {
                 let title = truncate(conv.display_title(), body.saturating_sub(12));
                 vec![
                     marker,
-                    Span::styled("Delete ", theme::error()),
-                    Span::styled(title, theme::error()),
-                    Span::styled("? y/n", theme::error()),
+                    Span::styled("Delete ", theme.error),
+                    Span::styled(title, theme.error),
+                    Span::styled("? y/n", theme.error),
                 ]
             }
             _ => {
@@ -216,14 +220,14 @@ fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
                     marker,
                     Span::styled(title, title_style),
                     Span::raw(" ".repeat(pad + 1)),
-                    Span::styled(when, theme::header_meta().patch(line_style)),
+                    Span::styled(when, theme.header_meta.patch(line_style)),
                 ]
             }
         };
         lines.push(Line::from(spans).style(line_style));
     }
     if lines.is_empty() {
-        lines.push(Line::styled("No conversations yet", theme::placeholder()));
+        lines.push(Line::styled("No conversations yet", theme.placeholder));
     }
     lines
 }
@@ -251,24 +255,22 @@ fn search_lines(
     selected: usize,
     inner: Rect,
 ) -> Vec<Line<'static>> {
+    let theme = &state.theme;
     let width = inner.width as usize;
     let mut lines = vec![Line::from(vec![
-        Span::styled("/ ", theme::accent()),
-        Span::styled(
-            truncate_start(query, width.saturating_sub(3)),
-            theme::field(),
-        ),
-        Span::styled(" ", theme::cursor()),
+        Span::styled("/ ", theme.accent),
+        Span::styled(truncate_start(query, width.saturating_sub(3)), theme.field),
+        Span::styled(" ", theme.cursor),
     ])];
     if query.trim().is_empty() {
         lines.push(Line::styled(
             "Type to search titles and messages",
-            theme::placeholder(),
+            theme.placeholder,
         ));
         return lines;
     }
     if hits.is_empty() {
-        lines.push(Line::styled("No matches", theme::placeholder()));
+        lines.push(Line::styled("No matches", theme.placeholder));
         return lines;
     }
     // Each hit takes two rows: its title, and a snippet of the first matching message.
@@ -277,7 +279,7 @@ fn search_lines(
     for (i, hit) in hits.iter().enumerate().skip(offset).take(per_page) {
         let chosen = i == selected && state.focus == Focus::Sidebar;
         let base = if chosen {
-            theme::sidebar_selected()
+            theme.sidebar_selected
         } else {
             Style::default()
         };
@@ -291,7 +293,8 @@ fn search_lines(
             title,
             query,
             width.saturating_sub(2),
-            base.patch(theme::title()),
+            base.patch(theme.title),
+            theme.search_match,
         ));
         lines.push(Line::from(spans).style(base));
         let mut spans = vec![Span::styled("  ", base)];
@@ -300,7 +303,8 @@ fn search_lines(
                 &hit.snippet,
                 query,
                 width.saturating_sub(2),
-                base.patch(theme::header_meta()),
+                base.patch(theme.header_meta),
+                theme.search_match,
             ));
         }
         lines.push(Line::from(spans).style(base));

@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 use crate::layout::transcript::spinner;
 use crate::state::{AppState, StreamPhase};
 use crate::text::plain::{display_width, sanitize};
-use crate::theme;
 
 /// "ctx 12%" (the share of the model's window the last request used), and how many old
 /// messages were left out of it to fit.
@@ -90,7 +89,8 @@ fn fitted_hints(hints: &[String], width: usize) -> String {
 }
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    frame.render_widget(Paragraph::new("").style(theme::status_bar()), area);
+    let theme = &state.theme;
+    frame.render_widget(Paragraph::new("").style(theme.status_bar), area);
     let conv = state.active_conversation();
     let mut model = if state.settings.profile == crate::config::profiles::DEFAULT_PROFILE {
         format!(" {}", sanitize(&conv.model))
@@ -108,26 +108,26 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     }
     model.push(' ');
     let (text, busy) = activity(state);
-    let mut spans = vec![Span::styled(model, theme::status_model())];
+    let mut spans = vec![Span::styled(model, theme.status_model)];
     if let Some(error) = &state.store_error {
         spans.push(Span::styled(
             format!(
                 " ⚠ saving failed, kept in memory, retrying: {} ",
                 sanitize(error)
             ),
-            theme::status_error(),
+            theme.status_error,
         ));
     }
     spans.push(Span::styled(
         format!(" {text} "),
         if busy {
-            theme::status_busy()
+            theme.status_busy
         } else {
-            theme::status_bar()
+            theme.status_bar
         },
     ));
     if let Some(meter) = context_meter(state) {
-        spans.push(Span::styled(meter, theme::status_bar()));
+        spans.push(Span::styled(meter, theme.status_bar));
     }
     let left = Line::from(spans);
     let left_width = crate::num::cells(left.width());
@@ -137,7 +137,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let hint = fitted_hints(&crate::keymap::hints(state), right_area.width as usize);
     if !hint.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("{hint} "), theme::status_hint()))
+            Paragraph::new(Span::styled(format!("{hint} "), theme.status_hint))
                 .alignment(ratatui::layout::Alignment::Right),
             right_area,
         );

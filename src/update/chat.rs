@@ -89,7 +89,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     }
     effects.push(Effect::StartStream { stream, request });
     state.conversations.start_stream(active, stream, now);
-    state.input = crate::state::composer::new_textarea();
+    state.input = crate::state::composer::new_textarea(&state.theme);
     state.conversations.move_to_top(active);
     effects
 }

@@ -124,13 +124,14 @@ pub fn reveal(state: &mut AppState, index: usize) {
     let area = panes::areas(state).transcript;
     let (width, height, now) = (area.width, area.height as usize, state.now);
     let conv = state.active_conversation();
-    let ((top, row), _) = transcript::resolve_top(conv, conv.scroll, width, height, now);
+    let ((top, row), _) =
+        transcript::resolve_top(conv, conv.scroll, width, height, now, &state.theme);
     let visible = if index < top || (index == top && row > 0) {
         false
     } else {
         let mut distance = 0usize;
         for i in top..index {
-            let h = transcript::item(conv, i, width, now).height();
+            let h = transcript::item(conv, i, width, now, &state.theme).height();
             distance += if i == top { h.saturating_sub(row) } else { h };
             if distance >= height {
                 break;
@@ -143,7 +144,7 @@ pub fn reveal(state: &mut AppState, index: usize) {
             item: index,
             row: 0,
         };
-        let anchored = transcript::resolve_top(conv, wanted, width, height, now).1;
+        let anchored = transcript::resolve_top(conv, wanted, width, height, now, &state.theme).1;
         state.active_conversation_mut().scroll = if anchored { wanted } else { Scroll::Follow };
     }
 }

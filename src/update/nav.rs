@@ -132,13 +132,17 @@ fn scroll(state: &mut AppState, cmd: ScrollCmd) {
     let page = num::signed(height.saturating_sub(2).max(1));
     let conv = state.active_conversation();
     let next = match cmd {
-        ScrollCmd::Up(n) => transcript::scrolled(conv, -num::signed(n), width, height, now),
-        ScrollCmd::Down(n) => transcript::scrolled(conv, num::signed(n), width, height, now),
-        ScrollCmd::PageUp => transcript::scrolled(conv, -page, width, height, now),
-        ScrollCmd::PageDown => transcript::scrolled(conv, page, width, height, now),
+        ScrollCmd::Up(n) => {
+            transcript::scrolled(conv, -num::signed(n), width, height, now, &state.theme)
+        }
+        ScrollCmd::Down(n) => {
+            transcript::scrolled(conv, num::signed(n), width, height, now, &state.theme)
+        }
+        ScrollCmd::PageUp => transcript::scrolled(conv, -page, width, height, now, &state.theme),
+        ScrollCmd::PageDown => transcript::scrolled(conv, page, width, height, now, &state.theme),
         ScrollCmd::Top => {
             let top = Scroll::Anchored { item: 0, row: 0 };
-            if transcript::resolve_top(conv, top, width, height, now).1 {
+            if transcript::resolve_top(conv, top, width, height, now, &state.theme).1 {
                 top
             } else {
                 Scroll::Follow

@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use super::{Code, Renderer, Runs, wrap_runs};
 use crate::text::highlight;
 use crate::text::plain::sanitize;
-use crate::theme;
 
 impl Renderer<'_> {
     pub(super) fn render_code(&mut self, code: Code) {
@@ -17,12 +16,12 @@ impl Renderer<'_> {
         } else {
             format!("┌ {} [{number}]", sanitize(&code.lang))
         };
-        self.push_row(vec![Span::styled(label, theme::code_frame())]);
+        self.push_row(vec![Span::styled(label, self.theme.code_frame)]);
         let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
         let highlighted = highlight::highlight(&code.lang, text);
         // Code rows continue the containers' indentation, then a bar.
         let (_, mut rest_prefix) = self.prefixes();
-        rest_prefix.push(Span::styled("│ ", theme::code_frame()));
+        rest_prefix.push(Span::styled("│ ", self.theme.code_frame));
         for (i, line) in text.split('\n').enumerate() {
             let mut runs = Runs::default();
             match highlighted.as_ref().and_then(|h| h.get(i)) {
@@ -31,7 +30,7 @@ impl Renderer<'_> {
                         runs.push(piece, *style);
                     }
                 }
-                None => runs.push(line, theme::code()),
+                None => runs.push(line, self.theme.code),
             }
             if runs.text.is_empty() {
                 self.out.push(Line::from(rest_prefix.clone()));

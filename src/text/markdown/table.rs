@@ -5,7 +5,6 @@ use pulldown_cmark::Alignment;
 use ratatui::text::{Line, Span};
 
 use super::{Renderer, Runs, prefix_width, wrap_runs};
-use crate::theme;
 
 impl Renderer<'_> {
     pub(super) fn end_table(&mut self) {
@@ -43,7 +42,7 @@ impl Renderer<'_> {
             }
             widths[widest] -= 1;
         }
-        let separator = Span::styled(" │ ", theme::table_border());
+        let separator = Span::styled(" │ ", self.theme.table_border);
         for (r, row) in table.rows.iter().enumerate() {
             let head = r < table.head_rows;
             let cells: Vec<Vec<Line<'static>>> = (0..columns)
@@ -53,7 +52,7 @@ impl Renderer<'_> {
                         let mut runs = cell.clone();
                         if head {
                             for style in &mut runs.styles {
-                                style.1 = style.1.patch(theme::table_head());
+                                style.1 = style.1.patch(self.theme.table_head);
                             }
                         }
                         wrap_runs(&runs, widths[c], &[], &[], &mut lines);
@@ -83,7 +82,10 @@ impl Renderer<'_> {
             }
             if head && r + 1 == table.head_rows {
                 let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                self.push_row(vec![Span::styled(rule.join("─┼─"), theme::table_border())]);
+                self.push_row(vec![Span::styled(
+                    rule.join("─┼─"),
+                    self.theme.table_border,
+                )]);
             }
         }
     }
