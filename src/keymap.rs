@@ -1,5 +1,5 @@
 //! Terminal events -> Msg, by focus and mode. Pure. Keys resolve through the one key table
-//! (`table.rs`): the contexts in force are stacked here (a dialog's own keys first, then, while
+//! (`bindings/table.rs`): the contexts in force are stacked here (a dialog's own keys first, then, while
 //! a reply streams, stopping, then the focused pane, then the global keys) and the first
 //! binding that matches wins. Every mode decision is made here, so the reducer never looks at
 //! raw keys (except the ones it hands to a text area).

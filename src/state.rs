@@ -1,7 +1,6 @@
-//! AppState: everything the UI shows and the reducer changes. Conversations live in a map
-//! keyed by id with a separate sidebar order, so a stream result finds its conversation in
-//! O(1) however many there are, and persistence (issue 3) can fill both from the store.
-//! No IO here.
+//! AppState: everything the UI shows and the reducer changes. The conversations are one
+//! `Conversations` value (a map by id, the sidebar order, the open one, the live streams), so
+//! a stream result finds its conversation in O(1) however many there are. No IO here.
 
 use tui_textarea::TextArea;
 

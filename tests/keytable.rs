@@ -60,7 +60,7 @@ fn an_action_name_means_one_thing_in_its_context_and_no_key_is_bound_twice() {
 fn the_readme_key_table_is_the_real_bindings() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
-    let begin = "<!-- keys:begin (generated from src/keymap/table.rs; a test checks it) -->\n";
+    let begin = "<!-- keys:begin (generated from src/bindings/table.rs; a test checks it) -->\n";
     let start = readme.find(begin).expect("the README marks its key table") + begin.len();
     let end = readme[start..]
         .find("<!-- keys:end -->")

@@ -1,4 +1,4 @@
-//! The help overlay: every key, from the key table (keymap/table.rs), as the README is.
+//! The help overlay: every key, from the key table (bindings/table.rs), as the README is.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

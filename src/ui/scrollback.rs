@@ -1,4 +1,4 @@
-//! The transcript pane: the rows in view from `render::transcript`, a welcome when the
+//! The transcript pane: the rows in view from `layout::transcript`, a welcome when the
 //! conversation is empty, and a marker when there is more below.
 
 use ratatui::Frame;
