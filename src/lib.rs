@@ -2,7 +2,7 @@
 //!
 //! Shape: terminal events and effect results become `Msg`s; `update` (pure) changes the
 //! `AppState` and returns `Effect`s; the runtime runs those; `ui::render` (pure) draws the
-//! state. See ARCHITECTURE.md in the shared docs and the README.
+//! state. ARCHITECTURE.md (in this repository) has the module map and the layer rules.
 
 pub mod api;
 pub mod bindings;
