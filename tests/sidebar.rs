@@ -832,3 +832,85 @@ fn the_system_prompt_of_a_conversation_still_being_read_is_not_opened_for_editin
             .contains("still being read")
     );
 }
+
+/// Shows search results for `query` with `hits` and draws them at `width` x 24.
+fn draw_search(query: &str, hits: Vec<SearchHit>, width: u16) -> String {
+    let mut state = app();
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
+    let effects = typed(&mut state, query);
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Search { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap_or(0);
+    update(
+        &mut state,
+        Msg::from(StoreReport::SearchResults { request, hits }),
+        T0,
+    );
+    let terminal = support::draw(&mut state, width, 24);
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect()
+}
+
+#[test]
+fn search_highlighting_survives_letters_that_change_length_when_lowercased() {
+    // ẞ is 3 bytes and lowercases to 2; İ is 2 and lowercases to 3: the total length stays,
+    // the character boundaries move.
+    let hit = SearchHit {
+        conversation_id: ConversationId(9),
+        title: "ẞx İstanbul".into(),
+        message_seq: Some(0),
+        snippet: "İİx ẞẞ x".into(),
+    };
+    for width in [120, 80, 64] {
+        let screen = draw_search("x", vec![hit.clone()], width);
+        assert!(screen.contains('x'), "{screen}");
+    }
+    assert_eq!(
+        kimi_tui::text::plain::find_ignoring_case("ẞx İstanbul", "X"),
+        [3..4]
+    );
+    assert_eq!(
+        kimi_tui::text::plain::find_ignoring_case("ẞx İstanbul", "i̇s"),
+        [5..8]
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, .. proptest::prelude::ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_and_query_find_whole_characters(text in "\\PC{0,40}", query in "\\PC{1,4}") {
+        let found = kimi_tui::text::plain::find_ignoring_case(&text, &query);
+        let mut last = 0;
+        for range in found {
+            proptest::prop_assert!(text.is_char_boundary(range.start));
+            proptest::prop_assert!(text.is_char_boundary(range.end));
+            proptest::prop_assert!(last <= range.start && range.start < range.end);
+            last = range.end;
+        }
+    }
+
+    #[test]
+    fn any_search_result_draws(
+        title in "\\PC{0,60}",
+        snippet in "\\PC{0,80}",
+        query in "[a-zA-Zİıẞß σΣ漢]{1,3}",
+        width in 20u16..120,
+    ) {
+        let hit = SearchHit {
+            conversation_id: ConversationId(9),
+            title,
+            message_seq: Some(0),
+            snippet,
+        };
+        draw_search(&query, vec![hit], width);
+    }
+}

@@ -155,6 +155,44 @@ pub fn row_text(text: &str, range: Range<usize>) -> String {
     sanitize(text[range].trim_end_matches(' '))
 }
 
+/// Byte ranges of `text` where `query` occurs, ignoring case; in order, without overlaps,
+/// always on character boundaries of `text`. Lowercasing can change a character's length
+/// (`ẞ` 3 bytes to 2, `İ` 2 to 3), so the match is found in a lowercased copy and mapped
+/// back to the whole characters of `text` it covers.
+pub fn find_ignoring_case(text: &str, query: &str) -> Vec<Range<usize>> {
+    let needle: String = query.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut lower = String::with_capacity(text.len());
+    // For each byte of `lower`: the original character it came from.
+    let mut origin: Vec<Range<usize>> = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let from = i..i + c.len_utf8();
+        for l in c.to_lowercase() {
+            lower.push(l);
+            origin.resize(lower.len(), from.clone());
+        }
+    }
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = lower.get(at..).and_then(|rest| rest.find(&needle)) {
+        let start = at + offset;
+        let end = start + needle.len();
+        if let (Some(first), Some(last)) = (origin.get(start), origin.get(end - 1)) {
+            let range = first.start..last.end;
+            if found
+                .last()
+                .is_none_or(|prev: &Range<usize>| prev.end <= range.start)
+            {
+                found.push(range);
+            }
+        }
+        at = end;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::ids::Millis;
 use crate::layout::transcript::spinner;
 use crate::msg::Focus;
 use crate::state::{AppState, SidebarMode};
-use crate::text::plain::{display_width, sanitize, truncate};
+use crate::text::plain::{display_width, find_ignoring_case, sanitize, truncate};
 
 /// "now", "5 min", "3 h", "yesterday", "4 d", or a date such as "2026-03-07".
 pub fn relative_time(now: Millis, then: Millis) -> String {
@@ -55,13 +55,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// `text` from a little before the first match of `query`, so that the match is in view.
 fn window<'a>(text: &'a str, query: &str, cells: usize) -> std::borrow::Cow<'a, str> {
-    let lower = text.to_lowercase();
-    let at = if lower.len() == text.len() {
-        lower.find(&query.to_lowercase())
-    } else {
-        text.find(query)
-    };
-    let Some(at) = at else {
+    let Some(at) = find_ignoring_case(text, query).first().map(|r| r.start) else {
         return text.into();
     };
     let lead = cells / 3;
@@ -96,21 +90,18 @@ fn highlighted(
     if query.is_empty() {
         return vec![Span::styled(text, base)];
     }
-    let lower = text.to_lowercase();
-    let needle = query.to_lowercase();
-    if lower.len() != text.len() {
-        return vec![Span::styled(text, base)];
-    }
     let mut spans = Vec::new();
     let mut at = 0;
-    while let Some(found) = lower[at..].find(&needle) {
-        let start = at + found;
-        let end = start + needle.len();
-        if start > at {
-            spans.push(Span::styled(text[at..start].to_string(), base));
+    // The ranges lie on character boundaries of `text`, in order: slicing cannot panic.
+    for found in find_ignoring_case(&text, query) {
+        if found.start > at {
+            spans.push(Span::styled(text[at..found.start].to_string(), base));
         }
-        spans.push(Span::styled(text[start..end].to_string(), base.patch(mark)));
-        at = end;
+        spans.push(Span::styled(
+            text[found.clone()].to_string(),
+            base.patch(mark),
+        ));
+        at = found.end;
     }
     if at < text.len() {
         spans.push(Span::styled(text[at..].to_string(), base));
