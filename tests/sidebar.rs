@@ -875,11 +875,11 @@ fn search_highlighting_survives_letters_that_change_length_when_lowercased() {
     }
     assert_eq!(
         kimi_tui::text::plain::find_ignoring_case("ẞx İstanbul", "X"),
-        [3..4]
+        vec![std::ops::Range { start: 3, end: 4 }]
     );
     assert_eq!(
         kimi_tui::text::plain::find_ignoring_case("ẞx İstanbul", "i̇s"),
-        [5..8]
+        vec![std::ops::Range { start: 5, end: 8 }]
     );
 }
 
