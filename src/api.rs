@@ -84,4 +84,6 @@ pub enum StreamEvent {
     Failed(ApiError),
     /// An event that was not valid JSON. It is skipped and counted, never fatal.
     Malformed(String),
+    /// This many bytes that were not UTF-8 were replaced (with U+FFFD) in the events before.
+    InvalidBytes(usize),
 }

@@ -36,6 +36,12 @@ pub enum ApiError {
     /// A side endpoint answered, but not with what it should (no balance, no model list).
     #[error("The answer could not be read: {0}")]
     BadAnswer(String),
+    /// One event of the stream passed the size limit (its line never ended, say).
+    #[error(
+        "The server sent an event longer than {} MB, so the reply was given up. What arrived before it is kept.",
+        .0 / (1024 * 1024)
+    )]
+    EventTooLong(usize),
 }
 
 impl ApiError {
@@ -54,7 +60,10 @@ impl ApiError {
             },
             ApiError::Http { status, .. } => *status == 429 || *status >= 500,
             ApiError::Connect { .. } | ApiError::Transport(_) | ApiError::Interrupted => true,
-            ApiError::IdleTimeout(_) | ApiError::NoKey | ApiError::BadAnswer(_) => false,
+            ApiError::IdleTimeout(_)
+            | ApiError::NoKey
+            | ApiError::BadAnswer(_)
+            | ApiError::EventTooLong(_) => false,
         }
     }
 }

@@ -135,3 +135,51 @@ async fn dns_and_tls_failures_say_what_happened_and_are_retried() {
     assert!(tls.is_retryable());
     assert!(!tls.to_string().is_empty());
 }
+
+#[test]
+fn a_five_megabyte_error_message_is_kept_short_on_screen_and_on_disk() {
+    let mut state = support::app();
+    let stream = support::send(&mut state, "question", support::T0).expect("stream");
+    let huge = "overloaded ".repeat(500_000);
+    let effects = kimi_tui::update::update(
+        &mut state,
+        kimi_tui::msg::Msg::Report(kimi_tui::msg::Report::Stream {
+            stream,
+            event: StreamEvent::Failed(ApiError::Api {
+                status: None,
+                kind: "invalid_request_error".into(),
+                message: huge,
+            }),
+        }),
+        support::T0 + 1,
+    );
+    let shown = state
+        .active_conversation()
+        .messages
+        .last()
+        .and_then(|m| m.error.clone())
+        .expect("an error");
+    assert!(shown.len() < 5000, "{} bytes kept", shown.len());
+    assert!(
+        shown.contains("5.2 MB more not shown"),
+        "{}",
+        &shown[shown.len() - 60..]
+    );
+    let saved = effects.iter().find_map(|e| match e {
+        kimi_tui::effect::Effect::SaveMessage(record) => record.error.clone(),
+        _ => None,
+    });
+    assert_eq!(saved.as_deref(), Some(shown.as_str()));
+    support::draw(&mut state, 80, 24);
+}
+
+#[tokio::test]
+async fn a_password_in_the_base_url_never_reaches_the_error_message() {
+    // Nothing listens on port 1.
+    let client = client("http://me:hunter2@127.0.0.1:1/v1".into());
+    let error = failure(&client).await;
+    let text = error.to_string();
+    assert!(matches!(error, ApiError::Connect { .. }), "{error:?}");
+    assert!(!text.contains("hunter2") && !text.contains("me:"), "{text}");
+    assert!(text.contains("***@127.0.0.1:1"), "{text}");
+}

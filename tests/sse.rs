@@ -195,3 +195,102 @@ fn a_transport_error_mid_stream_fails_the_reply() {
         [content("a"), StreamEvent::Failed(ApiError::IdleTimeout(30))]
     );
 }
+
+fn delta(text: &str) -> String {
+    format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}}}}]}}\n\n")
+}
+
+#[test]
+fn an_invalid_byte_is_replaced_counted_and_the_rest_still_arrives() {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bad \xff byte\"}}]}\n\n",
+    );
+    for i in 0..100 {
+        body.extend_from_slice(delta(&format!("{i} ")).as_bytes());
+    }
+    body.extend_from_slice(b"data: [DONE]\n\n");
+    // Also split at odd places, the bad byte alone in its chunk.
+    let at = body.iter().position(|&b| b == 0xff).expect("the bad byte");
+    for chunks in [
+        vec![&body[..]],
+        vec![&body[..at], &body[at..=at], &body[at + 1..]],
+    ] {
+        let out = run(chunks);
+        assert_eq!(out[0], StreamEvent::InvalidBytes(1));
+        assert_eq!(out[1], content("bad \u{fffd} byte"));
+        let texts: Vec<&StreamEvent> = out
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::Content(_)))
+            .collect();
+        assert_eq!(texts.len(), 101, "every delta after the bad byte arrives");
+        assert_eq!(out.last(), Some(&StreamEvent::Done));
+    }
+}
+
+#[test]
+fn a_line_that_never_ends_fails_the_reply_at_the_cap() {
+    let cap = kimi_tui::io::sse::EVENT_CAP;
+    let piece = vec![b'x'; 64 * 1024];
+    let mut chunks: Vec<Result<Bytes, ByteError>> = vec![Ok(Bytes::from(delta("before")))];
+    chunks.push(Ok(Bytes::from_static(b"data: ")));
+    for _ in 0..(cap / piece.len() + 8) {
+        chunks.push(Ok(Bytes::copy_from_slice(&piece)));
+    }
+    let out: Vec<_> = futures::executor::block_on(events(futures::stream::iter(chunks)).collect());
+    assert_eq!(
+        out,
+        [
+            content("before"),
+            StreamEvent::Failed(ApiError::EventTooLong(cap))
+        ]
+    );
+    let message = ApiError::EventTooLong(cap).to_string();
+    assert!(message.contains("16 MB"), "{message}");
+}
+
+#[test]
+fn only_the_choice_with_index_zero_is_the_reply() {
+    let out = run(vec![
+        b"data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"wrong\"}},{\"index\":0,\"delta\":{\"content\":\"right\"}}]}\n\n",
+        b"data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"never\"}}]}\n\n",
+        b"data: [DONE]\n\n",
+    ]);
+    assert_eq!(out, [content("right"), StreamEvent::Done]);
+}
+
+#[test]
+fn the_decoder_takes_lf_cr_and_crlf_line_ends_split_anywhere() {
+    use kimi_tui::io::sse::{Decoded, SseDecoder};
+    let text = "data: a\r\ndata: b\r\rdata: c\n\n: comment\nevent: x\ndata:d\r\n\r\n";
+    let whole = {
+        let mut d = SseDecoder::new(1024);
+        let mut out = Vec::new();
+        d.push(text.as_bytes(), &mut out);
+        out
+    };
+    assert_eq!(
+        whole,
+        [
+            Decoded::Data {
+                data: "a\nb".into(),
+                replaced: 0
+            },
+            Decoded::Data {
+                data: "c".into(),
+                replaced: 0
+            },
+            Decoded::Data {
+                data: "d".into(),
+                replaced: 0
+            },
+        ]
+    );
+    for split in 0..text.len() {
+        let mut d = SseDecoder::new(1024);
+        let mut out = Vec::new();
+        d.push(&text.as_bytes()[..split], &mut out);
+        d.push(&text.as_bytes()[split..], &mut out);
+        assert_eq!(out, whole, "split at {split}");
+    }
+}

@@ -3,10 +3,15 @@
 //!
 //! Rules from the API docs: a reply is complete only at `data: [DONE]`; usage may sit at the
 //! top level or inside `choices[0]`; `choices` may be empty or missing; an in-stream
-//! `{"error": ...}` ends the reply.
+//! `{"error": ...}` ends the reply. kimi-tui asks for one choice: only `index` 0 is read.
+//!
+//! The SSE framing is decoded here (`SseDecoder`) rather than by `eventsource-stream`, which
+//! stops parsing for good at one byte that is not UTF-8, keeps an unending line in memory
+//! without a bound, and scans its whole buffer again for every chunk. This decoder looks at
+//! each byte once, replaces invalid bytes (and counts them), and gives up on an event past
+//! `EVENT_CAP` bytes.
 
 use bytes::Bytes;
-use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,6 +48,8 @@ struct Chunk {
 
 #[derive(Deserialize)]
 struct Choice {
+    #[serde(default)]
+    index: Option<u64>,
     #[serde(default)]
     delta: Option<Delta>,
     #[serde(default)]
@@ -137,7 +144,12 @@ pub fn map_data(data: &str) -> Vec<StreamEvent> {
     }
     let mut out = Vec::new();
     let mut usage = chunk.usage.map(Usage::from);
-    for choice in chunk.choices.unwrap_or_default().into_iter().take(1) {
+    let first = chunk
+        .choices
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.index.unwrap_or(0) == 0);
+    if let Some(choice) = first {
         if let Some(delta) = choice.delta {
             if let Some(text) = delta.reasoning_content.filter(|t| !t.is_empty()) {
                 out.push(StreamEvent::Reasoning(text));
@@ -159,35 +171,180 @@ pub fn map_data(data: &str) -> Vec<StreamEvent> {
     out
 }
 
+/// The most one event may hold. A line that never ends fails the reply here instead of
+/// growing without a bound.
+pub const EVENT_CAP: usize = 16 * 1024 * 1024;
+
+/// What the decoder found in the bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// The data of one event, and how many invalid bytes in it were replaced.
+    Data { data: String, replaced: usize },
+    /// An event passed the cap; nothing more is read.
+    TooLong(usize),
+}
+
+/// The SSE framing (lines; `data:` fields; a blank line ends an event; comments and other
+/// fields ignored), fed chunk by chunk. Each byte is looked at once.
+#[derive(Debug)]
+pub struct SseDecoder {
+    cap: usize,
+    /// The current line, not yet ended.
+    line: Vec<u8>,
+    /// The data of the event being read.
+    data: String,
+    has_data: bool,
+    replaced: usize,
+    /// The last byte was a CR: a LF right after it ends nothing more.
+    after_cr: bool,
+    failed: bool,
+}
+
+impl SseDecoder {
+    pub fn new(cap: usize) -> SseDecoder {
+        SseDecoder {
+            cap,
+            line: Vec::new(),
+            data: String::new(),
+            has_data: false,
+            replaced: 0,
+            after_cr: false,
+            failed: false,
+        }
+    }
+
+    /// Reads `chunk`, appending what it completes to `out`.
+    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<Decoded>) {
+        let mut rest = chunk;
+        while !self.failed && !rest.is_empty() {
+            if self.after_cr && rest[0] == b'\n' {
+                rest = &rest[1..];
+                self.after_cr = false;
+                continue;
+            }
+            self.after_cr = false;
+            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(end) => {
+                    self.line.extend_from_slice(&rest[..end]);
+                    self.after_cr = rest[end] == b'\r';
+                    rest = &rest[end + 1..];
+                    self.end_line(out);
+                }
+                None => {
+                    self.line.extend_from_slice(rest);
+                    rest = &[];
+                }
+            }
+            if self.line.len() + self.data.len() > self.cap {
+                self.failed = true;
+                out.push(Decoded::TooLong(self.cap));
+            }
+        }
+    }
+
+    fn end_line(&mut self, out: &mut Vec<Decoded>) {
+        let line = std::mem::take(&mut self.line);
+        if line.is_empty() {
+            if self.has_data {
+                if self.data.ends_with('\n') {
+                    self.data.pop();
+                }
+                out.push(Decoded::Data {
+                    data: std::mem::take(&mut self.data),
+                    replaced: std::mem::take(&mut self.replaced),
+                });
+                self.has_data = false;
+            }
+            return;
+        }
+        let (field, value) = match line.iter().position(|&b| b == b':') {
+            Some(0) => return, // a comment
+            Some(at) => {
+                let value = &line[at + 1..];
+                (&line[..at], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (&line[..], &b""[..]),
+        };
+        if field == b"data" {
+            self.replaced += push_lossy(&mut self.data, value);
+            self.data.push('\n');
+            self.has_data = true;
+        }
+    }
+}
+
+/// Appends `bytes` to `out` as UTF-8, each invalid sequence replaced by U+FFFD; returns how
+/// many invalid bytes there were.
+fn push_lossy(out: &mut String, mut bytes: &[u8]) -> usize {
+    let mut replaced = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                out.push_str(text);
+                return replaced;
+            }
+            Err(err) => {
+                let (good, bad) = bytes.split_at(err.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                // An incomplete sequence at the very end of a line is invalid too.
+                let skip = err.error_len().unwrap_or(bad.len()).max(1);
+                replaced += skip;
+                bytes = &bad[skip.min(bad.len())..];
+            }
+        }
+    }
+}
+
 /// Turns a body's bytes into stream events. The stream ends after `Done` or `Failed`; a body
 /// that ends without `[DONE]` yields `Failed(Interrupted)`.
 pub fn events<S>(bytes: S) -> impl Stream<Item = StreamEvent>
 where
     S: Stream<Item = Result<Bytes, ByteError>> + Unpin,
 {
-    let sse = bytes.eventsource();
-    futures::stream::unfold(Some(sse), |state| async move {
-        let mut sse = state?;
+    let start = (bytes, SseDecoder::new(EVENT_CAP));
+    futures::stream::unfold(Some(start), |state| async move {
+        let (mut bytes, mut decoder) = state?;
+        let mut decoded = Vec::new();
         loop {
-            let batch = match sse.next().await {
-                None => vec![StreamEvent::Failed(ApiError::Interrupted)],
-                Some(Ok(event)) => map_data(&event.data),
-                Some(Err(EventStreamError::Transport(ByteError::Idle(secs)))) => {
-                    vec![StreamEvent::Failed(ApiError::IdleTimeout(secs))]
+            let mut batch = Vec::new();
+            match bytes.next().await {
+                None => batch.push(StreamEvent::Failed(ApiError::Interrupted)),
+                Some(Err(ByteError::Idle(secs))) => {
+                    batch.push(StreamEvent::Failed(ApiError::IdleTimeout(secs)));
                 }
-                Some(Err(EventStreamError::Transport(ByteError::Transport(detail)))) => {
-                    vec![StreamEvent::Failed(ApiError::Transport(detail))]
+                Some(Err(ByteError::Transport(detail))) => {
+                    batch.push(StreamEvent::Failed(ApiError::Transport(detail)));
                 }
-                Some(Err(err)) => vec![StreamEvent::Malformed(err.to_string())],
-            };
+                Some(Ok(chunk)) => {
+                    decoder.push(&chunk, &mut decoded);
+                    for item in decoded.drain(..) {
+                        match item {
+                            Decoded::Data { data, replaced } => {
+                                if replaced > 0 {
+                                    batch.push(StreamEvent::InvalidBytes(replaced));
+                                }
+                                batch.extend(map_data(&data));
+                            }
+                            Decoded::TooLong(cap) => {
+                                batch.push(StreamEvent::Failed(ApiError::EventTooLong(cap)));
+                            }
+                        }
+                    }
+                }
+            }
             if batch.is_empty() {
                 continue;
             }
-            let last = batch
+            // Nothing after the end counts.
+            if let Some(end) = batch
                 .iter()
-                .any(|e| matches!(e, StreamEvent::Done | StreamEvent::Failed(_)));
-            let next = if last { None } else { Some(sse) };
-            return Some((futures::stream::iter(batch), next));
+                .position(|e| matches!(e, StreamEvent::Done | StreamEvent::Failed(_)))
+            {
+                batch.truncate(end + 1);
+                return Some((futures::stream::iter(batch), None));
+            }
+            return Some((futures::stream::iter(batch), Some((bytes, decoder))));
         }
     })
     .flatten()

@@ -337,6 +337,14 @@ fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Part> {
             theme.warning,
         ));
     }
+    if message.invalid_bytes > 0 {
+        let n = message.invalid_bytes;
+        let what = if n == 1 { "byte" } else { "bytes" };
+        status.push(Span::styled(
+            format!("⚠ {n} invalid {what} replaced"),
+            theme.warning,
+        ));
+    }
     if message.can_continue() {
         status.push(Span::styled("Ctrl+G continues", theme.footer));
     }

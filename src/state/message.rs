@@ -24,6 +24,8 @@ pub struct Message {
     pub reasoning_ended_at: Option<Millis>,
     /// Events that were not valid JSON and were skipped.
     pub malformed_events: u32,
+    /// Bytes of the reply that were not UTF-8, replaced by U+FFFD.
+    pub invalid_bytes: usize,
     /// How many times the request for this reply was sent again after a failure.
     pub retries: u32,
     /// What the server's `Retry-After` asked for on the last failure, in seconds.
@@ -77,6 +79,7 @@ impl Message {
             reasoning_started_at: None,
             reasoning_ended_at: None,
             malformed_events: 0,
+            invalid_bytes: 0,
             reasoning_folded: None,
             retries: 0,
             retry_after: None,

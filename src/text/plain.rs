@@ -92,6 +92,36 @@ pub fn clean_input(s: &str) -> String {
         .collect()
 }
 
+/// `text` cut to at most `max` bytes (at a character boundary), with a note of how much was
+/// left out: for error messages that can be megabytes long.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{} … ({} more not shown)",
+        &text[..end],
+        size_label(text.len() - end)
+    )
+}
+
+/// "820 bytes", "12 KB", "4.9 MB".
+pub fn size_label(bytes: usize) -> String {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB {
+        format!("{}.{} MB", bytes / MB, (bytes % MB) * 10 / MB)
+    } else if bytes >= KB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// Cuts `s` to at most `max` cells, adding `…` when it cut. Never splits a grapheme.
 pub fn truncate(s: &str, max: usize) -> String {
     if display_width(s) <= max {

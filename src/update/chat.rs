@@ -12,6 +12,7 @@ use crate::ids::{ConversationId, Millis, StreamId};
 use crate::io::store::records::{MessageStatus, Role};
 use crate::state::saved::{meta_of, record_of};
 use crate::state::{AppState, Conversation, Message, Scroll, StreamPhase};
+use crate::text::plain::shorten;
 
 /// Cells of the sidebar a default title may take.
 const TITLE_CELLS: usize = 40;
@@ -101,6 +102,9 @@ pub fn save(conv: &mut Conversation, index: usize, now: Millis) -> Option<Effect
     message.saved_bytes = message.content.len() + message.reasoning.len();
     record_of(conv, index).map(Effect::SaveMessage)
 }
+
+/// How much of an error message is kept, shown and saved (a server once sent 5 MB).
+pub const ERROR_KEPT: usize = 4096;
 
 /// How far a streaming reply's saved copy may lag behind what arrived.
 pub const AUTOSAVE_MILLIS: Millis = 1000;
@@ -215,6 +219,7 @@ pub fn on_stream_event(
         }
         StreamEvent::Finish(reason) => message.finish_reason = Some(reason),
         StreamEvent::Malformed(_) => message.malformed_events += 1,
+        StreamEvent::InvalidBytes(n) => message.invalid_bytes += n,
         StreamEvent::RetryAfter(secs) => message.retry_after = Some(secs),
         StreamEvent::Done => {
             message.status = MessageStatus::Complete;
@@ -229,7 +234,7 @@ pub fn on_stream_event(
             // Nothing arrived, so nothing is lost by asking again: wait, then resend.
             message.retries += 1;
             let delay = retry_delay(message.retries, message.retry_after.take(), stream.0);
-            message.error = Some(error.to_string());
+            message.error = Some(shorten(&error.to_string(), ERROR_KEPT));
             let since = match conv.phase {
                 StreamPhase::Waiting { since, .. }
                 | StreamPhase::Streaming { since, .. }
@@ -258,7 +263,7 @@ pub fn on_stream_event(
                 message.status = MessageStatus::Interrupted;
             } else {
                 message.status = MessageStatus::Failed;
-                message.error = Some(error.to_string());
+                message.error = Some(shorten(&error.to_string(), ERROR_KEPT));
             }
             finished = true;
         }
