@@ -131,7 +131,7 @@ impl std::fmt::Debug for ApiKey {
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_urls(&self.base_url))
             .field("model", &self.model)
             .field("api_key", &self.api_key)
             .finish_non_exhaustive()
@@ -291,18 +291,79 @@ pub fn key_from_env(vars: &[String], env: impl Fn(&str) -> Option<String>) -> Op
         .map(|key| ApiKey(key.trim().to_string()))
 }
 
-/// The host part of a base URL, for the status bar.
+/// The host part of a base URL, for the status bar (without any user name or password).
 pub fn endpoint_label(base_url: &str) -> String {
     let rest = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest).to_string()
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
+/// `text` with the user name and password of every URL in it replaced by `***`: for URLs
+/// shown in messages or written to the log (`https://user:secret@host/` reads
+/// `https://***@host/`).
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| {
+                c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == ')' || c == '"'
+            })
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                out.push_str("***");
+                out.push_str(&authority[userinfo_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 #[allow(clippy::disallowed_methods, reason = "tests write their own files")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_never_shown() {
+        assert_eq!(
+            endpoint_label("https://me:hunter2@api.example.com/v1"),
+            "api.example.com"
+        );
+        assert_eq!(endpoint_label("http://127.0.0.1:8765/v1"), "127.0.0.1:8765");
+        assert_eq!(
+            redact_urls(
+                "error sending request for url (https://me:hunter2@h.example/v1/chat): refused"
+            ),
+            "error sending request for url (https://***@h.example/v1/chat): refused"
+        );
+        assert_eq!(redact_urls("no url here"), "no url here");
+        assert_eq!(
+            redact_urls("socks5://u:p@proxy:1080"),
+            "socks5://***@proxy:1080"
+        );
+        let config = Config {
+            base_url: "https://me:hunter2@api.example.com/v1".into(),
+            ..resolve(
+                &Args::parse_from(["kimi-tui"]),
+                FileConfig::default(),
+                |_| None,
+            )
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
 
     fn args(base_url: Option<&str>) -> Args {
         Args {

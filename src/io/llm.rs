@@ -240,9 +240,11 @@ fn transport_error(url: &str, err: &reqwest::Error) -> ApiError {
         detail = format!("{detail}: {inner}");
         source = inner.source();
     }
+    // A URL may carry a user name and password (a proxy's, say): never shown or logged.
+    let detail = crate::config::redact_urls(&detail);
     if err.is_connect() {
         ApiError::Connect {
-            url: url.to_string(),
+            url: crate::config::redact_urls(url),
             detail,
         }
     } else if err.is_timeout() {
