@@ -362,8 +362,16 @@ where
                         urgent = true;
                     }
                 }
-                Some(Err(err)) => return Err(err),
-                None => break,
+                Some(Err(err)) => {
+                    // Live replies are stopped and saved before the error is reported.
+                    apply(state, Msg::from(ChatIntent::Quit), &mut effects);
+                    return Err(err);
+                }
+                // The terminal went away: quit as Ctrl+Q does, saving what is live.
+                None => {
+                    apply(state, Msg::from(ChatIntent::Quit), &mut effects);
+                    break;
+                }
             },
             Some(msg) = rx.recv() => {
                 apply(state, msg, &mut effects);
@@ -393,12 +401,17 @@ where
     Ok(())
 }
 
-/// SIGTERM and SIGHUP, as one future that completes when either arrives.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, as one future that completes when any arrives. (In
+/// raw mode Ctrl+C is a key, not a signal; SIGINT comes from other programs, `kill -INT`.)
 struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
     hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    quit: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -409,6 +422,8 @@ impl Signals {
             Ok(Signals {
                 term: signal(SignalKind::terminate())?,
                 hup: signal(SignalKind::hangup())?,
+                int: signal(SignalKind::interrupt())?,
+                quit: signal(SignalKind::quit())?,
             })
         }
         #[cfg(not(unix))]
@@ -420,6 +435,8 @@ impl Signals {
         tokio::select! {
             _ = self.term.recv() => {}
             _ = self.hup.recv() => {}
+            _ = self.int.recv() => {}
+            _ = self.quit.recv() => {}
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await

@@ -97,12 +97,9 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quitting = true;
-    // `live` is ordered by stream, so the effects come out the same from run to run.
-    let mut effects: Vec<Effect> = state
-        .conversations
-        .streams()
-        .map(|(s, _)| Effect::CancelStream(s))
-        .collect();
+    // Every live reply is stopped and saved as it stands (streams in id order, so the
+    // effects come out the same from run to run); the runtime then waits for the saves.
+    let mut effects = chat::stop_all(state);
     effects.push(Effect::Quit);
     effects
 }

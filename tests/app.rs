@@ -96,3 +96,19 @@ fn esc_stops_a_reply_and_keeps_what_arrived() {
     );
     assert!(reply.content.starts_with("part one"), "{}", reply.content);
 }
+
+#[test]
+fn a_terminal_that_goes_away_mid_reply_keeps_the_reply_as_stopped() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["all of", " this text"]).hang(std::time::Duration::from_secs(30)));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("question");
+    app.press("Enter");
+    app.wait_for("all of this text");
+    // The event stream ends, as when the terminal closes.
+    app.close();
+    let app = App::start(&mock, dir.path());
+    let screen = app.wait_for("all of this text");
+    assert!(screen.contains("stopped"), "{screen}");
+}

@@ -10,7 +10,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::mock_kimi::MockKimi;
+use kimi_tui::io::store::Store;
+use kimi_tui::io::store::records::MessageStatus;
+use support::mock_kimi::{MockKimi, Reply};
 use support::pty::{App, PATIENCE};
 
 #[test]
@@ -86,18 +88,32 @@ fn stop_a_reply_switch_away_and_back_then_quit() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
+fn every_stop_signal_restores_the_terminal_and_saves_the_live_reply_as_stopped() {
     let mock = MockKimi::start();
-    let mut app = App::start(&mock.base_url(), &[]);
-    app.wait_for("Type a message below");
-    let pid = app.child.process_id().expect("pid");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(killed.success());
-    app.wait_exit();
-    assert!(app.restored(), "the terminal is restored on SIGTERM");
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let home = tempfile::tempdir().expect("temp home");
+        mock.push(Reply::text(&["first part", " second part"]).hang(Duration::from_secs(30)));
+        let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+        app.wait_for("Type a message below");
+        app.keys("tell me");
+        app.keys("\r");
+        app.wait_for("second part");
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), app.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(killed.success());
+        app.wait_exit();
+        assert!(app.restored(), "the terminal is restored on SIG{signal}");
+
+        let dir = home.path().join("data").join("kimi-tui");
+        let store = Store::open(&kimi_tui::config::database_path(&dir)).expect("the database");
+        let listed = store.list().expect("list");
+        let messages = store.load(listed[0].id).expect("load");
+        let reply = messages.last().expect("the reply was saved");
+        assert_eq!(reply.content, "first part second part", "SIG{signal}");
+        assert_eq!(reply.status, MessageStatus::Stopped, "SIG{signal}");
+    }
 }
 
 #[test]

@@ -137,8 +137,24 @@ fn default_title(text: &str) -> String {
 }
 
 pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
+    let id = state.conversations.active_id();
+    stop(state, id)
+}
+
+/// Stops every live reply, keeping what arrived and saving it (quitting: nothing that was on
+/// screen may be lost).
+pub fn stop_all(state: &mut AppState) -> Vec<Effect> {
+    let ids: Vec<ConversationId> = state.conversations.streams().map(|(_, id)| id).collect();
+    ids.into_iter().flat_map(|id| stop(state, id)).collect()
+}
+
+/// Stops conversation `id`'s live reply: the text that arrived stays, marked stopped (or
+/// failed, if it was waiting to be sent again), and is saved.
+fn stop(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
     let now = state.now;
-    let conv = state.active_conversation_mut();
+    let Some(conv) = state.conversations.get_mut(id) else {
+        return Vec::new();
+    };
     let Some(stream) = conv.phase.stream() else {
         return Vec::new();
     };
