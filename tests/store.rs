@@ -260,6 +260,90 @@ fn a_file_that_is_not_sqlite_is_named_and_never_overwritten() {
     assert_eq!(bytes(&path), garbage);
 }
 
+/// Makes a SQLite file with `setup` run on it, closed, and returns its bytes.
+fn sqlite_file(path: &Path, setup: &str) -> Vec<u8> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.execute_batch(setup).expect("setup");
+    drop(conn);
+    bytes(path)
+}
+
+fn assert_refused_untouched(path: &Path, before: &[u8]) {
+    let err = Store::open(path).err().expect("must refuse");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains(&path.display().to_string()),
+        "names the file: {text}"
+    );
+    assert!(text.contains("is not a kimi-tui database"), "{text}");
+    assert!(!err.is_retryable());
+    assert_eq!(bytes(path), before, "the file is byte for byte as it was");
+}
+
+#[test]
+fn a_sqlite_file_of_another_program_is_refused_byte_identical() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let before = sqlite_file(
+        &path,
+        "CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('mine');",
+    );
+    assert_refused_untouched(&path, &before);
+    // One that marks itself as another program's, even with tables named like ours.
+    let other = dir.path().join("other.sqlite3");
+    let before = sqlite_file(
+        &other,
+        "PRAGMA application_id = 1234; CREATE TABLE conversations(id); CREATE TABLE messages(id);",
+    );
+    assert_refused_untouched(&other, &before);
+}
+
+#[test]
+fn an_old_version_number_without_our_tables_is_refused_not_hidden() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let before = sqlite_file(&path, "PRAGMA user_version = 3;");
+    assert_refused_untouched(&path, &before);
+}
+
+#[test]
+fn a_schema_changed_by_hand_is_refused_with_the_file_name_and_rolled_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    drop(Store::create_at_version(&path, 2).expect("version 2"));
+    // Someone replaced the messages table: migration 3 cannot add its column.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
+         DROP TRIGGER messages_fts_update; DROP TABLE messages;
+         CREATE VIEW messages AS SELECT 1 AS id;",
+    )
+    .expect("tamper");
+    drop(conn);
+    let before = bytes(&path);
+    assert_refused_untouched(&path, &before);
+}
+
+#[test]
+fn a_new_database_is_marked_as_kimi_tuis_and_an_old_one_is_adopted() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    drop(Store::open(&path).expect("new"));
+    let id = |path: &Path| -> i64 {
+        rusqlite::Connection::open(path)
+            .expect("open")
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .expect("id")
+    };
+    assert_eq!(id(&path), kimi_tui::io::store::APPLICATION_ID);
+    let old = dir.path().join("old.sqlite3");
+    drop(Store::create_at_version(&old, 4).expect("a kimi-tui 0.1 database"));
+    assert_eq!(id(&old), 0);
+    drop(Store::open(&old).expect("an older kimi-tui database opens"));
+    assert_eq!(id(&old), kimi_tui::io::store::APPLICATION_ID);
+}
+
 #[test]
 fn an_unwritable_location_is_a_retryable_error() {
     let dir = tempfile::tempdir().expect("dir");

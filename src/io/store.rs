@@ -25,6 +25,10 @@ pub use search::snippet;
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 5;
 
+/// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
+/// checked before anything is written, so a file that is someone else's is never changed.
+pub const APPLICATION_ID: i64 = 0x4B69_6D69;
+
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first).
 const MIGRATIONS: [&str; 5] = [
@@ -159,6 +163,66 @@ fn is_not_a_database(err: &rusqlite::Error) -> bool {
     )
 }
 
+/// Whether an error is about the place (busy, read-only, full, no permission), so waiting
+/// and trying again may help, rather than about the file's contents.
+fn is_about_the_place(err: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode as C;
+    matches!(
+        err.sqlite_error_code(),
+        Some(
+            C::DatabaseBusy
+                | C::DatabaseLocked
+                | C::ReadOnly
+                | C::DiskFull
+                | C::SystemIoFailure
+                | C::CannotOpen
+                | C::PermissionDenied
+                | C::OutOfMemory
+        )
+    )
+}
+
+/// Whose the file is, read before anything is written to it.
+#[derive(Debug, PartialEq, Eq)]
+enum Owner {
+    /// Empty: kimi-tui makes its schema here.
+    Nobody,
+    /// kimi-tui's (marked, or an older kimi-tui database from before the mark).
+    Us,
+    /// Someone else's, or something kimi-tui cannot have written; the reason.
+    Other(String),
+}
+
+fn owner(conn: &Connection, version: i64) -> Result<Owner, rusqlite::Error> {
+    let id: i64 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(Owner::Us);
+    }
+    if id != 0 {
+        return Ok(Owner::Other(format!(
+            "it belongs to another program (application id {id:#x})"
+        )));
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    let ours = ["conversations", "messages"]
+        .iter()
+        .all(|t| tables.iter().any(|name| name == t));
+    Ok(if objects == 0 && version == 0 {
+        Owner::Nobody
+    } else if ours && version >= 1 {
+        Owner::Us
+    } else if version >= 1 {
+        Owner::Other(format!("schema {version} without kimi-tui's tables"))
+    } else {
+        Owner::Other("it holds tables that are not kimi-tui's".into())
+    })
+}
+
 impl Store {
     /// Opens (creating it and its directory if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -196,6 +260,13 @@ impl Store {
                 found: version,
             });
         }
+        // Nothing is written (not even the journal mode) to a file that is not ours.
+        if let Owner::Other(detail) = owner(&conn, version).map_err(not_db)? {
+            return Err(StoreError::NotADatabase {
+                path: path.to_path_buf(),
+                detail,
+            });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(not_db)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -203,10 +274,27 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(not_db)?;
         let mut store = Store { conn };
+        // A migration that fails on the file's contents (a schema changed by hand) is rolled
+        // back and refused like any file that is not ours; one that fails on the place (busy,
+        // full, read-only) may work later.
         store.migrate(version).map_err(|e| match e {
-            StoreError::Sql(e) => not_db(e),
+            StoreError::Sql(e) if is_about_the_place(&e) => unavailable(e.to_string()),
+            StoreError::Sql(e) => StoreError::NotADatabase {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
             other => other,
         })?;
+        let id: i64 = store
+            .conn
+            .query_row("PRAGMA application_id", [], |row| row.get(0))
+            .map_err(not_db)?;
+        if id != APPLICATION_ID {
+            store
+                .conn
+                .pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(not_db)?;
+        }
         Ok(store)
     }
 
