@@ -37,6 +37,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::ExportPath { .. } => &[Context::Field],
             Dialog::SystemPrompt { .. } => &[Context::PromptEditor],
             Dialog::ConfirmOverwrite { .. } => &[Context::ConfirmOverwrite],
+            Dialog::ConfirmQuit => &[Context::ConfirmQuit],
         })
     } else if let Some(overlay) = state.overlay {
         Some(match overlay {
@@ -155,7 +156,8 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::Help
         | Context::Picker
         | Context::ConfirmDelete
-        | Context::ConfirmOverwrite => None,
+        | Context::ConfirmOverwrite
+        | Context::ConfirmQuit => None,
     }
 }
 

@@ -116,7 +116,11 @@ fn main() -> ExitCode {
     // yet (read-only, full) does not: the app runs, keeps everything in memory and retries.
     let store = match Store::open(&db_path) {
         Ok(store) => Some(store),
-        Err(err) if err.is_retryable() && !args.list => None,
+        // A database that cannot be written is still listed.
+        Err(err) if err.is_retryable() && args.list => {
+            return list(Store::open_read_only(&db_path).ok().as_ref());
+        }
+        Err(err) if err.is_retryable() => None,
         Err(err) => return fail(err, 2),
     };
 
@@ -152,7 +156,12 @@ fn main() -> ExitCode {
     terminal::restore();
     rt.shutdown_background();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        // Where unsaved changes went: said once the screen is back.
+        Ok(Some(farewell)) => {
+            eprintln!("kimi-tui: {farewell}");
+            ExitCode::SUCCESS
+        }
         Err(err) => fail(err, 1),
     }
 }

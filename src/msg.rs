@@ -71,7 +71,13 @@ pub enum ChatIntent {
     Submit,
     /// Stops the active conversation's reply (the keymap sends it only while one is live).
     Stop,
+    /// Quits; while saving fails it asks first.
     Quit,
+    /// The answer to "quit anyway?" (asked while saving fails).
+    ConfirmQuit(bool),
+    /// Quits without asking (a signal, the terminal went away): what cannot be saved goes to
+    /// a rescue file.
+    QuitNow,
     /// Continues the last reply where it was cut off.
     ContinueReply,
     /// Asks the last question again; the old reply is kept as a branch.

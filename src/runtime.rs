@@ -46,13 +46,21 @@ pub fn now_millis() -> Millis {
 /// What the loop talks to besides the terminal.
 pub struct Services {
     pub client: LlmClient,
-    /// The database's path and, if it opened, the store. `None`: nothing is saved (tests,
-    /// benchmarks).
-    pub store: Option<(std::path::PathBuf, Option<Store>)>,
+    /// The database: `None`, nothing is saved (tests, benchmarks).
+    pub store: Option<Storage>,
     /// Copy through OSC 52 on stdout (only when stdout is the user's terminal).
     pub osc52: bool,
     /// The resolved configuration, to build clients for other profiles.
     pub config: Option<crate::config::Config>,
+}
+
+/// The database as the app found it.
+pub struct Storage {
+    pub path: std::path::PathBuf,
+    /// Open for writing; `None` while it cannot be (saves are kept and retried).
+    pub store: Option<Store>,
+    /// Open for reading only, while it cannot be written, so the history still shows.
+    pub reader: Option<Store>,
 }
 
 /// Why the app could not start.
@@ -78,7 +86,12 @@ pub fn start(
 ) -> Result<(AppState, Services), StartError> {
     let mut state = AppState::new(crate::settings_from(config), now_millis());
     state.data_path = db_path.display().to_string();
-    if let Some(store) = &store {
+    // A database that cannot be written may still be read: its history is shown.
+    let reader = match &store {
+        Some(_) => None,
+        None => Store::open_read_only(&db_path).ok(),
+    };
+    if let Some(store) = store.as_ref().or(reader.as_ref()) {
         let mut saved: Vec<_> = store
             .list()?
             .into_iter()
@@ -92,15 +105,20 @@ pub fn start(
             open = Some(first.id);
         }
         state.restore(saved, open);
-    } else {
+    }
+    if store.is_none() {
         state.store_error = Some(format!(
-            "cannot open {}; conversations are kept in memory and saving is retried",
+            "cannot write {}; new messages are kept in memory and saving is retried",
             db_path.display()
         ));
     }
     let services = Services {
         client: LlmClient::new(config)?,
-        store: Some((db_path, store)),
+        store: Some(Storage {
+            path: db_path,
+            store,
+            reader,
+        }),
         osc52,
         config: Some(config.clone()),
     };
@@ -261,13 +279,15 @@ impl Drop for Effects {
     }
 }
 
-/// Runs until the state says quit, the event stream ends, or a signal asks to stop.
+/// Runs until the state says quit, the event stream ends, or a signal asks to stop. Returns
+/// what to tell the user once the terminal is restored (where unsaved changes went), if
+/// anything.
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     state: &mut AppState,
     services: Services,
     mut events: E,
-) -> io::Result<()>
+) -> io::Result<Option<String>>
 where
     B: Backend,
     B::Error: Into<io::Error>,
@@ -275,12 +295,17 @@ where
 {
     let (tx, mut rx) = unbounded_channel();
     let mut store = None;
-    if let Some((path, opened)) = services.store {
+    if let Some(storage) = services.store {
         let report = tx.clone();
-        match store_worker::spawn(path, opened, move |result| {
-            // Only fails once the loop has ended, when nobody is left to tell.
-            let _ = report.send(Msg::from(result));
-        }) {
+        match store_worker::spawn_with_reader(
+            storage.path,
+            storage.store,
+            storage.reader,
+            move |result| {
+                // Only fails once the loop has ended, when nobody is left to tell.
+                let _ = report.send(Msg::from(result));
+            },
+        ) {
             Ok(handle) => store = Some(handle),
             // Nothing can be saved: the status bar says so for the whole session.
             Err(error) => {
@@ -364,12 +389,12 @@ where
                 }
                 Some(Err(err)) => {
                     // Live replies are stopped and saved before the error is reported.
-                    apply(state, Msg::from(ChatIntent::Quit), &mut effects);
+                    apply(state, Msg::from(ChatIntent::QuitNow), &mut effects);
                     return Err(err);
                 }
                 // The terminal went away: quit as Ctrl+Q does, saving what is live.
                 None => {
-                    apply(state, Msg::from(ChatIntent::Quit), &mut effects);
+                    apply(state, Msg::from(ChatIntent::QuitNow), &mut effects);
                     break;
                 }
             },
@@ -389,16 +414,17 @@ where
                 dirty = true;
             }
             () = signals.recv() => {
-                apply(state, Msg::from(ChatIntent::Quit), &mut effects);
+                apply(state, Msg::from(ChatIntent::QuitNow), &mut effects);
             }
         }
     }
+    let mut farewell = None;
     if let Some(store) = effects.store.take() {
         // Quitting: blocking here briefly is what lets the last saves land. (Every other way
         // out of the loop drops the handle, which does the same.)
-        store.close(store_worker::CLOSE_WITHIN);
+        farewell = store.close(store_worker::CLOSE_WITHIN).message();
     }
-    Ok(())
+    Ok(farewell)
 }
 
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT, as one future that completes when any arrives. (In

@@ -114,6 +114,8 @@ pub enum Dialog {
     /// Viewing and editing a conversation's system prompt (the text is in
     /// `AppState::prompt_editor`).
     SystemPrompt { id: ConversationId },
+    /// Saving fails: quit anyway?
+    ConfirmQuit,
     /// Files exist at the export path: overwrite them?
     ConfirmOverwrite {
         id: ConversationId,

@@ -20,7 +20,7 @@ use crate::msg::{ChatIntent, ComposerIntent, Focus, Intent, Msg, NavIntent, Repo
 pub use request::build_request;
 pub use retry::retry_delay;
 
-use crate::state::AppState;
+use crate::state::{AppState, Dialog};
 
 pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
     state.now = now;
@@ -57,7 +57,17 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
         Intent::Chat(intent) => match intent {
             ChatIntent::Submit => chat::submit(state, now),
             ChatIntent::Stop => chat::stop_active(state),
-            ChatIntent::Quit => quit(state),
+            ChatIntent::Quit if state.store_error.is_some() => {
+                // Saving fails: quitting now would leave what is unsaved to a rescue file,
+                // so ask first.
+                state.dialog = Some(Dialog::ConfirmQuit);
+                Vec::new()
+            }
+            ChatIntent::Quit | ChatIntent::QuitNow | ChatIntent::ConfirmQuit(true) => quit(state),
+            ChatIntent::ConfirmQuit(false) => {
+                state.dialog = None;
+                Vec::new()
+            }
             ChatIntent::ContinueReply => turns::continue_reply(state, now),
             ChatIntent::Regenerate => turns::regenerate(state, now),
         },

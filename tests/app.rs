@@ -112,3 +112,51 @@ fn a_terminal_that_goes_away_mid_reply_keeps_the_reply_as_stopped() {
     let screen = app.wait_for("all of this text");
     assert!(screen.contains("stopped"), "{screen}");
 }
+
+#[test]
+fn a_database_that_cannot_be_written_still_shows_its_history_and_quitting_rescues_the_rest() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["the saved answer"]));
+    mock.push(Reply::text(&["the unsaved answer"]));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("the saved question");
+    app.press("Enter");
+    app.wait_for("the saved answer");
+    app.close();
+
+    // Block the database's write-ahead log: it can be read, never written (as root, a
+    // read-only directory would not stop the writes).
+    let db = kimi_tui::config::database_path(dir.path());
+    let mut wal = db.clone().into_os_string();
+    wal.push("-wal");
+    std::fs::create_dir(&wal).expect("block the WAL");
+
+    let app = App::start(&mock, dir.path());
+    let screen = app.wait_for("the saved answer");
+    assert!(
+        screen.contains("the saved question"),
+        "history is shown: {screen}"
+    );
+    app.press("Ctrl+N");
+    app.paste("the unsaved question");
+    app.press("Enter");
+    app.wait_for("the unsaved answer");
+    app.press("Ctrl+Q");
+    app.wait_for("Quit anyway?");
+    app.press("n");
+    app.wait_gone("Quit anyway?");
+    app.press("Ctrl+Q");
+    app.wait_for("Quit anyway?");
+    app.press("y");
+    let (_, farewell) = app.wait_exit();
+    let farewell = farewell.expect("says where the unsaved changes went");
+    let path = farewell
+        .split("written to ")
+        .nth(1)
+        .map(|p| p.trim_end_matches('.'))
+        .expect("a file is named");
+    let rescued = std::fs::read_to_string(path).expect("the rescue file");
+    assert!(rescued.contains("the unsaved question"), "{rescued}");
+    assert!(rescued.contains("the unsaved answer"), "{rescued}");
+}

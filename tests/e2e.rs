@@ -179,7 +179,13 @@ fn kill_9_mid_stream_keeps_the_prompt_and_the_partial_reply_marked_interrupted()
     app.wait_for("Echo #2: w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15");
     // Saves lag at most a second behind what arrived.
     std::thread::sleep(Duration::from_millis(1_500));
-    app.child.kill().expect("SIGKILL");
+    // A real SIGKILL (portable-pty's kill() sends SIGHUP, which kimi-tui now handles by
+    // saving the reply as stopped).
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &app.pid().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
     app.wait_exit();
 
     let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));

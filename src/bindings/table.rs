@@ -30,11 +30,12 @@ pub enum Context {
     Search,
     ConfirmDelete,
     ConfirmOverwrite,
+    ConfirmQuit,
     PromptEditor,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -47,6 +48,7 @@ impl Context {
         Context::Search,
         Context::ConfirmDelete,
         Context::ConfirmOverwrite,
+        Context::ConfirmQuit,
         Context::PromptEditor,
     ];
 
@@ -65,6 +67,7 @@ impl Context {
             Context::Search => "search",
             Context::ConfirmDelete => "confirm_delete",
             Context::ConfirmOverwrite => "confirm_overwrite",
+            Context::ConfirmQuit => "confirm_quit",
             Context::PromptEditor => "prompt_editor",
         }
     }
@@ -84,6 +87,7 @@ impl Context {
             Context::Search => "Search",
             Context::ConfirmDelete => "Delete question",
             Context::ConfirmOverwrite => "Overwrite question",
+            Context::ConfirmQuit => "Quit question (while saving fails)",
             Context::PromptEditor => "System prompt editor",
         }
     }
@@ -268,6 +272,10 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "overwrite the files", "overwrite"),
     row(C::ConfirmOverwrite, &["n", "N", "Esc"], "no",
         Intent::Field(Field::ConfirmOverwrite(false)), "write nothing", "cancel"),
+    row(C::ConfirmQuit, &["y", "Y"], "yes", Intent::Chat(Chat::ConfirmQuit(true)),
+        "quit; what is not saved goes to a rescue file", "quit"),
+    row(C::ConfirmQuit, &["n", "N", "Esc"], "no", Intent::Chat(Chat::ConfirmQuit(false)),
+        "stay (saving is retried)", "stay"),
     // System prompt editor
     row(C::PromptEditor, &["Enter"], "save", Intent::Field(Field::Submit),
         "save the system prompt", "save"),

@@ -298,6 +298,48 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database at `path` for reading only, changing nothing: the history stays
+    /// readable when the directory cannot be written (read-only, full). Only a kimi-tui
+    /// database of this build's schema is read.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let unavailable = |detail: String| StoreError::Unavailable {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let read = |conn: Connection| -> Result<(Connection, i64), rusqlite::Error> {
+            conn.busy_timeout(Duration::from_secs(5))?;
+            let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            Ok((conn, version))
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let plain = Connection::open_with_flags(path, flags).and_then(read);
+        // A WAL database read-only needs its -shm file, which a read-only directory cannot
+        // hold: then read the file as it stands ("immutable"; kimi-tui checkpoints its WAL
+        // into the file when it closes).
+        let (conn, version) = match plain {
+            Ok(opened) => opened,
+            Err(_) => {
+                let escaped = path
+                    .display()
+                    .to_string()
+                    .replace('%', "%25")
+                    .replace('?', "%3f")
+                    .replace('#', "%23");
+                let uri = format!("file:{escaped}?immutable=1");
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .and_then(read)
+                    .map_err(|e| unavailable(e.to_string()))?
+            }
+        };
+        let ours = owner(&conn, version).map_err(|e| unavailable(e.to_string()))? == Owner::Us;
+        if !ours || version != SCHEMA_VERSION {
+            return Err(unavailable(format!(
+                "read-only, and schema {version} cannot be read without changing it"
+            )));
+        }
+        Ok(Store { conn })
+    }
+
     fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
         for version in from..SCHEMA_VERSION {
             // IMMEDIATE takes the write lock up front, so two processes opening a new database

@@ -32,7 +32,31 @@ pub enum StoreCmd {
 
 pub struct StoreHandle {
     tx: Option<Sender<StoreCmd>>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<Closed>>,
+}
+
+/// What closing the store left to say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Closed {
+    /// Saves that could not be written to the database were written to this file instead.
+    pub rescued: Option<(PathBuf, usize)>,
+    /// Saves that may be lost, and why (not even a rescue file could be written, or the
+    /// disk did not answer in time).
+    pub lost: Option<String>,
+}
+
+impl Closed {
+    /// What to tell the user after the terminal is restored, if anything.
+    pub fn message(&self) -> Option<String> {
+        match (&self.rescued, &self.lost) {
+            (Some((path, n)), _) => Some(format!(
+                "{n} change(s) could not be saved to the database; they were written to {}.",
+                path.display()
+            )),
+            (None, Some(why)) => Some(format!("some changes may not have been saved: {why}")),
+            (None, None) => None,
+        }
+    }
 }
 
 impl StoreHandle {
@@ -46,13 +70,14 @@ impl StoreHandle {
     }
 
     /// Waits (up to `limit`) until everything sent so far was handled, then stops the worker.
-    pub fn close(mut self, limit: Duration) {
-        self.finish(limit);
+    /// Saves that still cannot be written go to a rescue file, which the result names.
+    pub fn close(mut self, limit: Duration) -> Closed {
+        self.finish(limit)
     }
 
-    fn finish(&mut self, limit: Duration) {
+    fn finish(&mut self, limit: Duration) -> Closed {
         if self.tx.is_none() {
-            return;
+            return Closed::default();
         }
         let (done_tx, done_rx) = channel();
         self.send(StoreCmd::Flush(Box::new(move || {
@@ -60,8 +85,18 @@ impl StoreHandle {
         })));
         let finished = done_rx.recv_timeout(limit).is_ok();
         self.tx = None;
-        if finished && let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        match self.thread.take() {
+            Some(thread) if finished => thread.join().unwrap_or_else(|_| Closed {
+                rescued: None,
+                lost: Some("the thread that saves conversations failed".into()),
+            }),
+            _ => Closed {
+                rescued: None,
+                lost: Some(format!(
+                    "the disk did not answer within {} s",
+                    limit.as_secs()
+                )),
+            },
         }
     }
 }
@@ -70,7 +105,9 @@ impl StoreHandle {
 /// handle dropped without `close` closes itself.
 impl Drop for StoreHandle {
     fn drop(&mut self) {
-        self.finish(CLOSE_WITHIN);
+        if let Some(message) = self.finish(CLOSE_WITHIN).message() {
+            tracing::warn!("{message}");
+        }
     }
 }
 
@@ -85,10 +122,21 @@ pub fn spawn(
     store: Option<Store>,
     report: impl Fn(StoreReport) + Send + 'static,
 ) -> Result<StoreHandle, String> {
+    spawn_with_reader(path, store, None, report)
+}
+
+/// `spawn`, with the database opened read-only (`reader`) for loading and searching while it
+/// cannot be written.
+pub fn spawn_with_reader(
+    path: PathBuf,
+    store: Option<Store>,
+    reader: Option<Store>,
+    report: impl Fn(StoreReport) + Send + 'static,
+) -> Result<StoreHandle, String> {
     let (tx, rx) = channel();
     let thread = std::thread::Builder::new()
         .name("kimi-store".into())
-        .spawn(move || Worker::new(path, store, report).run(rx))
+        .spawn(move || Worker::new(path, store, reader, report).run(rx))
         .map_err(|e| format!("cannot start the thread that saves conversations: {e}"))?;
     Ok(StoreHandle {
         tx: Some(tx),
@@ -105,6 +153,9 @@ enum Save {
 struct Worker<R: Fn(StoreReport)> {
     path: PathBuf,
     store: Option<Store>,
+    /// The database opened read-only while it cannot be written: conversations still open
+    /// and search still works.
+    reader: Option<Store>,
     /// Saves not yet written, in order; a newer save of the same row replaces the older.
     pending: Vec<Save>,
     failing: Option<String>,
@@ -113,13 +164,14 @@ struct Worker<R: Fn(StoreReport)> {
 }
 
 impl<R: Fn(StoreReport)> Worker<R> {
-    fn new(path: PathBuf, store: Option<Store>, report: R) -> Self {
+    fn new(path: PathBuf, store: Option<Store>, reader: Option<Store>, report: R) -> Self {
         let failing = store
             .is_none()
             .then(|| "the database could not be opened".to_string());
         Worker {
             path,
             store,
+            reader,
             pending: Vec::new(),
             failing,
             last_try: Instant::now(),
@@ -127,7 +179,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
         }
     }
 
-    fn run(mut self, rx: Receiver<StoreCmd>) {
+    fn run(mut self, rx: Receiver<StoreCmd>) -> Closed {
         loop {
             let idle = self.pending.is_empty() && self.store.is_some();
             let cmd = if idle {
@@ -139,8 +191,10 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 Ok(cmd) => self.handle(cmd),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    self.retry();
-                    return;
+                    if !self.pending.is_empty() {
+                        self.retry();
+                    }
+                    return self.rescue();
                 }
             }
             if !self.pending.is_empty() && self.last_try.elapsed() >= RETRY_EVERY {
@@ -181,7 +235,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 self.save(Save::Delete(id));
             }
             StoreCmd::Load(id) => {
-                let result = match &self.store {
+                let result = match self.store.as_ref().or(self.reader.as_ref()) {
                     Some(store) => store
                         .load(id)
                         .and_then(|messages| Ok((messages, store.system_prompt(id)?))),
@@ -203,7 +257,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 });
             }
             StoreCmd::Search { request, query } => {
-                let result = match &self.store {
+                let result = match self.store.as_ref().or(self.reader.as_ref()) {
                     Some(store) => store
                         .search(&query, SEARCH_LIMIT)
                         .map_err(|e| e.to_string()),
@@ -270,7 +324,10 @@ impl<R: Fn(StoreReport)> Worker<R> {
         self.last_try = Instant::now();
         if self.store.is_none() {
             match Store::open(&self.path) {
-                Ok(store) => self.store = Some(store),
+                Ok(store) => {
+                    self.store = Some(store);
+                    self.reader = None;
+                }
                 Err(err) => return self.fail(err.to_string()),
             }
         }
@@ -305,6 +362,75 @@ impl<R: Fn(StoreReport)> Worker<R> {
             }
         }
     }
+}
+
+impl<R: Fn(StoreReport)> Worker<R> {
+    /// Writes the saves that never reached the database to a file of their own (JSON), beside
+    /// the database if that works, else in the temporary directory.
+    fn rescue(&mut self) -> Closed {
+        if self.pending.is_empty() {
+            return Closed::default();
+        }
+        let why = self.failing.clone().unwrap_or_default();
+        let mut conversations = Vec::new();
+        let mut messages = Vec::new();
+        let mut deleted = Vec::new();
+        for save in &self.pending {
+            match save {
+                Save::Conversation(meta) => conversations.push(meta),
+                Save::Message(record) => messages.push(record),
+                Save::Delete(id) => deleted.push(id),
+            }
+        }
+        let body = serde_json::json!({
+            "kimi_tui_unsaved": 1,
+            "why": why,
+            "conversations": conversations,
+            "messages": messages,
+            "deleted": deleted,
+        });
+        let Ok(text) = serde_json::to_string_pretty(&body) else {
+            return Closed {
+                rescued: None,
+                lost: Some(why),
+            };
+        };
+        let name = format!(
+            "kimi-tui-unsaved-{}.json",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis())
+        );
+        let places = [
+            self.path.parent().map(|d| d.join(&name)),
+            Some(std::env::temp_dir().join(&name)),
+        ];
+        for place in places.into_iter().flatten() {
+            if write_private(&place, text.as_bytes()).is_ok() {
+                tracing::warn!(file = %place.display(), saves = self.pending.len(), "unsaved changes rescued");
+                return Closed {
+                    rescued: Some((place, self.pending.len())),
+                    lost: None,
+                };
+            }
+        }
+        Closed {
+            rescued: None,
+            lost: Some(format!("{why}; no rescue file could be written either")),
+        }
+    }
+}
+
+/// Writes a new file readable by its owner only.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 fn write(store: &Store, save: &Save) -> Result<(), StoreError> {

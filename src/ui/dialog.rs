@@ -49,6 +49,26 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
             ],
         ),
+        Dialog::ConfirmQuit => (
+            " Quit? ",
+            vec![
+                Line::styled(
+                    format!(
+                        "Saving fails: {}",
+                        sanitize(state.store_error.as_deref().unwrap_or("unknown"))
+                    ),
+                    theme.warning,
+                ),
+                Line::from(
+                    "Quit anyway? What is not saved is written to a rescue file, named when kimi-tui exits.",
+                ),
+                Line::from(
+                    hint_line(&state.keys, &[Context::ConfirmQuit])
+                        .trim()
+                        .to_string(),
+                ),
+            ],
+        ),
         Dialog::ConfirmOverwrite { existing, .. } => (
             " Overwrite? ",
             vec![

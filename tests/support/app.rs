@@ -111,11 +111,14 @@ impl Backend for SharedBackend {
     }
 }
 
+/// The app's final state and what it would print after restoring the terminal.
+type Finished = (AppState, Option<String>);
+
 /// kimi-tui running in this process.
 pub struct App {
     keys: Option<UnboundedSender<io::Result<Event>>>,
     screen: Screen,
-    thread: Option<JoinHandle<io::Result<AppState>>>,
+    thread: Option<JoinHandle<io::Result<Finished>>>,
     pub data_dir: PathBuf,
 }
 
@@ -130,9 +133,10 @@ impl App {
         let env = |name: &str| (name == "MOONSHOT_API_KEY").then(|| "sk-test".to_string());
         let config = kimi_tui::config::resolve(&args, FileConfig::default(), env);
         let db_path = kimi_tui::config::database_path(data_dir);
-        let store = Store::open(&db_path).expect("the test database opens");
+        // As main does: a database that cannot be written yet is read read-only.
+        let store = Store::open(&db_path).ok();
         let (mut state, services) =
-            runtime::start(&config, db_path, Some(store), true, false).expect("the app starts");
+            runtime::start(&config, db_path, store, true, false).expect("the app starts");
         let screen: Screen = Arc::default();
         let backend = SharedBackend {
             inner: TestBackend::new(width, height),
@@ -145,9 +149,10 @@ impl App {
                 .build()?;
             let mut terminal = ratatui::Terminal::new(backend)?;
             let events = tokio_stream_of(key_rx);
-            rt.block_on(runtime::run(&mut terminal, &mut state, services, events))?;
+            let farewell =
+                rt.block_on(runtime::run(&mut terminal, &mut state, services, events))?;
             rt.shutdown_background();
-            Ok(state)
+            Ok((state, farewell))
         });
         let app = App {
             keys: Some(keys),
@@ -239,14 +244,34 @@ impl App {
 
     /// Ends the app the way closing the terminal does (the event stream ends) and returns its
     /// final state, once it has written everything.
-    pub fn close(mut self) -> AppState {
+    pub fn close(self) -> AppState {
+        self.finish().0
+    }
+
+    /// Waits for the app to end (or ends it, as `close` does) and returns its final state and
+    /// what it would print after restoring the terminal.
+    pub fn finish(mut self) -> (AppState, Option<String>) {
         self.keys = None;
         let thread = self.thread.take().expect("running");
         match thread.join() {
-            Ok(Ok(state)) => state,
+            Ok(Ok(done)) => done,
             Ok(Err(err)) => panic!("the event loop failed: {err}"),
             Err(_) => panic!("the app panicked"),
         }
+    }
+
+    /// Waits until the app ended by itself (it quit), then `finish`es.
+    pub fn wait_exit(self) -> (AppState, Option<String>) {
+        let start = Instant::now();
+        while !self.thread.as_ref().is_some_and(JoinHandle::is_finished) {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the app did not quit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.finish()
     }
 }
 

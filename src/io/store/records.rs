@@ -5,7 +5,7 @@
 use crate::api::Usage;
 use crate::ids::{ConversationId, Millis};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConversationMeta {
     pub id: ConversationId,
     pub title: String,
@@ -21,7 +21,7 @@ pub struct ConversationMeta {
 
 /// One stored message. `parent_id` links each message to the one it answers or follows, so
 /// edit-and-resend and regenerate can keep old turns as branches later.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessageRecord {
     pub id: u64,
     pub conversation_id: ConversationId,
@@ -100,13 +100,15 @@ pub fn status_from(name: &str) -> MessageStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     User,
     Assistant,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     /// Still arriving.
     Streaming,
