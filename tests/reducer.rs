@@ -217,14 +217,24 @@ fn quitting_cancels_every_live_stream() {
     update(&mut state, Msg::from(NavIntent::NewConversation), T0);
     let b = send(&mut state, "second", T0).expect("stream");
     let effects = update(&mut state, Msg::from(ChatIntent::Quit), T0);
+    let cancels: Vec<&Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::CancelStream(_)))
+        .collect();
     assert_eq!(
-        effects,
-        [
-            Effect::CancelStream(a),
-            Effect::CancelStream(b),
-            Effect::Quit
-        ]
+        cancels,
+        [&Effect::CancelStream(a), &Effect::CancelStream(b)]
     );
+    // Each reply is saved as it stands, marked stopped, before the app quits.
+    let stopped = effects
+        .iter()
+        .filter(|e| {
+            matches!(e, Effect::SaveMessage(r)
+                if r.status == kimi_tui::io::store::records::MessageStatus::Stopped)
+        })
+        .count();
+    assert_eq!(stopped, 2);
+    assert_eq!(effects.last(), Some(&Effect::Quit));
 }
 
 #[test]
