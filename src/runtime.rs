@@ -84,7 +84,13 @@ pub fn start(
     open_last: bool,
     osc52: bool,
 ) -> Result<(AppState, Services), StartError> {
-    let mut state = AppState::new(crate::settings_from(config), now_millis());
+    // A seed from the OS's randomness (std's hasher keys), so two windows started in the same
+    // millisecond still make different ids.
+    let seed = {
+        use std::hash::BuildHasher;
+        std::collections::hash_map::RandomState::new().hash_one(std::process::id())
+    };
+    let mut state = AppState::with_seed(crate::settings_from(config), now_millis(), seed);
     state.data_path = db_path.display().to_string();
     // A database that cannot be written may still be read: its history is shown.
     let reader = match &store {

@@ -162,16 +162,19 @@ pub struct AppState {
     /// Counts profile switches. Side-endpoint answers (models, balance, token counts) carry
     /// the epoch they were asked in; older ones are dropped.
     pub epoch: u64,
-    next_id: u64,
+    ids: crate::ids::IdSource,
 }
 
 impl AppState {
+    /// A state whose ids come from seed 0 (tests; the runtime uses `with_seed`).
     pub fn new(settings: Settings, now: Millis) -> Self {
-        // Ids start from the clock so that they stay unique across runs and processes
-        // sharing one database (a process would need 1000 ids in one millisecond to collide).
-        let mut next_id = now.saturating_mul(1000);
-        let first = ConversationId(next_id);
-        next_id += 1;
+        AppState::with_seed(settings, now, 0)
+    }
+
+    /// `seed` makes this window's ids differ from every other window's (see `IdSource`).
+    pub fn with_seed(settings: Settings, now: Millis, seed: u64) -> Self {
+        let mut ids = crate::ids::IdSource::new(seed);
+        let first = ConversationId(ids.next(now));
         let conversations = Conversations::new(Conversation::new(
             first,
             settings.system_prompt.clone(),
@@ -203,7 +206,7 @@ impl AppState {
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
             epoch: 0,
-            next_id,
+            ids,
         }
     }
 
@@ -239,11 +242,10 @@ impl AppState {
         )
     }
 
-    /// A fresh id for a conversation or a stream; never reused in one run.
+    /// A fresh id for a conversation, a message, a stream or a request: never reused, and
+    /// unique across windows (see `IdSource`).
     pub fn next_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+        self.ids.next(self.now)
     }
 
     pub fn active_conversation(&self) -> &Conversation {

@@ -160,3 +160,33 @@ fn a_database_that_cannot_be_written_still_shows_its_history_and_quitting_rescue
     assert!(rescued.contains("the unsaved question"), "{rescued}");
     assert!(rescued.contains("the unsaved answer"), "{rescued}");
 }
+
+#[test]
+fn two_windows_started_together_keep_both_chats() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["answer"]));
+    mock.push(Reply::text(&["answer"]));
+    let dir = tempfile::tempdir().expect("dir");
+    let (left, right) = std::thread::scope(|s| {
+        let left = s.spawn(|| App::start(&mock, dir.path()));
+        let right = s.spawn(|| App::start(&mock, dir.path()));
+        (left.join().expect("left"), right.join().expect("right"))
+    });
+    for (app, question) in [(&left, "from the left"), (&right, "from the right")] {
+        app.paste(question);
+        app.press("Enter");
+    }
+    left.wait_for("answer");
+    right.wait_for("answer");
+    left.close();
+    right.close();
+    let store = kimi_tui::io::store::Store::open(&kimi_tui::config::database_path(dir.path()))
+        .expect("the database");
+    let chats = store.list().expect("list");
+    assert_eq!(chats.len(), 2, "{chats:?}");
+    let messages: usize = chats
+        .iter()
+        .map(|c| store.load(c.id).expect("load").len())
+        .sum();
+    assert_eq!(messages, 4);
+}

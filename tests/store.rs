@@ -772,3 +772,47 @@ fn saving_a_conversation_without_its_prompt_keeps_the_saved_prompt() {
     );
     assert_eq!(store.list().expect("list")[0].title, "new title");
 }
+
+#[test]
+fn a_row_another_window_made_with_the_same_id_is_never_replaced() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let first = Store::open(&path).expect("first window");
+    let second = Store::open(&path).expect("second window");
+    // Both windows made id 7, at different times: the first one's stays.
+    first
+        .save_conversation(&meta(7, "first window", 1))
+        .expect("save");
+    first
+        .save_message(&message(70, 7, 0, Role::User, "first's question"))
+        .expect("save");
+    let mut other = meta(7, "second window", 1);
+    other.created_at += 1;
+    let err = second.save_conversation(&other).err().expect("refused");
+    assert!(matches!(err, StoreError::IdTaken { .. }), "{err:?}");
+    let mut intruder = message(70, 8, 0, Role::User, "second's question");
+    intruder.created_at += 1;
+    second
+        .save_conversation(&meta(8, "second's own", 2))
+        .expect("its own id");
+    let err = second.save_message(&intruder).err().expect("refused");
+    assert!(matches!(err, StoreError::IdTaken { .. }), "{err:?}");
+    // The same rows saved again by their own window still update.
+    let mut renamed = meta(7, "first window, renamed", 3);
+    renamed.created_at = meta(7, "", 1).created_at;
+    first.save_conversation(&renamed).expect("update");
+    let titles: Vec<String> = first
+        .list()
+        .expect("list")
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles, ["first window, renamed", "second's own"]);
+    let contents: Vec<String> = first
+        .load(ConversationId(7))
+        .expect("load")
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(contents, ["first's question"]);
+}

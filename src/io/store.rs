@@ -118,6 +118,12 @@ pub enum StoreError {
         "a message was not saved: position {seq} of this conversation already holds another saved message. It is still on screen; export the conversation (Ctrl+E) to keep it."
     )]
     PositionTaken { id: ConversationId, seq: u32 },
+    /// A row with this id was made by another window (ids are random in part, so this is
+    /// all but impossible); it is kept, and this save is refused rather than written over it.
+    #[error(
+        "a change was not saved: its id is taken by another window's conversation. It is still on screen; export the conversation (Ctrl+E) to keep it."
+    )]
+    IdTaken { id: ConversationId },
     #[error("{0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -443,15 +449,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Writes a conversation's meta. A row with the same id that is another conversation
+    /// (made at another time: another window's) is never replaced: `IdTaken`.
     pub fn save_conversation(&self, meta: &ConversationMeta) -> Result<(), StoreError> {
-        self.conn.prepare_cached(
+        let changed = self.conn.prepare_cached(
             "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at,
                 thinking, effort)
              VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
                 system_prompt = COALESCE(?4, system_prompt), thinking = excluded.thinking,
                 effort = excluded.effort,
-                updated_at = MAX(updated_at, excluded.updated_at)",
+                updated_at = MAX(updated_at, excluded.updated_at)
+             WHERE conversations.created_at = excluded.created_at",
         )?
         .execute(params![
             meta.id,
@@ -463,11 +472,17 @@ impl Store {
             meta.thinking,
             meta.effort,
         ])?;
+        // Nothing written: the id belongs to another conversation (another window made it).
+        if changed == 0 {
+            return Err(StoreError::IdTaken { id: meta.id });
+        }
         Ok(())
     }
 
+    /// Writes a message. A row with the same id that is another message (of another
+    /// conversation, or made at another time) is never replaced: `IdTaken`.
     pub fn save_message(&self, m: &MessageRecord) -> Result<(), StoreError> {
-        self.conn.prepare_cached(
+        let changed = self.conn.prepare_cached(
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
                 cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
@@ -481,7 +496,9 @@ impl Store {
                 cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
-                superseded = excluded.superseded",
+                superseded = excluded.superseded
+             WHERE messages.conversation_id = excluded.conversation_id
+                AND messages.created_at = excluded.created_at",
         )?
         .execute(params![
             m.id,
@@ -515,6 +532,11 @@ impl Store {
             }
             _ => StoreError::Sql(e),
         })?;
+        if changed == 0 {
+            return Err(StoreError::IdTaken {
+                id: m.conversation_id,
+            });
+        }
         Ok(())
     }
 

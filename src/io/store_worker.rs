@@ -281,7 +281,9 @@ impl<R: Fn(StoreReport)> Worker<R> {
         {
             match write(store, &save) {
                 Ok(()) => return,
-                Err(err @ StoreError::PositionTaken { id, .. }) => return self.refuse(id, err),
+                Err(err @ (StoreError::PositionTaken { id, .. } | StoreError::IdTaken { id })) => {
+                    return self.refuse(id, err);
+                }
                 Err(err) => self.fail(err.to_string()),
             }
         }
@@ -338,7 +340,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
         for save in &self.pending {
             match write(store, save) {
                 Ok(()) => written += 1,
-                Err(err @ StoreError::PositionTaken { id, .. }) => {
+                Err(err @ (StoreError::PositionTaken { id, .. } | StoreError::IdTaken { id })) => {
                     refused.push((id, err));
                     written += 1;
                 }
