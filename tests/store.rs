@@ -788,14 +788,14 @@ fn a_row_another_window_made_with_the_same_id_is_never_replaced() {
         .expect("save");
     let mut other = meta(7, "second window", 1);
     other.created_at += 1;
-    let err = second.save_conversation(&other).err().expect("refused");
+    let err = second.save_conversation(&other).expect_err("refused");
     assert!(matches!(err, StoreError::IdTaken { .. }), "{err:?}");
     let mut intruder = message(70, 8, 0, Role::User, "second's question");
     intruder.created_at += 1;
     second
         .save_conversation(&meta(8, "second's own", 2))
         .expect("its own id");
-    let err = second.save_message(&intruder).err().expect("refused");
+    let err = second.save_message(&intruder).expect_err("refused");
     assert!(matches!(err, StoreError::IdTaken { .. }), "{err:?}");
     // The same rows saved again by their own window still update.
     let mut renamed = meta(7, "first window, renamed", 3);
