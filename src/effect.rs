@@ -11,6 +11,9 @@ pub enum Effect {
     /// runtime sends it only after every save asked for before it has been committed.
     StartStream {
         stream: StreamId,
+        /// The conversation the reply belongs to: if a save of it was refused (another window
+        /// wrote there first), the request is not sent.
+        conversation: ConversationId,
         request: ChatRequest,
     },
     /// Close the stream's connection; whatever it still sends is dropped.

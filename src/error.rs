@@ -36,6 +36,11 @@ pub enum ApiError {
     /// A side endpoint answered, but not with what it should (no balance, no model list).
     #[error("The answer could not be read: {0}")]
     BadAnswer(String),
+    /// Another window wrote to this conversation first; the message was not sent.
+    #[error(
+        "This conversation was changed in another window, so the message was not sent. It was reloaded with the other window's turns; your message is back in the input box."
+    )]
+    ChangedElsewhere,
     /// One event of the stream passed the size limit (its line never ended, say).
     #[error(
         "The server sent an event longer than {} MB, so the reply was given up. What arrived before it is kept.",
@@ -63,7 +68,8 @@ impl ApiError {
             ApiError::IdleTimeout(_)
             | ApiError::NoKey
             | ApiError::BadAnswer(_)
-            | ApiError::EventTooLong(_) => false,
+            | ApiError::EventTooLong(_)
+            | ApiError::ChangedElsewhere => false,
         }
     }
 }

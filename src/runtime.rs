@@ -19,6 +19,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
+use crate::api::StreamEvent;
 use crate::effect::Effect;
 use crate::ids::{Millis, StreamId};
 use crate::io::llm::LlmClient;
@@ -154,20 +155,34 @@ impl Effects {
 
     fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::StartStream { stream, request } => {
+            Effect::StartStream {
+                stream,
+                conversation,
+                request,
+            } => {
                 self.streams.retain(|_, task| !task.is_finished());
                 let client = self.client.clone();
                 let tx = self.tx.clone();
-                let (saved_tx, saved_rx) = tokio::sync::oneshot::channel::<()>();
-                self.store(StoreCmd::Flush(Box::new(move || {
-                    let _ = saved_tx.send(());
-                })));
+                let (saved_tx, saved_rx) = tokio::sync::oneshot::channel::<bool>();
+                self.store(StoreCmd::Barrier {
+                    conversation,
+                    then: Box::new(move |written| {
+                        let _ = saved_tx.send(written);
+                    }),
+                });
                 let wait_for_store = self.store.is_some();
                 let task = tokio::spawn(async move {
                     if wait_for_store {
                         // The prompt is committed before the request leaves (or, if the disk
-                        // is stuck, after a bound: the reply must not hang on it).
-                        let _ = tokio::time::timeout(FLUSH_BEFORE_SEND, saved_rx).await;
+                        // is stuck, after a bound: the reply must not hang on it). If another
+                        // window wrote there first, nothing is sent.
+                        let saved = tokio::time::timeout(FLUSH_BEFORE_SEND, saved_rx).await;
+                        if let Ok(Ok(false)) = saved {
+                            let event =
+                                StreamEvent::Failed(crate::error::ApiError::ChangedElsewhere);
+                            let _ = tx.send(Msg::Report(Report::Stream { stream, event }));
+                            return;
+                        }
                     }
                     client
                         .stream_chat(&request, |event| {

@@ -190,3 +190,58 @@ fn two_windows_started_together_keep_both_chats() {
         .sum();
     assert_eq!(messages, 4);
 }
+
+#[test]
+fn a_window_that_missed_another_windows_turn_reloads_instead_of_interleaving() {
+    let mock = MockKimi::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let a = App::start(&mock, dir.path());
+    a.paste("first");
+    a.press("Enter");
+    a.wait_for("Echo #2: first");
+    // Window B opens on the same conversation; then A takes the next turn.
+    let b = App::start(&mock, dir.path());
+    b.wait_for("Echo #2: first");
+    a.paste("from A");
+    a.press("Enter");
+    a.wait_for("Echo #4: from A");
+    // B still shows two messages and sends at the position A just filled: refused, reloaded.
+    b.paste("from B");
+    b.press("Enter");
+    let screen = b.wait_for("changed in another window");
+    assert!(
+        screen.contains("Echo #4: from A"),
+        "B shows A's turn: {screen}"
+    );
+    assert!(
+        screen.contains("from B"),
+        "the message is back in the input box: {screen}"
+    );
+    b.press("Enter");
+    b.wait_for("Echo #6: from B");
+    a.close();
+    b.close();
+    let store = kimi_tui::io::store::Store::open(&kimi_tui::config::database_path(dir.path()))
+        .expect("the database");
+    let chats = store.list().expect("list");
+    assert_eq!(chats.len(), 1);
+    let texts: Vec<String> = store
+        .load(chats[0].id)
+        .expect("load")
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "first",
+            "Echo #2: first",
+            "from A",
+            "Echo #4: from A",
+            "from B",
+            "Echo #6: from B"
+        ]
+    );
+    // Only three requests went out: B's stale one never did.
+    assert_eq!(mock.requests().len(), 3);
+}

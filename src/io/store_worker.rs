@@ -28,6 +28,13 @@ pub enum StoreCmd {
     },
     /// Runs the callback once every command sent before it was handled.
     Flush(Box<dyn FnOnce() + Send>),
+    /// Like `Flush`, for a request about to be sent: the callback is told whether every save
+    /// of `conversation` since the last barrier was written (false: one was refused because
+    /// another window wrote there first, and the ones after it were dropped).
+    Barrier {
+        conversation: ConversationId,
+        then: Box<dyn FnOnce(bool) + Send>,
+    },
 }
 
 pub struct StoreHandle {
@@ -156,6 +163,8 @@ struct Worker<R: Fn(StoreReport)> {
     /// The database opened read-only while it cannot be written: conversations still open
     /// and search still works.
     reader: Option<Store>,
+    /// Conversations with a refused save since their last barrier.
+    refused: std::collections::HashSet<ConversationId>,
     /// Saves not yet written, in order; a newer save of the same row replaces the older.
     pending: Vec<Save>,
     failing: Option<String>,
@@ -172,6 +181,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             path,
             store,
             reader,
+            refused: std::collections::HashSet::new(),
             pending: Vec::new(),
             failing,
             last_try: Instant::now(),
@@ -212,6 +222,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             StoreCmd::Load(_) => "load",
             StoreCmd::Search { .. } => "search",
             StoreCmd::Flush(_) => "flush",
+            StoreCmd::Barrier { .. } => "barrier",
         };
         self.apply(cmd);
         tracing::debug!(
@@ -272,10 +283,21 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 });
             }
             StoreCmd::Flush(done) => done(),
+            StoreCmd::Barrier { conversation, then } => then(!self.refused.remove(&conversation)),
         }
     }
 
     fn save(&mut self, save: Save) {
+        // After a refusal, the conversation's next saves (the reply to a message that was
+        // refused, say) are dropped until the barrier: the window reloads it instead.
+        let conversation = match &save {
+            Save::Conversation(meta) => meta.id,
+            Save::Message(record) => record.conversation_id,
+            Save::Delete(id) => *id,
+        };
+        if self.refused.contains(&conversation) {
+            return;
+        }
         if self.pending.is_empty()
             && let Some(store) = &self.store
         {
@@ -294,6 +316,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
     /// and for that conversation, and not tried again; the saves after it go on.
     fn refuse(&mut self, id: ConversationId, err: StoreError) {
         tracing::warn!(conversation = id.0, error = %err, "save refused");
+        self.refused.insert(id);
         (self.report)(StoreReport::SaveRefused {
             id,
             error: err.to_string(),

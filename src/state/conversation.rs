@@ -65,6 +65,8 @@ pub struct Conversation {
     pub focus: Option<usize>,
     /// A note from the app shown after the messages (e.g. how to set a key); not history.
     pub notice: Option<String>,
+    /// The notice to show once the messages being read arrive (why they were read again).
+    pub notice_after_load: Option<String>,
     /// The system prompt this conversation was started with; saved with it.
     pub system_prompt: String,
     /// The model this conversation talks to (picked per conversation; saved with it).
@@ -116,6 +118,7 @@ impl Conversation {
             scroll: Scroll::Follow,
             focus: None,
             notice: None,
+            notice_after_load: None,
             created_at: at,
             updated_at: at,
         }

@@ -88,11 +88,49 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
             request: request.clone(),
         });
     }
-    effects.push(Effect::StartStream { stream, request });
+    effects.push(Effect::StartStream {
+        stream,
+        conversation: active,
+        request,
+    });
     state.conversations.start_stream(active, stream, now);
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.conversations.move_to_top(active);
     effects
+}
+
+/// Another window wrote to conversation `id` first, so nothing was sent: read it again (with
+/// the other window's turns), say so, and give the message that was not sent back to the
+/// input box.
+fn changed_elsewhere(state: &mut AppState, id: ConversationId, stream: StreamId) -> Vec<Effect> {
+    state.conversations.end_stream(stream);
+    let active = state.conversations.active_id();
+    let Some(conv) = state.conversations.get_mut(id) else {
+        return Vec::new();
+    };
+    // A message just sent (not a regenerated reply): its reply was made at the same moment.
+    let unsent = match conv.messages.as_slice() {
+        [.., user, reply]
+            if user.role == Role::User
+                && reply.role == Role::Assistant
+                && reply.content.is_empty()
+                && reply.created_at == user.created_at =>
+        {
+            Some(user.content.clone())
+        }
+        _ => None,
+    };
+    conv.messages.clear();
+    conv.loaded = false;
+    conv.notice = None;
+    conv.notice_after_load = Some(ApiError::ChangedElsewhere.to_string());
+    if let Some(text) = unsent
+        && id == active
+        && state.input_text().is_empty()
+    {
+        state.input.insert_str(text);
+    }
+    vec![Effect::LoadConversation(id)]
 }
 
 /// Asks the store to save message `index` of `conv` and notes that it did.
@@ -191,6 +229,9 @@ pub fn on_stream_event(
         state.conversations.end_stream(stream);
         return Vec::new();
     };
+    if event == StreamEvent::Failed(ApiError::ChangedElsewhere) {
+        return changed_elsewhere(state, conv_id, stream);
+    }
     let Some(conv) = state.conversations.get_mut(conv_id) else {
         return Vec::new();
     };

@@ -52,7 +52,11 @@ pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
         }
         let request = build_request(conv, &state.settings, &state.models);
         state.conversations.start_stream(id, stream, since);
-        effects.push(Effect::StartStream { stream, request });
+        effects.push(Effect::StartStream {
+            stream,
+            conversation: id,
+            request,
+        });
     }
     effects
 }

@@ -84,7 +84,7 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
                 && !conv.loaded
             {
                 fill(conv, messages, system_prompt);
-                conv.notice = None;
+                conv.notice = conv.notice_after_load.take();
             }
         }
         StoreReport::LoadFailed { id, error } => {

@@ -66,7 +66,11 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
         .and_then(|conv| save(conv, index, now))
         .into_iter()
         .collect();
-    effects.push(Effect::StartStream { stream, request });
+    effects.push(Effect::StartStream {
+        stream,
+        conversation: active,
+        request,
+    });
     effects
 }
 
@@ -104,6 +108,10 @@ pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
     conv.updated_at = now;
     effects.extend(save(conv, n - 1, now));
     state.conversations.start_stream(active, stream, now);
-    effects.push(Effect::StartStream { stream, request });
+    effects.push(Effect::StartStream {
+        stream,
+        conversation: active,
+        request,
+    });
     effects
 }
