@@ -23,7 +23,9 @@ fn start(effects: &[Effect]) -> (StreamId, kimi_tui::api::ChatRequest) {
     effects
         .iter()
         .find_map(|e| match e {
-            Effect::StartStream { stream, request } => Some((*stream, request.clone())),
+            Effect::StartStream {
+                stream, request, ..
+            } => Some((*stream, request.clone())),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no stream in {effects:?}"))
