@@ -575,6 +575,32 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
         Role::User,
         "intruder",
     )));
+    // The reply to the refused message is dropped with it; another conversation is not held
+    // up; the barrier before the request says the conversation's saves were not all written.
+    handle.send(StoreCmd::SaveMessage(message(
+        21,
+        1,
+        1,
+        Role::Assistant,
+        "reply to the intruder",
+    )));
+    handle.send(StoreCmd::SaveConversation(meta(2, "other", 1)));
+    handle.send(StoreCmd::SaveMessage(message(
+        30,
+        2,
+        0,
+        Role::User,
+        "elsewhere",
+    )));
+    let (barrier_tx, barrier_rx) = std::sync::mpsc::channel();
+    handle.send(StoreCmd::Barrier {
+        conversation: ConversationId(1),
+        then: Box::new(move |written| {
+            let _ = barrier_tx.send(written);
+        }),
+    });
+    assert_eq!(barrier_rx.recv_timeout(Duration::from_secs(20)), Ok(false));
+    // After the barrier the conversation's saves count again.
     handle.send(StoreCmd::SaveMessage(message(
         11,
         1,
@@ -599,6 +625,7 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
         .map(|m| m.content)
         .collect();
     assert_eq!(contents, ["first", "reply"]);
+    assert_eq!(store.load(ConversationId(2)).expect("load").len(), 1);
 }
 
 #[test]

@@ -246,6 +246,8 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 self.save(Save::Delete(id));
             }
             StoreCmd::Load(id) => {
+                // Read again: the window's view of it is fresh, its saves count again.
+                self.refused.remove(&id);
                 let result = match self.store.as_ref().or(self.reader.as_ref()) {
                     Some(store) => store
                         .load(id)
