@@ -27,6 +27,12 @@ const NAMED: &[(&str, KeyCode)] = &[
     ("Left", KeyCode::Left),
     ("Right", KeyCode::Right),
     ("Space", KeyCode::Char(' ')),
+    // The arrows as help and `--keys` show them, so a key copied from there means the same
+    // (found by fuzzing: "Down" showed as "↓", which read back as the character).
+    ("↑", KeyCode::Up),
+    ("↓", KeyCode::Down),
+    ("←", KeyCode::Left),
+    ("→", KeyCode::Right),
 ];
 
 impl KeyPress {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod effect;
 pub mod error;
 pub mod export;
+pub mod fuzzing;
 pub mod ids;
 pub mod io;
 pub mod keymap;

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["bindings"],
     &["state"],
     &["export", "keymap", "layout"],
-    &["update", "ui"],
+    &["update", "ui", "fuzzing"],
     &["runtime"],
 ];
 
