@@ -12,8 +12,11 @@ use crate::text::plain::{display_width, find_ignoring_case, sanitize, truncate};
 use crate::text::rows::MarkdownLayout;
 use crate::theme::Theme;
 
+/// What a target runs: arbitrary bytes in, a panic when an invariant breaks.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for the corpus replay.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("sse", sse),
     ("markdown", markdown),
     ("sanitize", sanitize_text),
