@@ -91,6 +91,27 @@ pub enum ComposerIntent {
     Key(KeyEvent),
     NewLine,
     Paste(String),
+    /// A shell (readline) editing key.
+    Edit(EditOp),
+}
+
+/// What the shell's editing keys do in the input box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOp {
+    LineStart,
+    LineEnd,
+    CharBack,
+    CharForward,
+    WordBack,
+    WordForward,
+    /// Deletes the word before the cursor (kept for `Yank`).
+    DeleteWordBack,
+    /// Deletes from the line's start to the cursor (kept for `Yank`).
+    DeleteToLineStart,
+    /// Deletes from the cursor to the line's end (kept for `Yank`).
+    DeleteToLineEnd,
+    /// Puts back what was deleted last.
+    Yank,
 }
 
 /// Moving around: conversations, focus, scrolling, the help overlay.

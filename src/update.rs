@@ -15,7 +15,7 @@ mod turns;
 
 use crate::effect::Effect;
 use crate::ids::Millis;
-use crate::msg::{ChatIntent, ComposerIntent, Focus, Intent, Msg, NavIntent, Report};
+use crate::msg::{ChatIntent, ComposerIntent, EditOp, Focus, Intent, Msg, NavIntent, Report};
 
 pub use request::build_request;
 pub use retry::retry_delay;
@@ -79,6 +79,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                     state.input.input(key);
                 }
                 ComposerIntent::NewLine => state.input.insert_newline(),
+                ComposerIntent::Edit(op) => edit(&mut state.input, op),
                 ComposerIntent::Paste(text) => {
                     state
                         .input
@@ -112,4 +113,29 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     let mut effects = chat::stop_all(state);
     effects.push(Effect::Quit);
     effects
+}
+
+/// A shell editing key on the input box's text.
+fn edit(input: &mut tui_textarea::TextArea<'static>, op: EditOp) {
+    use tui_textarea::CursorMove;
+    match op {
+        EditOp::LineStart => input.move_cursor(CursorMove::Head),
+        EditOp::LineEnd => input.move_cursor(CursorMove::End),
+        EditOp::CharBack => input.move_cursor(CursorMove::Back),
+        EditOp::CharForward => input.move_cursor(CursorMove::Forward),
+        EditOp::WordBack => input.move_cursor(CursorMove::WordBack),
+        EditOp::WordForward => input.move_cursor(CursorMove::WordForward),
+        EditOp::DeleteWordBack => {
+            input.delete_word();
+        }
+        EditOp::DeleteToLineStart => {
+            input.delete_line_by_head();
+        }
+        EditOp::DeleteToLineEnd => {
+            input.delete_line_by_end();
+        }
+        EditOp::Yank => {
+            input.paste();
+        }
+    }
 }

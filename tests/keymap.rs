@@ -175,3 +175,124 @@ fn the_mouse_wheel_scrolls() {
         Some(Msg::from(NavIntent::Scroll(ScrollCmd::Up(3))))
     );
 }
+
+/// Presses `code` with `mods` through the keymap and the reducer.
+fn press(state: &mut kimi_tui::AppState, code: KeyCode, mods: KeyModifiers) {
+    if let Some(msg) = to_msg(state, &key(code, mods)) {
+        update(state, msg, T0);
+    }
+}
+
+fn cursor(state: &kimi_tui::AppState) -> usize {
+    state.input.cursor().1
+}
+
+#[test]
+fn the_shell_editing_keys_work_in_the_input_box() {
+    let ctrl = KeyModifiers::CONTROL;
+    let alt = KeyModifiers::ALT;
+    let mut state = app();
+    update(
+        &mut state,
+        kimi_tui::msg::Msg::from(kimi_tui::msg::ComposerIntent::Paste("one two three".into())),
+        T0,
+    );
+    press(&mut state, KeyCode::Char('a'), ctrl);
+    assert_eq!(cursor(&state), 0, "Ctrl+A: line start");
+    press(&mut state, KeyCode::Char('e'), ctrl);
+    assert_eq!(cursor(&state), 13, "Ctrl+E: line end");
+    press(&mut state, KeyCode::Char('b'), ctrl);
+    assert_eq!(cursor(&state), 12, "Ctrl+B: back a character");
+    press(&mut state, KeyCode::Char('f'), ctrl);
+    assert_eq!(cursor(&state), 13, "Ctrl+F: forward a character");
+    press(&mut state, KeyCode::Char('b'), alt);
+    assert_eq!(cursor(&state), 8, "Alt+B: back a word");
+    press(&mut state, KeyCode::Left, ctrl);
+    assert_eq!(cursor(&state), 4, "Ctrl+Left: back a word");
+    press(&mut state, KeyCode::Char('f'), alt);
+    assert!(cursor(&state) > 4, "Alt+F: forward a word");
+    press(&mut state, KeyCode::Right, ctrl);
+    press(&mut state, KeyCode::Home, KeyModifiers::NONE);
+    assert_eq!(cursor(&state), 0, "Home");
+    press(&mut state, KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(cursor(&state), 13, "End");
+    press(&mut state, KeyCode::Char('w'), ctrl);
+    assert_eq!(state.input_text(), "one two ", "Ctrl+W deletes a word");
+    press(&mut state, KeyCode::Char('y'), ctrl);
+    assert_eq!(state.input_text(), "one two three", "Ctrl+Y yanks it back");
+    press(&mut state, KeyCode::Backspace, alt);
+    assert_eq!(
+        state.input_text(),
+        "one two ",
+        "Alt+Backspace deletes a word"
+    );
+    press(&mut state, KeyCode::Char('y'), ctrl);
+    press(&mut state, KeyCode::Char('b'), alt);
+    press(&mut state, KeyCode::Char('k'), ctrl);
+    assert_eq!(
+        state.input_text(),
+        "one two ",
+        "Ctrl+K deletes to the line end"
+    );
+    press(&mut state, KeyCode::Char('y'), ctrl);
+    press(&mut state, KeyCode::Char('u'), ctrl);
+    assert_eq!(state.input_text(), "", "Ctrl+U deletes to the line start");
+    press(&mut state, KeyCode::Char('y'), ctrl);
+    assert_eq!(state.input_text(), "one two three");
+}
+
+#[test]
+fn app_keys_that_the_shell_keys_took_have_other_keys_in_the_input_box() {
+    let ctrl = KeyModifiers::CONTROL;
+    let alt = KeyModifiers::ALT;
+    let none = KeyModifiers::NONE;
+    let mut state = app();
+    let shown = state.sidebar_visible;
+    press(&mut state, KeyCode::Char('b'), ctrl);
+    assert_eq!(state.sidebar_visible, shown, "Ctrl+B moves the cursor here");
+    press(&mut state, KeyCode::F(4), none);
+    assert_eq!(state.sidebar_visible, !shown, "F4 toggles the sidebar");
+    press(&mut state, KeyCode::F(4), none);
+    press(&mut state, KeyCode::Char('f'), ctrl);
+    assert_eq!(state.sidebar_mode, kimi_tui::state::SidebarMode::List);
+    press(&mut state, KeyCode::Char('s'), ctrl);
+    assert!(
+        matches!(
+            state.sidebar_mode,
+            kimi_tui::state::SidebarMode::Search { .. }
+        ),
+        "Ctrl+S searches"
+    );
+    press(&mut state, KeyCode::Esc, none);
+    update(
+        &mut state,
+        kimi_tui::msg::Msg::from(NavIntent::SetFocus(Focus::Input)),
+        T0,
+    );
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Char('e'), alt)),
+        Some(Msg::from(kimi_tui::msg::FieldIntent::StartExport)),
+        "Alt+E exports"
+    );
+    assert_eq!(
+        to_msg(&state, &key(KeyCode::Char('y'), alt)),
+        Some(Msg::from(TranscriptIntent::CopyLastReply)),
+        "Alt+Y copies the last reply"
+    );
+    // Outside the input box the old keys still work.
+    update(
+        &mut state,
+        kimi_tui::msg::Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
+        T0,
+    );
+    press(&mut state, KeyCode::Char('b'), ctrl);
+    assert_eq!(
+        state.sidebar_visible, !shown,
+        "Ctrl+B toggles the sidebar from the scrollback"
+    );
+    press(&mut state, KeyCode::Char('f'), ctrl);
+    assert!(matches!(
+        state.sidebar_mode,
+        kimi_tui::state::SidebarMode::Search { .. }
+    ));
+}

@@ -134,7 +134,7 @@ fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
     assert_eq!(
         to_msg(&state, &ctrl_e),
         Some(Msg::from(FieldIntent::EditSystemPrompt)),
-        "the second key completes the chord, not Ctrl+E's own export"
+        "the second key completes the chord, not Ctrl+E's own end of line"
     );
     // A wrong second key: said in the status bar, and the next key is on its own again.
     let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
@@ -145,9 +145,12 @@ fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
         state.flash.as_deref(),
         Some("Ctrl+X q is not bound to anything.")
     );
+    // On its own again, Ctrl+E in the input box is the shell's end of line.
     assert_eq!(
         to_msg(&state, &ctrl_e),
-        Some(Msg::from(FieldIntent::StartExport))
+        Some(Msg::from(kimi_tui::msg::ComposerIntent::Edit(
+            kimi_tui::msg::EditOp::LineEnd
+        )))
     );
     // Esc gives up a started chord without a word.
     let msg = to_msg(&state, &ctrl_x).expect("a prefix");

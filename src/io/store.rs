@@ -115,13 +115,13 @@ pub enum StoreError {
     /// A message would have been written at a position another message holds. Not retried:
     /// trying again cannot help, and writing it would corrupt the conversation.
     #[error(
-        "a message was not saved: position {seq} of this conversation already holds another saved message. It is still on screen; export the conversation (Ctrl+E) to keep it."
+        "a message was not saved: position {seq} of this conversation already holds another saved message. It is still on screen; export the conversation (Alt+e) to keep it."
     )]
     PositionTaken { id: ConversationId, seq: u32 },
     /// A row with this id was made by another window (ids are random in part, so this is
     /// all but impossible); it is kept, and this save is refused rather than written over it.
     #[error(
-        "a change was not saved: its id is taken by another window's conversation. It is still on screen; export the conversation (Ctrl+E) to keep it."
+        "a change was not saved: its id is taken by another window's conversation. It is still on screen; export the conversation (Alt+e) to keep it."
     )]
     IdTaken { id: ConversationId },
     #[error("{0}")]
