@@ -93,6 +93,10 @@ pub enum ComposerIntent {
     Paste(String),
     /// A shell (readline) editing key.
     Edit(EditOp),
+    /// Up: the line above, or on the first line, the prompt sent before this one.
+    HistoryOlder,
+    /// Down: the line below, or on the last line, back toward what was being typed.
+    HistoryNewer,
 }
 
 /// What the shell's editing keys do in the input box.

@@ -112,6 +112,7 @@ pub fn start(
             open = Some(first.id);
         }
         state.restore(saved, open);
+        state.history = store.recent_prompts(crate::state::HISTORY_KEPT)?;
     }
     if store.is_none() {
         state.store_error = Some(format!(

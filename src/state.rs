@@ -105,6 +105,18 @@ pub enum SidebarMode {
     },
 }
 
+/// A walk through the input history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryWalk {
+    /// The entry of `AppState::history` shown.
+    pub index: usize,
+    /// What the input box held before the walk began; it comes back past the newest entry.
+    pub draft: String,
+}
+
+/// How many earlier prompts the input history keeps.
+pub const HISTORY_KEPT: usize = 1000;
+
 /// A question in a dialog box over everything.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dialog {
@@ -157,6 +169,10 @@ pub struct AppState {
     pub quitting: bool,
     /// The key bindings in force.
     pub keys: std::sync::Arc<crate::bindings::KeyTable>,
+    /// Prompts sent before, newest first, across every conversation (Up in the input box).
+    pub history: Vec<String>,
+    /// Where Up and Down have walked to in `history`, and what was being typed before.
+    pub history_walk: Option<HistoryWalk>,
     /// The keys of a multi-key chord pressed so far.
     pub pending_keys: Vec<crate::chord::KeyPress>,
     /// Counts profile switches. Side-endpoint answers (models, balance, token counts) carry
@@ -205,6 +221,8 @@ impl AppState {
             quitting: false,
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
+            history: Vec::new(),
+            history_walk: None,
             epoch: 0,
             ids,
         }

@@ -4,6 +4,7 @@
 //! exhaustively; nothing here has a catch-all arm.
 
 mod chat;
+mod composer;
 mod fields;
 mod messages;
 mod nav;
@@ -80,6 +81,8 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 }
                 ComposerIntent::NewLine => state.input.insert_newline(),
                 ComposerIntent::Edit(op) => edit(&mut state.input, op),
+                ComposerIntent::HistoryOlder => composer::older(state),
+                ComposerIntent::HistoryNewer => composer::newer(state),
                 ComposerIntent::Paste(text) => {
                     state
                         .input

@@ -245,3 +245,24 @@ fn a_window_that_missed_another_windows_turn_reloads_instead_of_interleaving() {
     // Only three requests went out: B's stale one never did.
     assert_eq!(mock.requests().len(), 3);
 }
+
+#[test]
+fn the_input_history_survives_a_restart_across_conversations() {
+    let mock = MockKimi::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("an older question");
+    app.press("Enter");
+    app.wait_for("Echo #2: an older question");
+    app.press("Ctrl+N");
+    app.paste("the newest question");
+    app.press("Enter");
+    app.wait_for("Echo #2: the newest question");
+    app.close();
+    let app = App::start(&mock, dir.path());
+    app.press("Ctrl+N");
+    app.press("Up");
+    app.wait_for("│the newest question");
+    app.press("Up");
+    app.wait_for("│an older question");
+}

@@ -296,3 +296,53 @@ fn app_keys_that_the_shell_keys_took_have_other_keys_in_the_input_box() {
         kimi_tui::state::SidebarMode::Search { .. }
     ));
 }
+
+#[test]
+fn up_and_down_walk_the_prompts_sent_before_and_bring_back_what_was_typed() {
+    let none = KeyModifiers::NONE;
+    let mut state = app();
+    for (i, text) in ["first prompt", "second\nprompt", "first prompt"]
+        .into_iter()
+        .enumerate()
+    {
+        send(&mut state, text, T0 + i as u64);
+        support::end_streams(&mut state);
+    }
+    // Sent twice, kept once, newest first.
+    assert_eq!(state.history, ["first prompt", "second\nprompt"]);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("half typed".into())),
+        T0,
+    );
+    press(&mut state, KeyCode::Up, none);
+    assert_eq!(state.input_text(), "first prompt");
+    press(&mut state, KeyCode::Up, none);
+    assert_eq!(state.input_text(), "second\nprompt");
+    // The cursor is on the last line of a two-line prompt: Up moves within it first.
+    press(&mut state, KeyCode::Up, none);
+    assert_eq!(state.input_text(), "second\nprompt");
+    assert_eq!(state.input.cursor().0, 0);
+    press(&mut state, KeyCode::Up, none);
+    assert_eq!(
+        state.input_text(),
+        "second\nprompt",
+        "nothing older: it stays"
+    );
+    press(&mut state, KeyCode::Down, none);
+    assert_eq!(
+        state.input.cursor().0,
+        1,
+        "Down moves within the prompt first"
+    );
+    press(&mut state, KeyCode::Down, none);
+    assert_eq!(state.input_text(), "first prompt");
+    press(&mut state, KeyCode::Down, none);
+    assert_eq!(
+        state.input_text(),
+        "half typed",
+        "what was being typed comes back"
+    );
+    press(&mut state, KeyCode::Down, none);
+    assert_eq!(state.input_text(), "half typed");
+}

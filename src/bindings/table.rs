@@ -174,6 +174,10 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     row(C::Input, &["Shift+Enter", "Alt+Enter", "Ctrl+J"], "new_line",
         Intent::Composer(Composer::NewLine),
         "new line (terminals differ in which they send)", "newline"),
+    row(C::Input, &["Up"], "history_older", Intent::Composer(Composer::HistoryOlder),
+        "the line above; on the first line, the prompt sent before", ""),
+    row(C::Input, &["Down"], "history_newer", Intent::Composer(Composer::HistoryNewer),
+        "the line below; on the last line, a newer prompt, then what you were typing", ""),
     // The shell's editing keys (readline, emacs mode)
     row(C::Input, &["Ctrl+A", "Home"], "line_start", Intent::Composer(Composer::Edit(Edit::LineStart)),
         "to the start of the line", ""),

@@ -379,6 +379,28 @@ impl Store {
     }
 
     /// Every conversation, most recently active first.
+    /// The prompts sent before, newest first, each once, at most `limit`: the input box's
+    /// history.
+    pub fn recent_prompts(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT content FROM messages WHERE role = 'user' AND superseded = 0
+             ORDER BY created_at DESC, id DESC LIMIT ?1",
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        let mut prompts = Vec::new();
+        // Read more than `limit`: repeated prompts are kept once.
+        for text in stmt.query_map([limit.saturating_mul(2)], |row| row.get::<_, String>(0))? {
+            let text = text?;
+            if seen.insert(text.clone()) {
+                prompts.push(text);
+                if prompts.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(prompts)
+    }
+
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, title, model, created_at, updated_at, thinking, effort FROM conversations

@@ -49,6 +49,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         return Vec::new();
     }
     let text = text.to_string();
+    super::composer::remember(state, &text);
     let stream = StreamId(state.next_id());
     let user_id = state.next_id();
     let reply_id = state.next_id();
