@@ -246,6 +246,7 @@ impl AppState {
                 .for_each(|conv| self.conversations.push(conv)),
         }
         self.conversations.select_active();
+        self.take_draft();
     }
 
     /// An empty conversation with the session's model and system prompt and a fresh id (not
@@ -264,6 +265,35 @@ impl AppState {
     /// unique across windows (see `IdSource`).
     pub fn next_id(&mut self) -> u64 {
         self.ids.next(self.now)
+    }
+
+    /// Opens conversation `id`, keeping what is in the input box as the draft of the one left
+    /// and putting `id`'s draft in the input box. Returns the one left if it now holds a draft
+    /// that must be saved (so a restart brings it back).
+    pub fn switch_to(&mut self, id: ConversationId) -> Option<ConversationId> {
+        let left = self.conversations.active_id();
+        if left == id || !self.conversations.contains(id) {
+            return None;
+        }
+        let typed = self.input_text();
+        let mut to_save = None;
+        if let Some(conv) = self.conversations.get_mut(left)
+            && conv.draft != typed
+        {
+            conv.draft = typed;
+            to_save = Some(left);
+        }
+        self.conversations.open(id);
+        self.take_draft();
+        to_save
+    }
+
+    /// Moves the open conversation's draft into the input box.
+    pub fn take_draft(&mut self) {
+        let draft = std::mem::take(&mut self.conversations.active_mut().draft);
+        self.input = crate::state::composer::new_textarea(&self.theme);
+        self.input.insert_str(draft);
+        self.history_walk = None;
     }
 
     pub fn active_conversation(&self) -> &Conversation {

@@ -114,6 +114,14 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     // Every live reply is stopped and saved as it stands (streams in id order, so the
     // effects come out the same from run to run); the runtime then waits for the saves.
     let mut effects = chat::stop_all(state);
+    // What is in the input box is kept as the open conversation's draft for the next start.
+    let typed = state.input_text();
+    let conv = state.active_conversation_mut();
+    if conv.saved || !typed.trim().is_empty() {
+        conv.draft = typed;
+        conv.saved = true;
+        effects.push(Effect::SaveConversation(crate::state::saved::meta_of(conv)));
+    }
     effects.push(Effect::Quit);
     effects
 }

@@ -266,3 +266,35 @@ fn the_input_history_survives_a_restart_across_conversations() {
     app.press("Up");
     app.wait_for("│an older question");
 }
+
+#[test]
+fn each_conversation_keeps_its_unsent_text_across_switches_and_restarts() {
+    let mock = MockKimi::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("a question");
+    app.press("Enter");
+    app.wait_for("Echo #2: a question");
+    app.paste("half a thought in the first");
+    app.press("Ctrl+N");
+    app.wait_gone("half a thought in the first");
+    app.paste("draft in the second");
+    // Back to the first through the sidebar: its draft returns, the second keeps its own.
+    app.press("Shift+Tab");
+    app.press("Shift+Tab");
+    app.press("Down");
+    app.press("Enter");
+    app.wait_for("│half a thought in the first");
+    app.close();
+
+    // After a restart the top conversation (the new chat) opens with its draft, and the
+    // first one still has its own.
+    let app = App::start(&mock, dir.path());
+    app.wait_for("│draft in the second");
+    app.press("Shift+Tab");
+    app.press("Shift+Tab");
+    app.press("Down");
+    app.press("Enter");
+    let screen = app.wait_for("│half a thought in the first");
+    assert!(!screen.contains("│draft in the second"), "{screen}");
+}

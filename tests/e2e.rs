@@ -237,6 +237,7 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                     updated_at: updated,
                     thinking: None,
                     effort: None,
+                    draft: String::new(),
                 })
                 .expect("save conversation");
             for (seq, role, text) in [

@@ -206,7 +206,12 @@ fn ctrl_c_stops_a_stream_first_and_quits_when_idle() {
     assert_eq!(effects.first(), Some(&Effect::CancelStream(stream)));
     assert!(!state.quitting);
     let msg = kimi_tui::keymap::to_msg(&state, &ctrl_c).expect("bound");
-    assert_eq!(update(&mut state, msg, T0), [Effect::Quit]);
+    let effects = update(&mut state, msg, T0);
+    // Quitting keeps the input box as the saved conversation's draft, then quits.
+    assert!(
+        matches!(effects.first(), Some(Effect::SaveConversation(meta)) if meta.draft.is_empty())
+    );
+    assert_eq!(effects.last(), Some(&Effect::Quit));
     assert!(state.quitting);
 }
 

@@ -45,6 +45,7 @@ fn saved(id: u64, title: &str) -> kimi_tui::state::Conversation {
         updated_at: T0 - id,
         thinking: None,
         effort: None,
+        draft: String::new(),
     })
 }
 

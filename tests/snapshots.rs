@@ -323,6 +323,7 @@ fn sidebar_state() -> AppState {
                 updated_at: T0 - (i as u64) * 3 * 86_400_000 - 120_000,
                 thinking: None,
                 effort: None,
+                draft: String::new(),
             })
         })
         .collect();

@@ -30,6 +30,7 @@ fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
         updated_at: updated,
         thinking: None,
         effort: None,
+        draft: String::new(),
     }
 }
 

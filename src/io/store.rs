@@ -23,7 +23,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -31,7 +31,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first).
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -96,6 +96,8 @@ const MIGRATIONS: [&str; 5] = [
      BEGIN
         SELECT RAISE(ABORT, 'kimi-tui: another message holds this position');
      END;",
+    // 5 -> 6: each conversation's unsent text (what was in the input box when it was left).
+    "ALTER TABLE conversations ADD COLUMN draft TEXT NOT NULL DEFAULT '';",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -403,8 +405,8 @@ impl Store {
 
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, model, created_at, updated_at, thinking, effort FROM conversations
-             ORDER BY updated_at DESC, id DESC",
+            "SELECT id, title, model, created_at, updated_at, thinking, effort, draft
+             FROM conversations ORDER BY updated_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
             Ok(Summary {
@@ -415,6 +417,7 @@ impl Store {
                 updated_at: row.get::<_, u64>(4)?,
                 thinking: row.get::<_, Option<bool>>(5)?,
                 effort: row.get::<_, Option<String>>(6)?,
+                draft: row.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -476,11 +479,11 @@ impl Store {
     pub fn save_conversation(&self, meta: &ConversationMeta) -> Result<(), StoreError> {
         let changed = self.conn.prepare_cached(
             "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at,
-                thinking, effort)
-             VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8)
+                thinking, effort, draft)
+             VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
                 system_prompt = COALESCE(?4, system_prompt), thinking = excluded.thinking,
-                effort = excluded.effort,
+                effort = excluded.effort, draft = excluded.draft,
                 updated_at = MAX(updated_at, excluded.updated_at)
              WHERE conversations.created_at = excluded.created_at",
         )?
@@ -493,6 +496,7 @@ impl Store {
             meta.updated_at,
             meta.thinking,
             meta.effort,
+            meta.draft,
         ])?;
         // Nothing written: the id belongs to another conversation (another window made it).
         if changed == 0 {

@@ -67,6 +67,10 @@ pub struct Conversation {
     pub notice: Option<String>,
     /// The notice to show once the messages being read arrive (why they were read again).
     pub notice_after_load: Option<String>,
+    /// What was in the input box when this conversation was left; it comes back when it is
+    /// opened again (and after a restart). Empty while the conversation is open: the input
+    /// box holds it then.
+    pub draft: String,
     /// The system prompt this conversation was started with; saved with it.
     pub system_prompt: String,
     /// The model this conversation talks to (picked per conversation; saved with it).
@@ -119,6 +123,7 @@ impl Conversation {
             focus: None,
             notice: None,
             notice_after_load: None,
+            draft: String::new(),
             created_at: at,
             updated_at: at,
         }
@@ -128,7 +133,11 @@ impl Conversation {
     /// instead of piling up empty ones. A saved conversation whose messages are not read yet
     /// also has no messages in memory, which is why `saved` and `loaded` are asked too.
     pub fn is_blank(&self) -> bool {
-        !self.saved && self.loaded && self.messages.is_empty() && !self.phase.is_live()
+        !self.saved
+            && self.loaded
+            && self.messages.is_empty()
+            && !self.phase.is_live()
+            && self.draft.is_empty()
     }
 
     pub fn display_title(&self) -> &str {

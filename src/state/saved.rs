@@ -14,6 +14,7 @@ pub fn conversation_from(summary: Summary) -> Conversation {
         .effort
         .as_deref()
         .and_then(crate::state::Effort::parse);
+    conv.draft = summary.draft;
     conv.loaded = false;
     conv.saved = true;
     conv
@@ -44,6 +45,7 @@ pub fn meta_of(conv: &Conversation) -> ConversationMeta {
         updated_at: conv.updated_at,
         thinking: conv.thinking,
         effort: conv.effort.map(|e| e.as_str().to_string()),
+        draft: conv.draft.clone(),
     }
 }
 

@@ -6,11 +6,12 @@ use crate::layout::panes;
 use crate::layout::transcript;
 use crate::msg::{Focus, NavIntent, ScrollCmd};
 use crate::num;
+use crate::state::saved::meta_of;
 use crate::state::{AppState, Overlay, Scroll};
 
 pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effect> {
     match intent {
-        NavIntent::NewConversation => new_conversation(state, now),
+        NavIntent::NewConversation => return new_conversation(state, now),
         NavIntent::ToggleSidebar => {
             state.sidebar_visible = !state.sidebar_visible;
             if !state.sidebar_visible && state.focus == Focus::Sidebar {
@@ -79,7 +80,7 @@ pub fn resize(state: &mut AppState, width: u16, height: u16) {
     state.height = height;
 }
 
-fn new_conversation(state: &mut AppState, now: Millis) {
+fn new_conversation(state: &mut AppState, now: Millis) -> Vec<Effect> {
     state.focus = Focus::Input;
     state.overlay = None;
     // A blank new chat of this run is reused rather than piling up empty ones; a saved
@@ -96,8 +97,16 @@ fn new_conversation(state: &mut AppState, now: Millis) {
     conv.notice = None;
     let id = conv.id;
     state.conversations.push_top(conv);
-    state.conversations.open(id);
+    let mut effects = Vec::new();
+    if let Some(left) = state.switch_to(id)
+        && let Some(conv) = state.conversations.get_mut(left)
+    {
+        // The draft of the conversation left is saved, so a restart brings it back.
+        conv.saved = true;
+        effects.push(Effect::SaveConversation(meta_of(conv)));
+    }
     state.conversations.select(0);
+    effects
 }
 
 /// Entering the scrollback with nothing outlined outlines the last message.

@@ -6,7 +6,7 @@ use crate::ids::{ConversationId, Millis};
 use crate::io::store_worker::StoreReport;
 use crate::msg::{Focus, SidebarIntent};
 use crate::state::cursor::stepped;
-use crate::state::saved::fill;
+use crate::state::saved::{fill, meta_of};
 use crate::state::{AppState, Scroll, SidebarMode};
 
 pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<Effect> {
@@ -130,13 +130,19 @@ pub fn open(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
         return Vec::new();
     };
     let loaded = conv.loaded;
-    state.conversations.open(id);
-    state.conversations.select_active();
-    if loaded {
-        Vec::new()
-    } else {
-        vec![Effect::LoadConversation(id)]
+    let mut effects = Vec::new();
+    if let Some(left) = state.switch_to(id)
+        && let Some(conv) = state.conversations.get_mut(left)
+    {
+        // The draft of the conversation left is saved, so a restart brings it back.
+        conv.saved = true;
+        effects.push(Effect::SaveConversation(meta_of(conv)));
     }
+    state.conversations.select_active();
+    if !loaded {
+        effects.push(Effect::LoadConversation(id));
+    }
+    effects
 }
 
 /// Opens the search hit that is highlighted, at its message.

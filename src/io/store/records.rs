@@ -17,6 +17,8 @@ pub struct ConversationMeta {
     pub updated_at: Millis,
     pub thinking: Option<bool>,
     pub effort: Option<String>,
+    /// The unsent text of the input box, kept while the conversation is not open.
+    pub draft: String,
 }
 
 /// One stored message. `parent_id` links each message to the one it answers or follows, so
@@ -53,6 +55,8 @@ pub struct Summary {
     pub updated_at: Millis,
     pub thinking: Option<bool>,
     pub effort: Option<String>,
+    /// The unsent text of the input box, kept while the conversation is not open.
+    pub draft: String,
 }
 
 /// A search result: the conversation, and the first message that matched (if the match was
