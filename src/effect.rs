@@ -16,6 +16,10 @@ pub enum Effect {
         conversation: ConversationId,
         request: ChatRequest,
     },
+    /// Hand the terminal to the user's editor on `text`; `Report::Edited` answers.
+    EditInEditor {
+        text: String,
+    },
     /// Close the stream's connection; whatever it still sends is dropped.
     CancelStream(StreamId),
     SaveConversation(ConversationMeta),

@@ -10,6 +10,7 @@
 )]
 
 pub mod clipboard;
+pub mod editor;
 pub mod files;
 pub mod llm;
 pub mod log;

@@ -151,8 +151,10 @@ fn main() -> ExitCode {
             );
         }
     };
-    let events = crossterm::event::EventStream::new();
-    let result = rt.block_on(runtime::run(&mut tui, &mut state, services, events));
+    let mut host = runtime::TerminalHost {
+        mouse: config.mouse,
+    };
+    let result = rt.block_on(runtime::run(&mut tui, &mut state, services, &mut host));
     terminal::restore();
     rt.shutdown_background();
     match result {

@@ -97,6 +97,8 @@ pub enum ComposerIntent {
     HistoryOlder,
     /// Down: the line below, or on the last line, back toward what was being typed.
     HistoryNewer,
+    /// Edits the input in `$VISUAL`/`$EDITOR`.
+    OpenEditor,
 }
 
 /// What the shell's editing keys do in the input box.
@@ -207,6 +209,8 @@ pub enum Report {
     Export(ExportReport),
     /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
     /// 52 always goes to the terminal).
+    /// The editor closed: the text it saved, or why it failed (the input stays as it was).
+    Edited(Result<String, String>),
     Copied {
         what: String,
         native: bool,

@@ -53,6 +53,45 @@ pub struct Services {
     pub osc52: bool,
     /// The resolved configuration, to build clients for other profiles.
     pub config: Option<crate::config::Config>,
+    /// The editor command for Ctrl+X Ctrl+E (`$VISUAL`, `$EDITOR`, or `vi`).
+    pub editor: String,
+}
+
+/// The real terminal as the loop's host: crossterm's event stream, and handing the terminal to
+/// the user's editor and back (`terminal.rs`).
+pub struct TerminalHost {
+    pub mouse: bool,
+}
+
+impl Host for TerminalHost {
+    type Events = crossterm::event::EventStream;
+
+    fn events(&mut self) -> Self::Events {
+        crossterm::event::EventStream::new()
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        crate::terminal::restore();
+        Ok(())
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        crate::terminal::resume(self.mouse)
+    }
+}
+
+/// The terminal the loop runs in, beyond drawing: its events, and handing it to another
+/// program (the user's editor) and taking it back. `main` gives the real terminal; tests give
+/// a channel of keys.
+pub trait Host {
+    type Events: Stream<Item = io::Result<Event>> + Unpin;
+    /// A fresh stream of terminal events (the old one is dropped before `suspend`, so the
+    /// editor gets every key).
+    fn events(&mut self) -> Self::Events;
+    /// Hands the terminal over: normal mode, the main screen, no mouse reporting.
+    fn suspend(&mut self) -> io::Result<()>;
+    /// Takes it back; the loop then redraws everything.
+    fn resume(&mut self) -> io::Result<()>;
 }
 
 /// The database as the app found it.
@@ -129,6 +168,7 @@ pub fn start(
         }),
         osc52,
         config: Some(config.clone()),
+        editor: crate::io::editor::command_from(|name| std::env::var(name).ok()),
     };
     Ok((state, services))
 }
@@ -145,6 +185,8 @@ struct Effects {
     config: Option<crate::config::Config>,
     /// The profile the client talks to.
     profile: String,
+    /// Text to edit in the user's editor, once the loop can hand the terminal over.
+    edit_request: Option<String>,
 }
 
 impl Effects {
@@ -288,6 +330,8 @@ impl Effects {
                     let _ = tx.send(Msg::from(ModelsReport::Balance { epoch, result }));
                 });
             }
+            // Handled by the loop, which owns the terminal and the event stream.
+            Effect::EditInEditor { text } => self.edit_request = Some(text),
             Effect::Quit => {}
         }
     }
@@ -304,16 +348,16 @@ impl Drop for Effects {
 /// Runs until the state says quit, the event stream ends, or a signal asks to stop. Returns
 /// what to tell the user once the terminal is restored (where unsaved changes went), if
 /// anything.
-pub async fn run<B, E>(
+pub async fn run<B, H>(
     terminal: &mut Terminal<B>,
     state: &mut AppState,
     services: Services,
-    mut events: E,
+    host: &mut H,
 ) -> io::Result<Option<String>>
 where
     B: Backend,
     B::Error: Into<io::Error>,
-    E: Stream<Item = io::Result<Event>> + Unpin,
+    H: Host,
 {
     let (tx, mut rx) = unbounded_channel();
     let mut store = None;
@@ -346,7 +390,10 @@ where
             .as_ref()
             .map_or_else(String::new, |c| c.profile.clone()),
         config: services.config,
+        edit_request: None,
     };
+    let editor = services.editor;
+    let mut events = host.events();
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -387,6 +434,24 @@ where
     let mut urgent = false;
     let mut last_draw: Option<Instant> = None;
     loop {
+        if let Some(text) = effects.edit_request.take() {
+            // The editor gets the terminal and every key until it exits; nothing else runs
+            // meanwhile (replies streaming elsewhere wait, and resume after).
+            drop(events);
+            host.suspend()?;
+            let result = crate::io::editor::edit(&editor, &text);
+            host.resume()?;
+            // The screen came back blank: make ratatui's idea of it blank too, so the next
+            // frame draws every cell. (`Terminal::clear` would ask the terminal where its
+            // cursor is, which not every terminal answers.)
+            terminal
+                .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+                .map_err(Into::into)?;
+            events = host.events();
+            apply(state, Msg::Report(Report::Edited(result)), &mut effects);
+            dirty = true;
+            urgent = true;
+        }
         if state.quitting {
             break;
         }

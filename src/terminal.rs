@@ -49,6 +49,24 @@ pub fn init(mouse: bool) -> io::Result<Tui> {
     Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| restore())
 }
 
+/// Takes the terminal back after another program had it (the user's editor): raw mode, the
+/// alternate screen, bracketed paste, the keyboard protocol, and the mouse if it was on.
+pub fn resume(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+    )?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 pub fn restore() {
     let mut out = stdout();
     // Each step is attempted even if one before it failed.

@@ -83,6 +83,11 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::Edit(op) => edit(&mut state.input, op),
                 ComposerIntent::HistoryOlder => composer::older(state),
                 ComposerIntent::HistoryNewer => composer::newer(state),
+                ComposerIntent::OpenEditor => {
+                    return vec![Effect::EditInEditor {
+                        text: state.input_text(),
+                    }];
+                }
                 ComposerIntent::Paste(text) => {
                     state
                         .input
@@ -106,6 +111,7 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
         Report::Models(report) => picker::on_report(state, report),
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
+        Report::Edited(result) => composer::edited(state, result),
     }
 }
 

@@ -298,3 +298,23 @@ fn each_conversation_keeps_its_unsent_text_across_switches_and_restarts() {
     let screen = app.wait_for("│half a thought in the first");
     assert!(!screen.contains("│draft in the second"), "{screen}");
 }
+
+#[test]
+fn ctrl_x_ctrl_e_edits_the_message_in_the_editor_and_a_failing_editor_changes_nothing() {
+    let mock = MockKimi::start();
+    let dir = tempfile::tempdir().expect("dir");
+    // An "editor" with an argument of its own that rewrites the file it is given.
+    let app = App::start_with_editor(&mock, dir.path(), "sed -i s/rough/polished/");
+    app.paste("a rough draft");
+    app.press("Ctrl+X Ctrl+E");
+    app.wait_for("│a polished draft");
+    app.press("Enter");
+    app.wait_for("Echo #2: a polished draft");
+    app.close();
+
+    let app = App::start_with_editor(&mock, dir.path(), "exit 3");
+    app.paste("kept as typed");
+    app.press("Ctrl+X Ctrl+E");
+    let screen = app.wait_for("exited with status 3");
+    assert!(screen.contains("│kept as typed"), "{screen}");
+}

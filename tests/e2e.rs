@@ -327,3 +327,37 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
     app.keys("\x11");
     app.wait_exit();
 }
+
+#[test]
+fn the_editor_gets_the_terminal_and_gives_it_back() {
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("temp home");
+    let script = home.path().join("fake-editor");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\n# Checks it got a real file with the input, then writes the new text.\ngrep -q 'typed first' \"$1\" || exit 9\nprintf 'written by the editor\\n' > \"$1\"\n",
+    )
+    .expect("script");
+    std::process::Command::new("chmod")
+        .args(["+x", &script.display().to_string()])
+        .status()
+        .expect("chmod");
+    let editor = script.display().to_string();
+    let mut app = App::spawn(
+        home.path(),
+        &["--base-url", &mock.base_url()],
+        &[("MOONSHOT_API_KEY", "sk-e2e"), ("EDITOR", &editor)],
+    );
+    app.wait_for("Type a message below");
+    app.keys("typed first");
+    app.keys("\x18\x05"); // Ctrl+X Ctrl+E
+    app.wait_for("written by the editor");
+    // The app has its keys and screen back: typing and sending work.
+    app.keys(" and more");
+    app.keys("\r");
+    app.wait_for("Echo #2: written by the editor and more");
+    app.keys("\x11");
+    let status = app.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(app.restored());
+}

@@ -8,10 +8,10 @@
 mod support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use kimi_tui::bindings::table::{Binding, Context, DEFAULT_BINDINGS};
+use kimi_tui::bindings::table::DEFAULT_BINDINGS;
 use kimi_tui::bindings::{KeyTable, markdown};
 use kimi_tui::keymap::to_msg;
-use kimi_tui::msg::{ChatIntent, FieldIntent, Intent, Msg, NavIntent};
+use kimi_tui::msg::{ChatIntent, Intent, Msg, NavIntent};
 use kimi_tui::update::update;
 use support::{T0, app};
 
@@ -110,18 +110,8 @@ fn keys_prints_every_context_action_and_key() {
 
 #[test]
 fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
-    static CHORDS: &[Binding] = &[Binding {
-        context: Context::Input,
-        keys: &["Ctrl+X Ctrl+E"],
-        name: "edit_in_editor",
-        intent: Intent::Field(FieldIntent::EditSystemPrompt),
-        label: "a two-key chord",
-        hint: "",
-    }];
+    // The table's own chord: Ctrl+X Ctrl+E edits the message in the editor.
     let mut state = app();
-    let mut bindings = DEFAULT_BINDINGS.to_vec();
-    bindings.extend_from_slice(CHORDS);
-    state.keys = std::sync::Arc::new(KeyTable::new(&bindings).expect("parses"));
     let ctrl_x = key(KeyCode::Char('x'), KeyModifiers::CONTROL);
     let ctrl_e = key(KeyCode::Char('e'), KeyModifiers::CONTROL);
     let msg = to_msg(&state, &ctrl_x).expect("a prefix");
@@ -133,7 +123,7 @@ fn a_chord_of_two_keys_runs_its_action_and_a_wrong_second_key_says_so() {
     assert_eq!(state.pending_keys.len(), 1);
     assert_eq!(
         to_msg(&state, &ctrl_e),
-        Some(Msg::from(FieldIntent::EditSystemPrompt)),
+        Some(Msg::from(kimi_tui::msg::ComposerIntent::OpenEditor)),
         "the second key completes the chord, not Ctrl+E's own end of line"
     );
     // A wrong second key: said in the status bar, and the next key is on its own again.

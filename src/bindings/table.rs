@@ -178,6 +178,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "the line above; on the first line, the prompt sent before", ""),
     row(C::Input, &["Down"], "history_newer", Intent::Composer(Composer::HistoryNewer),
         "the line below; on the last line, a newer prompt, then what you were typing", ""),
+    row(C::Input, &["Ctrl+X Ctrl+E"], "edit_in_editor", Intent::Composer(Composer::OpenEditor),
+        "edit the message in $VISUAL or $EDITOR (saved text replaces it; Enter sends)", ""),
     // The shell's editing keys (readline, emacs mode)
     row(C::Input, &["Ctrl+A", "Home"], "line_start", Intent::Composer(Composer::Edit(Edit::LineStart)),
         "to the start of the line", ""),

@@ -62,3 +62,16 @@ fn replace_input(state: &mut AppState, text: &str) {
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.input.insert_str(text);
 }
+
+/// What the editor saved replaces the input (it is not sent: Enter sends it); a failure is
+/// said, and the input stays as it was.
+pub fn edited(state: &mut AppState, result: Result<String, String>) -> Vec<crate::effect::Effect> {
+    match result {
+        Ok(text) => {
+            state.history_walk = None;
+            replace_input(state, &text);
+        }
+        Err(why) => state.flash = Some(format!("Not edited: {why}.")),
+    }
+    Vec::new()
+}

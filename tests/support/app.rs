@@ -128,15 +128,31 @@ impl App {
         App::start_with(mock, data_dir, 100, 30)
     }
 
+    /// Starts with `editor` as the command Ctrl+X Ctrl+E runs.
+    pub fn start_with_editor(mock: &MockKimi, data_dir: &Path, editor: &str) -> App {
+        App::launch(mock, data_dir, 100, 30, Some(editor))
+    }
+
     pub fn start_with(mock: &MockKimi, data_dir: &Path, width: u16, height: u16) -> App {
+        App::launch(mock, data_dir, width, height, None)
+    }
+
+    fn launch(
+        mock: &MockKimi,
+        data_dir: &Path,
+        width: u16,
+        height: u16,
+        editor: Option<&str>,
+    ) -> App {
         let args = Args::parse_from(["kimi-tui", "--base-url", &mock.base_url()]);
         let env = |name: &str| (name == "MOONSHOT_API_KEY").then(|| "sk-test".to_string());
         let config = kimi_tui::config::resolve(&args, FileConfig::default(), env);
         let db_path = kimi_tui::config::database_path(data_dir);
         // As main does: a database that cannot be written yet is read read-only.
         let store = Store::open(&db_path).ok();
-        let (mut state, services) =
+        let (mut state, mut services) =
             runtime::start(&config, db_path, store, true, false).expect("the app starts");
+        services.editor = editor.unwrap_or("false").to_string();
         let screen: Screen = Arc::default();
         let backend = SharedBackend {
             inner: TestBackend::new(width, height),
@@ -148,9 +164,11 @@ impl App {
                 .enable_all()
                 .build()?;
             let mut terminal = ratatui::Terminal::new(backend)?;
-            let events = tokio_stream_of(key_rx);
+            let mut host = ChannelHost {
+                keys: Arc::new(Mutex::new(key_rx)),
+            };
             let farewell =
-                rt.block_on(runtime::run(&mut terminal, &mut state, services, events))?;
+                rt.block_on(runtime::run(&mut terminal, &mut state, services, &mut host))?;
             rt.shutdown_background();
             Ok((state, farewell))
         });
@@ -284,9 +302,28 @@ impl Drop for App {
     }
 }
 
-/// The key channel as the event stream `runtime::run` reads.
-fn tokio_stream_of(
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<io::Result<Event>>,
-) -> impl futures::Stream<Item = io::Result<Event>> + Unpin {
-    Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+/// The test's host: keys from a channel (each `events()` reads the same one); handing the
+/// terminal to the editor does nothing to the test backend.
+struct ChannelHost {
+    keys: Arc<Mutex<tokio::sync::mpsc::UnboundedReceiver<io::Result<Event>>>>,
+}
+
+impl runtime::Host for ChannelHost {
+    type Events = std::pin::Pin<Box<dyn futures::Stream<Item = io::Result<Event>> + Send>>;
+
+    fn events(&mut self) -> Self::Events {
+        let keys = self.keys.clone();
+        Box::pin(futures::stream::poll_fn(move |cx| match keys.lock() {
+            Ok(mut rx) => rx.poll_recv(cx),
+            Err(_) => std::task::Poll::Ready(None),
+        }))
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
