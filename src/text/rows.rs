@@ -180,6 +180,9 @@ pub struct MarkdownLayout {
     valid: bool,
     /// The theme the rows were styled with.
     theme: &'static str,
+    /// The text defines a link reference (`[name]: url`), which changes links in other
+    /// blocks: it is then rendered whole each time instead of block by block.
+    whole: bool,
 }
 
 impl MarkdownLayout {
@@ -201,8 +204,24 @@ impl MarkdownLayout {
         if text.len() == self.covered {
             return;
         }
+        // Only the lines that are new (from the start of the one that was still arriving) are
+        // looked at, so this costs what arrived, not the whole reply.
+        let new_lines = text[..self.covered].rfind('\n').map_or(0, |i| i + 1);
+        if !self.whole && super::markdown::has_link_definition(&text[new_lines..]) {
+            *self = MarkdownLayout {
+                width,
+                valid: true,
+                theme: theme.name,
+                whole: true,
+                ..MarkdownLayout::default()
+            };
+        }
         self.rows.truncate(self.done_rows);
-        let open = open_block_start(text, self.done_bytes);
+        let open = if self.whole {
+            0
+        } else {
+            open_block_start(text, self.done_bytes)
+        };
         if open > self.done_bytes {
             let mut renderer = Renderer::new(
                 theme,

@@ -4,7 +4,9 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Where the last, unfinished block of `text` starts, scanning complete lines from `from`
 /// (which must not be inside a code fence). A block ends at a blank line outside a fence that
-/// is followed by an unindented line (indented lines continue list items).
+/// is followed by an unindented line that is not a list item (indented lines continue list
+/// items, and a list item after a blank line may continue the list before it: found by
+/// fuzzing, "1. one\n\n1. two" is one list numbered 1, 2).
 pub fn open_block_start(text: &str, from: usize) -> usize {
     let mut fence: Option<(char, usize)> = None;
     let mut boundary = from;
@@ -17,6 +19,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
             && after_blank
             && !line.starts_with([' ', '\t'])
             && !line.trim().is_empty()
+            && !starts_list_item(line)
         {
             boundary = pos;
         }
@@ -42,10 +45,45 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         pos = next;
     }
     // The line still arriving may already show that a new block began.
-    if fence.is_none() && after_blank && pos < text.len() && !text[pos..].starts_with([' ', '\t']) {
+    if fence.is_none()
+        && after_blank
+        && pos < text.len()
+        && !text[pos..].starts_with([' ', '\t'])
+        && !might_start_list_item(&text[pos..])
+    {
         boundary = pos;
     }
     boundary
+}
+
+/// Whether `line` starts a list item: `-`, `*` or `+`, or up to nine digits and `.` or `)`,
+/// then a space, a tab or the line's end.
+fn starts_list_item(line: &str) -> bool {
+    let after = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return after(rest);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=9).contains(&digits) && line[digits..].strip_prefix(['.', ')']).is_some_and(after)
+}
+
+/// Whether the start of a line still arriving may turn out to be a list item.
+fn might_start_list_item(partial: &str) -> bool {
+    let digits = partial.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &partial[digits..];
+    rest.is_empty() && digits <= 9
+        || starts_list_item(partial)
+        || partial.len() <= 1 && partial.starts_with(['-', '*', '+'])
+        || digits > 0 && (rest == "." || rest == ")")
+}
+
+/// Whether `text` holds a link reference definition (`[name]: url` at a line's start), which
+/// changes how links anywhere before it render.
+pub fn has_link_definition(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start_matches(' ');
+        line.starts_with('[') && line.contains("]:")
+    })
 }
 
 /// The text of every code block in `markdown`, in order (for copying block N).
