@@ -77,6 +77,85 @@ impl KeyTable {
         &self.rows
     }
 
+    /// The table with the user's keys (`[keys]` in the config file) in place of the built-in
+    /// ones. All or nothing: an unknown action or context, a key that does not parse, or two
+    /// actions on one key in one context is an error, and every error is listed.
+    pub fn with_overrides(mut self, overrides: &[KeyOverride]) -> Result<KeyTable, Vec<String>> {
+        let mut errors = Vec::new();
+        for over in overrides {
+            let mut chords = Vec::new();
+            for keys in &over.keys {
+                match parse_chord(keys) {
+                    Ok(chord) => chords.push(chord),
+                    Err(err) => {
+                        errors.push(format!("{}: {} = {keys:?}: {err}", over.place, over.action));
+                    }
+                }
+            }
+            let mut found = false;
+            for bound in &mut self.rows {
+                let here = over.context.is_none_or(|c| c == bound.binding.context);
+                if here && bound.binding.name == over.action {
+                    bound.chords.clone_from(&chords);
+                    found = true;
+                }
+            }
+            if !found {
+                errors.push(match over.context {
+                    Some(context) => format!(
+                        "{}: there is no action {:?} in [keys.{}] (kimi-tui --keys lists them)",
+                        over.place,
+                        over.action,
+                        context.name()
+                    ),
+                    None => format!(
+                        "{}: there is no action {:?} (kimi-tui --keys lists them)",
+                        over.place, over.action
+                    ),
+                });
+            }
+        }
+        errors.extend(self.conflicts());
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Two actions on one key (or one key starting another's chord) in one context.
+    pub fn conflicts(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        for context in Context::ALL {
+            let rows: Vec<&Bound> = self
+                .rows
+                .iter()
+                .filter(|b| b.binding.context == context)
+                .collect();
+            for (i, a) in rows.iter().enumerate() {
+                for b in &rows[i + 1..] {
+                    if a.binding.name == b.binding.name {
+                        continue;
+                    }
+                    for x in &a.chords {
+                        for y in &b.chords {
+                            if x.starts_with(y) || y.starts_with(x) {
+                                errors.push(format!(
+                                    "[keys.{}]: {} is bound to both {} and {}",
+                                    context.name(),
+                                    display_chord(if x.len() <= y.len() { x } else { y }),
+                                    a.binding.name,
+                                    b.binding.name
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+
     /// What `pressed` (the keys of a chord so far, the last one just now) means in
     /// `contexts`, searched in order.
     pub fn resolve(&self, contexts: &[Context], pressed: &[KeyPress]) -> Resolved {
@@ -118,6 +197,104 @@ impl KeyTable {
             }
         }
         groups
+    }
+}
+
+/// One line of `[keys]` in the config file: `action = "key"` or a list of keys, for one
+/// context (`[keys.sidebar]`) or every context that has the action (`[keys]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyOverride {
+    pub context: Option<Context>,
+    pub action: String,
+    pub keys: Vec<String>,
+    /// Where it was written, for errors: "[keys] line 12".
+    pub place: String,
+}
+
+/// Reads the `[keys]` table of the config file (`text` is the file, to name lines): the
+/// overrides that could be read, and what was wrong with the others.
+pub fn overrides_from(keys: &toml::Table, text: &str) -> (Vec<KeyOverride>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let line_of = |table: Option<&str>, action: &str| -> String {
+        // The first line that assigns `action` after the table's header.
+        let header = table.map_or_else(|| "[keys]".to_string(), |t| format!("[keys.{t}]"));
+        let mut in_table = false;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                in_table = line.replace(' ', "") == header;
+            } else if in_table
+                && line
+                    .split('=')
+                    .next()
+                    .is_some_and(|k| k.trim().trim_matches('"') == action)
+            {
+                return format!("{header} line {}", n + 1);
+            }
+        }
+        header
+    };
+    let read = |context: Option<Context>,
+                table: Option<&str>,
+                action: &str,
+                value: &toml::Value|
+     -> Result<KeyOverride, String> {
+        let place = line_of(table, action);
+        let keys = match value {
+            toml::Value::String(key) => vec![key.clone()],
+            toml::Value::Array(list) if list.iter().all(toml::Value::is_str) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => return Err(format!("{place}: {action} must be a key or a list of keys")),
+        };
+        Ok(KeyOverride {
+            context,
+            action: action.to_string(),
+            keys,
+            place,
+        })
+    };
+    for (name, value) in keys {
+        match value {
+            toml::Value::Table(inner) => match Context::ALL.iter().find(|c| c.name() == name) {
+                Some(&context) => {
+                    for (action, value) in inner {
+                        match read(Some(context), Some(name), action, value) {
+                            Ok(over) => out.push(over),
+                            Err(err) => errors.push(err),
+                        }
+                    }
+                }
+                None => errors.push(format!(
+                    "[keys.{name}]: there is no context {name:?}; there are {}",
+                    Context::ALL
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
+            value => match read(None, None, name, value) {
+                Ok(over) => out.push(over),
+                Err(err) => errors.push(err),
+            },
+        }
+    }
+    (out, errors)
+}
+
+/// The built-in table with `[keys]` applied, or every error found in it.
+pub fn with_config_keys(keys: &toml::Table, text: &str) -> Result<KeyTable, Vec<String>> {
+    let (overrides, mut errors) = overrides_from(keys, text);
+    match KeyTable::default().with_overrides(&overrides) {
+        Ok(table) if errors.is_empty() => Ok(table),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
     }
 }
 

@@ -73,17 +73,25 @@ impl KeyPress {
             if tail.is_empty() {
                 break; // "+" itself, or "Ctrl++"
             }
-            mods |= match head {
-                "Ctrl" => KeyModifiers::CONTROL,
-                "Alt" => KeyModifiers::ALT,
-                "Shift" => KeyModifiers::SHIFT,
+            // Any case: the config file may say "ctrl+x".
+            mods |= match head.to_ascii_lowercase().as_str() {
+                "ctrl" => KeyModifiers::CONTROL,
+                "alt" => KeyModifiers::ALT,
+                "shift" => KeyModifiers::SHIFT,
                 _ => return Err(format!("unknown modifier {head:?} in {text:?}")),
             };
             rest = tail;
         }
-        let code = if let Some((_, code)) = NAMED.iter().find(|(name, _)| *name == rest) {
+        let named = NAMED
+            .iter()
+            .find(|(name, _)| *name == rest || rest.len() > 1 && name.eq_ignore_ascii_case(rest));
+        let code = if let Some((_, code)) = named {
             *code
-        } else if let Some(n) = rest.strip_prefix('F').and_then(|n| n.parse::<u8>().ok()) {
+        } else if let Some(n) = rest
+            .strip_prefix(['F', 'f'])
+            .filter(|n| !n.is_empty())
+            .and_then(|n| n.parse::<u8>().ok())
+        {
             if !(1..=12).contains(&n) {
                 return Err(format!("no such function key: {text:?}"));
             }

@@ -86,6 +86,13 @@ pub struct FileConfig {
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
+    /// Keys by action name: `[keys]` for every context that has the action, `[keys.sidebar]`
+    /// and so on for one context (see `kimi-tui --keys`).
+    #[serde(default)]
+    pub keys: toml::Table,
+    /// The file's text, to name lines in errors about `[keys]`.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// Everything the app runs with, resolved.
@@ -110,6 +117,9 @@ pub struct Config {
     /// A profile was asked for that does not exist (main refuses to start).
     pub unknown_profile: Option<String>,
     pub api_key: Option<ApiKey>,
+    /// `[keys]` from the config file, and the file's text (to name lines in errors).
+    pub keys: toml::Table,
+    pub keys_text: String,
 }
 
 /// The API key. Its Debug never shows it.
@@ -183,10 +193,12 @@ pub fn load_file(path: &Path, required: bool) -> Result<FileConfig, ConfigError>
             });
         }
     };
-    toml::from_str(&text).map_err(|err| ConfigError::Parse {
+    let mut file: FileConfig = toml::from_str(&text).map_err(|err| ConfigError::Parse {
         path: path.to_path_buf(),
         message: err.to_string(),
-    })
+    })?;
+    file.text = text;
+    Ok(file)
 }
 
 /// Resolves flags, environment (through `env`, so tests can pass their own) and file.
@@ -268,6 +280,8 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         profiles,
         unknown_profile,
         api_key,
+        keys: file.keys,
+        keys_text: file.text,
     }
 }
 

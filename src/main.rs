@@ -77,13 +77,6 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(err) => err.exit(),
     };
-    if args.keys {
-        print!(
-            "{}",
-            kimi_tui::bindings::listing(&kimi_tui::bindings::KeyTable::default())
-        );
-        return ExitCode::SUCCESS;
-    }
     start_log(log_path.as_deref());
     let env_path = std::env::var_os("KIMI_TUI_CONFIG")
         .filter(|v| !v.is_empty())
@@ -100,6 +93,16 @@ fn main() -> ExitCode {
         None => config::FileConfig::default(),
     };
     let config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    if args.keys {
+        // The keys in force: the built-in table with the config file's [keys].
+        return match runtime::key_table(&config) {
+            Ok(table) => {
+                print!("{}", kimi_tui::bindings::listing(&table));
+                ExitCode::SUCCESS
+            }
+            Err(errors) => fail(runtime::StartError::Keys(errors), 2),
+        };
+    }
     if let Some(name) = &config.unknown_profile {
         let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
         return fail(
@@ -132,6 +135,7 @@ fn main() -> ExitCode {
         Ok(started) => started,
         Err(err @ runtime::StartError::Store(_)) => return fail(err, 2),
         Err(err @ runtime::StartError::Client(_)) => return fail(err, 1),
+        Err(err @ runtime::StartError::Keys(_)) => return fail(err, 2),
     };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -112,6 +112,14 @@ pub enum StartError {
     /// The HTTP client could not be built (a bad proxy, say).
     #[error(transparent)]
     Client(#[from] crate::error::ApiError),
+    /// `[keys]` in the config file is wrong; nothing starts with a keymap half applied.
+    #[error("the keys in the config file are wrong:\n  {}", .0.join("\n  "))]
+    Keys(Vec<String>),
+}
+
+/// The key table with the config file's `[keys]` in place.
+pub fn key_table(config: &crate::config::Config) -> Result<crate::bindings::KeyTable, Vec<String>> {
+    crate::bindings::with_config_keys(&config.keys, &config.keys_text)
 }
 
 /// The app as it starts: the state with the saved conversations (the most recent one open,
@@ -131,6 +139,7 @@ pub fn start(
         std::collections::hash_map::RandomState::new().hash_one(std::process::id())
     };
     let mut state = AppState::with_seed(crate::settings_from(config), now_millis(), seed);
+    state.keys = std::sync::Arc::new(key_table(config).map_err(StartError::Keys)?);
     state.data_path = db_path.display().to_string();
     // A database that cannot be written may still be read: its history is shown.
     let reader = match &store {

@@ -361,3 +361,32 @@ fn the_editor_gets_the_terminal_and_gives_it_back() {
     assert!(status.success(), "exit status {status:?}");
     assert!(app.restored());
 }
+
+#[test]
+fn a_key_rebound_in_the_config_file_works_and_shows_in_the_help() {
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("temp home");
+    let config = home.path().join("keys.toml");
+    std::fs::write(&config, "[keys]\nnew_conversation = \"f6\"\n").expect("config");
+    let mut app = App::spawn(
+        home.path(),
+        &[
+            "--base-url",
+            &mock.base_url(),
+            "--config",
+            &config.display().to_string(),
+        ],
+        &[("MOONSHOT_API_KEY", "sk-e2e")],
+    );
+    app.wait_for("F6 new");
+    app.keys("a first chat");
+    app.keys("\r");
+    app.wait_for("Echo #2: a first chat");
+    app.keys("\x1b[17~"); // F6
+    app.wait_for("Type a message below");
+    app.keys("\x1bOP"); // F1
+    app.wait_for("F6             new conversation");
+    app.keys("\x11");
+    app.wait_exit();
+    assert!(app.restored());
+}

@@ -178,3 +178,84 @@ fn ctrl_c_and_esc_stop_a_reply_even_from_the_sidebar_and_ctrl_c_quits_when_idle(
     assert_eq!(to_msg(&state, &esc), Some(Msg::from(ChatIntent::Stop)));
     assert_eq!(to_msg(&state, &ctrl_c), Some(Msg::from(ChatIntent::Stop)));
 }
+
+fn overrides(text: &str) -> Result<KeyTable, Vec<String>> {
+    let table: toml::Table = toml::from_str(text).expect("toml");
+    let keys = table
+        .get("keys")
+        .and_then(toml::Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    kimi_tui::bindings::with_config_keys(&keys, text)
+}
+
+#[test]
+fn the_built_in_keys_have_no_conflicts() {
+    assert_eq!(KeyTable::default().conflicts(), Vec::<String>::new());
+}
+
+#[test]
+fn keys_in_the_config_file_replace_the_built_in_ones_in_any_case() {
+    let table = overrides(
+        "[keys]\nnew_conversation = \"f6\"\n\n[keys.input]\nnew_line = [\"shift+enter\", \"ctrl+j\"]\nedit_in_editor = \"ctrl+x ctrl+v\"\n",
+    )
+    .expect("valid");
+    let mut state = app();
+    state.keys = std::sync::Arc::new(table);
+    let f6 = key(KeyCode::F(6), KeyModifiers::NONE);
+    assert_eq!(
+        to_msg(&state, &f6),
+        Some(Msg::from(NavIntent::NewConversation))
+    );
+    let ctrl_n = key(KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert_ne!(
+        to_msg(&state, &ctrl_n),
+        Some(Msg::from(NavIntent::NewConversation)),
+        "the old key is gone"
+    );
+    let alt_enter = key(KeyCode::Enter, KeyModifiers::ALT);
+    assert_ne!(
+        to_msg(&state, &alt_enter),
+        Some(Msg::from(kimi_tui::msg::ComposerIntent::NewLine)),
+        "new_line has only the keys given"
+    );
+    // Help, hints and --keys show the user's keys.
+    let listing = kimi_tui::bindings::listing(&state.keys);
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains("new_conversation") && l.contains("F6")),
+        "{listing}"
+    );
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains("edit_in_editor") && l.contains("Ctrl+X Ctrl+V"))
+    );
+    assert!(
+        kimi_tui::keymap::hints(&state)
+            .iter()
+            .any(|h| h == "F6 new")
+    );
+}
+
+#[test]
+fn wrong_keys_in_the_config_file_are_each_named_and_nothing_is_applied() {
+    let text = "[keys]\nnew_conversation = \"f1\"\nfrobnicate = \"x\"\nquit = 3\n\n[keys.sidebar]\nopen = \"ctrl+?+\"\n\n[keys.nowhere]\nsend = \"x\"\n";
+    let errors = overrides(text).expect_err("refused");
+    let all = errors.join("\n");
+    for expected in [
+        "[keys] line 3: there is no action \"frobnicate\"",
+        "[keys] line 4: quit must be a key or a list of keys",
+        "[keys.sidebar] line 7: open = \"ctrl+?+\"",
+        "[keys.nowhere]: there is no context \"nowhere\"",
+    ] {
+        assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+    }
+    // Conflicts are found once the rest is valid.
+    let errors = overrides("[keys]\nnew_conversation = \"f1\"\n").expect_err("refused");
+    assert_eq!(
+        errors,
+        ["[keys.global]: F1 is bound to both help and new_conversation"]
+    );
+}
