@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 /// One model, as listed.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ModelInfo {
     pub id: String,
     #[serde(default)]

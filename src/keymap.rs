@@ -11,7 +11,7 @@ use crate::bindings::{Resolved, hints_for};
 use crate::chord::{KeyPress, display_chord};
 
 use crate::msg::{
-    ComposerIntent, FieldEdit, FieldIntent, Focus, Intent, Msg, NavIntent, ScrollCmd,
+    ComposerIntent, FieldEdit, FieldIntent, Focus, Intent, Msg, NavIntent, PaletteIntent, ScrollCmd,
 };
 use crate::state::{AppState, Dialog, Overlay, SidebarMode};
 
@@ -43,6 +43,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
         Some(match overlay {
             Overlay::Models { .. } => &[Context::Picker],
             Overlay::Help => &[Context::Help],
+            Overlay::Palette => &[Context::Palette],
         })
     } else {
         match state.sidebar_mode {
@@ -75,6 +76,9 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
 pub fn to_msg(state: &AppState, event: &Event) -> Option<Msg> {
     let intent = match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_intent(state, *key)?,
+        Event::Paste(text) if state.overlay == Some(Overlay::Palette) => {
+            Intent::Palette(PaletteIntent::Edit(FieldEdit::Paste(text.clone())))
+        }
         Event::Paste(text) if field_active(state) => {
             Intent::Field(FieldIntent::Edit(FieldEdit::Paste(text.clone())))
         }
@@ -138,6 +142,12 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         Context::Input if key.code == KeyCode::Esc => None,
         Context::Input => Some(Intent::Composer(ComposerIntent::Key(key))),
         Context::PromptEditor => Some(Intent::Field(FieldIntent::PromptKey(key))),
+        Context::Palette => match key.code {
+            KeyCode::Char(c) if plain => {
+                Some(Intent::Palette(PaletteIntent::Edit(FieldEdit::Insert(c))))
+            }
+            _ => None,
+        },
         Context::Field | Context::Search => match key.code {
             KeyCode::Char(c) if plain => {
                 Some(Intent::Field(FieldIntent::Edit(FieldEdit::Insert(c))))

@@ -3,6 +3,7 @@
 //! reducer uses it (how tall a page is, what the outline can reach) and the views draw it.
 
 pub mod help;
+pub mod palette;
 pub mod panes;
 pub mod picker;
 pub mod transcript;

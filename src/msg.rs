@@ -63,6 +63,7 @@ pub enum Intent {
     Field(FieldIntent),
     Picker(PickerIntent),
     Transcript(TranscriptIntent),
+    Palette(PaletteIntent),
 }
 
 /// Sending, stopping, and the turns built on the last reply.
@@ -183,6 +184,17 @@ pub enum PickerIntent {
     ToggleThinking,
 }
 
+/// The command palette: every action, conversation and model, filtered as you type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaletteIntent {
+    Open,
+    Close,
+    Move(Step),
+    Edit(FieldEdit),
+    /// Enter: runs the highlighted entry.
+    Run,
+}
+
 /// The scrollback's messages.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TranscriptIntent {
@@ -263,6 +275,7 @@ into_msg!(
     FieldIntent => Field,
     PickerIntent => Picker,
     TranscriptIntent => Transcript,
+    PaletteIntent => Palette,
 );
 
 impl From<Report> for Msg {

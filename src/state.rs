@@ -52,6 +52,8 @@ pub struct ProfileChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// The command palette (its query and selection are in `AppState::palette`).
+    Palette,
     /// The model picker, with the highlighted row.
     Models {
         selected: usize,
@@ -103,6 +105,15 @@ pub enum SidebarMode {
         hits: Vec<crate::io::store::records::SearchHit>,
         selected: usize,
     },
+}
+
+/// The command palette's query, highlighted row, and the actions run from it lately.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Palette {
+    pub query: String,
+    pub selected: usize,
+    /// Action names, most recently run first: they come first in the list.
+    pub recent: Vec<&'static str>,
 }
 
 /// A walk through the input history.
@@ -169,6 +180,8 @@ pub struct AppState {
     pub quitting: bool,
     /// The key bindings in force.
     pub keys: std::sync::Arc<crate::bindings::KeyTable>,
+    /// The command palette (shown while `overlay` is `Palette`).
+    pub palette: Palette,
     /// Prompts sent before, newest first, across every conversation (Up in the input box).
     pub history: Vec<String>,
     /// Where Up and Down have walked to in `history`, and what was being typed before.
@@ -221,6 +234,7 @@ impl AppState {
             quitting: false,
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
+            palette: Palette::default(),
             history: Vec::new(),
             history_walk: None,
             epoch: 0,

@@ -4,6 +4,7 @@
 pub mod dialog;
 pub mod help;
 pub mod input;
+pub mod palette;
 pub mod picker;
 pub mod scrollback;
 pub mod sidebar;
@@ -50,6 +51,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     status::render(state, frame, areas.status);
     match state.overlay {
         Some(Overlay::Help) => help::render(state, frame, frame.area()),
+        Some(Overlay::Palette) => palette::render(state, frame, frame.area()),
         Some(Overlay::Models { selected }) => picker::render(state, selected, frame, frame.area()),
         None => {}
     }

@@ -8,6 +8,7 @@ mod composer;
 mod fields;
 mod messages;
 mod nav;
+mod palette;
 mod picker;
 mod request;
 mod retry;
@@ -55,6 +56,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
 
 fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
     match intent {
+        Intent::Palette(intent) => palette::update(state, intent, now),
         Intent::Chat(intent) => match intent {
             ChatIntent::Submit => chat::submit(state, now),
             ChatIntent::Stop => chat::stop_active(state),

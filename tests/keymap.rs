@@ -346,3 +346,81 @@ fn up_and_down_walk_the_prompts_sent_before_and_bring_back_what_was_typed() {
     press(&mut state, KeyCode::Down, none);
     assert_eq!(state.input_text(), "half typed");
 }
+
+fn type_in(state: &mut kimi_tui::AppState, text: &str) {
+    for c in text.chars() {
+        press(state, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+#[test]
+fn the_command_palette_finds_and_runs_actions_conversations_and_models() {
+    let ctrl = KeyModifiers::CONTROL;
+    let none = KeyModifiers::NONE;
+    let mut state = app();
+    send(&mut state, "a chat about dolphins", T0);
+    support::end_streams(&mut state);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
+    // An action, found by a fuzzy part of its label, runs as its key would.
+    press(&mut state, KeyCode::Char('p'), ctrl);
+    assert_eq!(state.overlay, Some(kimi_tui::state::Overlay::Palette));
+    let shown = state.sidebar_visible;
+    type_in(&mut state, "hide sidbar");
+    let first = kimi_tui::layout::palette::matches(&state, &state.palette.query);
+    assert!(
+        matches!(
+            first.first(),
+            Some(kimi_tui::layout::palette::Entry::Action {
+                name: "toggle_sidebar",
+                ..
+            })
+        ),
+        "{first:?}"
+    );
+    press(&mut state, KeyCode::Enter, none);
+    assert_eq!(state.overlay, None);
+    assert_eq!(state.sidebar_visible, !shown);
+    // Recently run actions come first next time.
+    press(&mut state, KeyCode::Char('p'), ctrl);
+    let listed = kimi_tui::layout::palette::matches(&state, "");
+    assert!(matches!(
+        listed.first(),
+        Some(kimi_tui::layout::palette::Entry::Action {
+            name: "toggle_sidebar",
+            ..
+        })
+    ));
+    // A conversation by its title.
+    type_in(&mut state, "dolphins");
+    press(&mut state, KeyCode::Enter, none);
+    assert_eq!(state.active_conversation().title, "a chat about dolphins");
+    // A model.
+    press(&mut state, KeyCode::Char('p'), ctrl);
+    state.models = vec![kimi_tui::catalog::ModelInfo {
+        id: "kimi-k3".into(),
+        ..Default::default()
+    }];
+    type_in(&mut state, "model k3");
+    press(&mut state, KeyCode::Enter, none);
+    assert_eq!(state.active_conversation().model, "kimi-k3");
+    // Esc closes without running anything.
+    press(&mut state, KeyCode::Char('p'), ctrl);
+    type_in(&mut state, "quit");
+    press(&mut state, KeyCode::Esc, none);
+    assert_eq!(state.overlay, None);
+    assert!(!state.quitting);
+    // It draws.
+    press(&mut state, KeyCode::Char('p'), ctrl);
+    let terminal = support::draw(&mut state, 100, 30);
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(
+        screen.contains("Commands") && screen.contains("Ctrl+N"),
+        "{screen}"
+    );
+}

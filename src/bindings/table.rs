@@ -5,8 +5,9 @@
 
 use crate::msg::{
     ChatIntent as Chat, ComposerIntent as Composer, EditOp as Edit, FieldEdit,
-    FieldIntent as Field, Focus, Intent, NavIntent as Nav, PickerIntent as Picker, ScrollCmd,
-    SidebarIntent as Sidebar, Step, TranscriptIntent as Transcript,
+    FieldIntent as Field, Focus, Intent, NavIntent as Nav, PaletteIntent as Palette,
+    PickerIntent as Picker, ScrollCmd, SidebarIntent as Sidebar, Step,
+    TranscriptIntent as Transcript,
 };
 
 /// Where a binding applies. The keymap stacks the contexts in force (see `keymap::contexts`)
@@ -31,11 +32,12 @@ pub enum Context {
     ConfirmDelete,
     ConfirmOverwrite,
     ConfirmQuit,
+    Palette,
     PromptEditor,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -49,6 +51,7 @@ impl Context {
         Context::ConfirmDelete,
         Context::ConfirmOverwrite,
         Context::ConfirmQuit,
+        Context::Palette,
         Context::PromptEditor,
     ];
 
@@ -68,6 +71,7 @@ impl Context {
             Context::ConfirmDelete => "confirm_delete",
             Context::ConfirmOverwrite => "confirm_overwrite",
             Context::ConfirmQuit => "confirm_quit",
+            Context::Palette => "palette",
             Context::PromptEditor => "prompt_editor",
         }
     }
@@ -88,6 +92,7 @@ impl Context {
             Context::ConfirmDelete => "Delete question",
             Context::ConfirmOverwrite => "Overwrite question",
             Context::ConfirmQuit => "Quit question (while saving fails)",
+            Context::Palette => "Command palette",
             Context::PromptEditor => "System prompt editor",
         }
     }
@@ -142,6 +147,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "focus the next pane: sidebar, scrollback, input", "focus"),
     row(C::Global, &["Ctrl+N"], "new_conversation", Intent::Nav(Nav::NewConversation),
         "new conversation", "new"),
+    row(C::Global, &["Ctrl+P"], "command_palette", Intent::Palette(Palette::Open),
+        "the command palette: every action, conversation and model, by name", "commands"),
     row(C::Global, &["Shift+Tab"], "focus_prev", Intent::Nav(Nav::FocusPrev),
         "focus the previous pane", ""),
     row(C::Global, &["F4", "Ctrl+B"], "toggle_sidebar", Intent::Nav(Nav::ToggleSidebar),
@@ -304,6 +311,17 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "quit; what is not saved goes to a rescue file", "quit"),
     row(C::ConfirmQuit, &["n", "N", "Esc"], "no", Intent::Chat(Chat::ConfirmQuit(false)),
         "stay (saving is retried)", "stay"),
+    // Command palette
+    row(C::Palette, &["Enter"], "run", Intent::Palette(Palette::Run), "run the highlighted entry", "run"),
+    row(C::Palette, &["Esc"], "close", Intent::Palette(Palette::Close), "close the palette", "close"),
+    row(C::Palette, &["Up", "Ctrl+P"], "palette_up", Intent::Palette(Palette::Move(Step::Up)),
+        "the entry above", ""),
+    row(C::Palette, &["Down", "Ctrl+N"], "palette_down", Intent::Palette(Palette::Move(Step::Down)),
+        "the entry below", ""),
+    row(C::Palette, &["Backspace"], "delete_back",
+        Intent::Palette(Palette::Edit(FieldEdit::Backspace)), "delete the last character", ""),
+    row(C::Palette, &["Ctrl+U"], "clear", Intent::Palette(Palette::Edit(FieldEdit::Clear)),
+        "clear the query", ""),
     // System prompt editor
     row(C::PromptEditor, &["Enter"], "save", Intent::Field(Field::Submit),
         "save the system prompt", "save"),

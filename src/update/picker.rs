@@ -97,66 +97,75 @@ pub fn update(state: &mut AppState, intent: PickerIntent) -> Vec<Effect> {
                 return Vec::new();
             };
             state.overlay = None;
-            let id = match picker_rows(state).get(selected).cloned() {
-                Some(PickerRow::Model(id)) => id,
-                Some(PickerRow::Profile(name)) => return use_profile(state, &name),
-                None => return Vec::new(),
-            };
-            let conv = state.active_conversation_mut();
-            if conv.model == id {
-                return Vec::new();
+            match picker_rows(state).get(selected).cloned() {
+                Some(row) => choose(state, row),
+                None => Vec::new(),
             }
-            conv.model = id.clone();
-            // A new model starts from its own defaults.
-            conv.thinking = None;
-            conv.effort = None;
-            let effects = if !conv.saved {
-                Vec::new() // saved with its first message
-            } else {
-                vec![Effect::SaveConversation(meta_of(conv))]
-            };
-            state.flash = Some(format!("This conversation now uses {id}."));
-            effects
         }
-        PickerIntent::ToggleThinking => {
-            let kimi = state.settings.kimi_fields;
-            let conv = state.active_conversation_mut();
-            let control = if kimi {
-                thinking_control(&conv.model)
-            } else {
-                ThinkingControl::None
-            };
-            let note = match control {
-                ThinkingControl::Switch => {
-                    let on = !conv.thinking.unwrap_or(true);
-                    conv.thinking = Some(on);
-                    format!(
-                        "Thinking {} for this conversation.",
-                        if on { "on" } else { "off" }
-                    )
-                }
-                ThinkingControl::Effort => {
-                    let next = match conv.effort.unwrap_or(Effort::Max) {
-                        Effort::Max => Effort::High,
-                        Effort::High => Effort::Low,
-                        Effort::Low => Effort::Max,
-                    };
-                    conv.effort = Some(next);
-                    format!("Reasoning effort {} for this conversation.", next.as_str())
-                }
-                ThinkingControl::None => {
-                    format!("{} has no thinking switch to turn.", conv.model)
-                }
-            };
-            let effects = if !conv.saved || control == ThinkingControl::None {
-                Vec::new()
-            } else {
-                vec![Effect::SaveConversation(meta_of(conv))]
-            };
-            state.flash = Some(note);
-            effects
-        }
+        PickerIntent::ToggleThinking => toggle_thinking(state),
     }
+}
+
+/// The conversation uses model `row` (or the app switches to the profile).
+pub fn choose(state: &mut AppState, row: PickerRow) -> Vec<Effect> {
+    let id = match row {
+        PickerRow::Model(id) => id,
+        PickerRow::Profile(name) => return use_profile(state, &name),
+    };
+    let conv = state.active_conversation_mut();
+    if conv.model == id {
+        return Vec::new();
+    }
+    conv.model = id.clone();
+    // A new model starts from its own defaults.
+    conv.thinking = None;
+    conv.effort = None;
+    let effects = if !conv.saved {
+        Vec::new() // saved with its first message
+    } else {
+        vec![Effect::SaveConversation(meta_of(conv))]
+    };
+    state.flash = Some(format!("This conversation now uses {id}."));
+    effects
+}
+
+fn toggle_thinking(state: &mut AppState) -> Vec<Effect> {
+    let kimi = state.settings.kimi_fields;
+    let conv = state.active_conversation_mut();
+    let control = if kimi {
+        thinking_control(&conv.model)
+    } else {
+        ThinkingControl::None
+    };
+    let note = match control {
+        ThinkingControl::Switch => {
+            let on = !conv.thinking.unwrap_or(true);
+            conv.thinking = Some(on);
+            format!(
+                "Thinking {} for this conversation.",
+                if on { "on" } else { "off" }
+            )
+        }
+        ThinkingControl::Effort => {
+            let next = match conv.effort.unwrap_or(Effort::Max) {
+                Effort::Max => Effort::High,
+                Effort::High => Effort::Low,
+                Effort::Low => Effort::Max,
+            };
+            conv.effort = Some(next);
+            format!("Reasoning effort {} for this conversation.", next.as_str())
+        }
+        ThinkingControl::None => {
+            format!("{} has no thinking switch to turn.", conv.model)
+        }
+    };
+    let effects = if !conv.saved || control == ThinkingControl::None {
+        Vec::new()
+    } else {
+        vec![Effect::SaveConversation(meta_of(conv))]
+    };
+    state.flash = Some(note);
+    effects
 }
 
 pub fn on_report(state: &mut AppState, report: ModelsReport) -> Vec<Effect> {
