@@ -4,14 +4,17 @@
 //! binding that matches wins. Every mode decision is made here, so the reducer never looks at
 //! raw keys (except the ones it hands to a text area).
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::bindings::table::Context;
 use crate::bindings::{Resolved, hints_for};
 use crate::chord::{KeyPress, display_chord};
-
+use crate::layout::panes::{self, Spot};
 use crate::msg::{
-    ComposerIntent, FieldEdit, FieldIntent, Focus, Intent, Msg, NavIntent, PaletteIntent, ScrollCmd,
+    ComposerIntent, FieldEdit, FieldIntent, Focus, Intent, Msg, NavIntent, PaletteIntent,
+    ScrollCmd, SidebarIntent, Step, TranscriptIntent,
 };
 use crate::state::{AppState, Dialog, Overlay, SidebarMode};
 
@@ -92,20 +95,74 @@ pub fn to_msg(state: &AppState, event: &Event) -> Option<Msg> {
                 height: *height,
             });
         }
-        Event::Mouse(mouse) => {
-            let cmd = match mouse.kind {
-                MouseEventKind::ScrollUp => ScrollCmd::Up(WHEEL_ROWS),
-                MouseEventKind::ScrollDown => ScrollCmd::Down(WHEEL_ROWS),
-                _ => return None,
-            };
-            Intent::Nav(match state.overlay {
-                Some(Overlay::Help) => NavIntent::ScrollHelp(cmd),
-                _ => NavIntent::Scroll(cmd),
-            })
-        }
+        Event::Mouse(mouse) => mouse_intent(state, mouse)?,
         _ => return None,
     };
     Some(Msg::Intent(intent))
+}
+
+/// The wheel scrolls what is under the pointer; a click opens the conversation or outlines
+/// the message under it. Overlays and dialogs take the wheel and ignore clicks.
+fn mouse_intent(state: &AppState, mouse: &MouseEvent) -> Option<Intent> {
+    let up = match mouse.kind {
+        MouseEventKind::ScrollUp => Some(true),
+        MouseEventKind::ScrollDown => Some(false),
+        _ => None,
+    };
+    let step = |up: bool| if up { Step::Up } else { Step::Down };
+    let cmd = |up: bool| {
+        if up {
+            ScrollCmd::Up(WHEEL_ROWS)
+        } else {
+            ScrollCmd::Down(WHEEL_ROWS)
+        }
+    };
+    match (state.overlay, up) {
+        (Some(Overlay::Help), Some(up)) => {
+            return Some(Intent::Nav(NavIntent::ScrollHelp(cmd(up))));
+        }
+        (Some(Overlay::Palette), Some(up)) => {
+            return Some(Intent::Palette(PaletteIntent::Move(step(up))));
+        }
+        (Some(Overlay::Models { .. }), Some(up)) => {
+            return Some(Intent::Picker(crate::msg::PickerIntent::Move(step(up))));
+        }
+        (Some(_), None) => return None,
+        (None, _) => {}
+    }
+    if state.dialog.is_some() {
+        return None;
+    }
+    let spot = panes::spot(state, mouse.column, mouse.row);
+    let list = matches!(state.sidebar_mode, SidebarMode::List);
+    match (spot, up) {
+        (Spot::Conversation(_) | Spot::Sidebar, Some(up)) if list => {
+            Some(Intent::Sidebar(SidebarIntent::Select(step(up))))
+        }
+        (_, Some(up)) => Some(Intent::Nav(NavIntent::Scroll(cmd(up)))),
+        (Spot::Conversation(index), None)
+            if list && matches!(mouse.kind, MouseEventKind::Down(MouseButton::Left)) =>
+        {
+            Some(Intent::Sidebar(SidebarIntent::Click(index)))
+        }
+        (Spot::Transcript(row), None)
+            if matches!(mouse.kind, MouseEventKind::Down(MouseButton::Left)) =>
+        {
+            let area = panes::areas(state).transcript;
+            let conv = state.active_conversation();
+            let index = crate::layout::transcript::item_at(
+                conv,
+                area.width,
+                usize::from(area.height),
+                state.now,
+                &state.theme,
+                row,
+            )?;
+            (index < conv.messages.len())
+                .then_some(Intent::Transcript(TranscriptIntent::Click(index)))
+        }
+        _ => None,
+    }
 }
 
 fn key_intent(state: &AppState, key: KeyEvent) -> Option<Intent> {

@@ -152,6 +152,8 @@ pub enum SidebarIntent {
     StartSearch,
     /// Moves the highlight among search results.
     MoveHit(Step),
+    /// A click on the conversation at this row of the list: it opens.
+    Click(usize),
 }
 
 /// One-line fields (rename, search, export path) and dialogs (export, system prompt).
@@ -207,6 +209,8 @@ pub enum TranscriptIntent {
     /// Copies code block N (from 1) of the focused message, or of the last reply.
     CopyCodeBlock(usize),
     CopyLastReply,
+    /// A click on item N of the transcript: the scrollback takes focus and outlines it.
+    Click(usize),
 }
 
 /// What an effect reported.

@@ -162,17 +162,54 @@ fn typing_a_letter_outside_the_input_goes_to_the_input() {
 }
 
 #[test]
-fn the_mouse_wheel_scrolls() {
-    let state = app();
-    let wheel = Event::Mouse(MouseEvent {
-        kind: MouseEventKind::ScrollUp,
-        column: 0,
-        row: 0,
-        modifiers: KeyModifiers::NONE,
-    });
+fn the_mouse_wheel_scrolls_what_is_under_the_pointer_and_a_click_opens_or_outlines() {
+    let mouse = |kind: MouseEventKind, column: u16, row: u16| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut state = app(); // 80x24: the sidebar is 20 wide, its list starts on row 1
+    send(&mut state, "the older chat", T0);
+    support::end_streams(&mut state);
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
+    send(&mut state, "the newer chat", T0 + 1);
+    support::end_streams(&mut state);
+    // The wheel over the transcript scrolls it; over the sidebar it moves the highlight.
     assert_eq!(
-        to_msg(&state, &wheel),
+        to_msg(&state, &mouse(MouseEventKind::ScrollUp, 40, 5)),
         Some(Msg::from(NavIntent::Scroll(ScrollCmd::Up(3))))
+    );
+    assert_eq!(
+        to_msg(&state, &mouse(MouseEventKind::ScrollDown, 5, 5)),
+        Some(Msg::from(SidebarIntent::Select(Step::Down)))
+    );
+    // A click on the second conversation opens it.
+    let click = mouse(
+        MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        5,
+        2,
+    );
+    let msg = to_msg(&state, &click).expect("a click");
+    update(&mut state, msg, T0);
+    assert_eq!(state.active_conversation().title, "the older chat");
+    // A click on the first message (its header is the transcript's first row) outlines it.
+    let click = mouse(
+        MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        40,
+        1,
+    );
+    let msg = to_msg(&state, &click).expect("a click");
+    update(&mut state, msg, T0);
+    assert_eq!(state.focus, Focus::Scrollback);
+    assert_eq!(state.active_conversation().focus, Some(0));
+    // In the help, the wheel scrolls the help.
+    update(&mut state, Msg::from(NavIntent::ToggleHelp), T0);
+    assert_eq!(
+        to_msg(&state, &mouse(MouseEventKind::ScrollDown, 5, 5)),
+        Some(Msg::from(NavIntent::ScrollHelp(ScrollCmd::Down(3))))
     );
 }
 

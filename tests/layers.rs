@@ -22,7 +22,8 @@ const LAYERS: &[&[&str]] = &[
     &["msg", "effect"],
     &["bindings"],
     &["state"],
-    &["export", "keymap", "layout"],
+    &["export", "layout"],
+    &["keymap"],
     &["update", "ui", "fuzzing"],
     &["runtime"],
 ];

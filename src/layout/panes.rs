@@ -20,6 +20,54 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The first conversation the sidebar list shows, `rows` high (the highlighted row stays in
+/// view).
+pub fn sidebar_offset(state: &AppState, rows: usize) -> usize {
+    state
+        .conversations
+        .selected()
+        .saturating_sub(rows.saturating_sub(1))
+}
+
+/// What is under the terminal cell (`column`, `row`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot {
+    /// The conversation at this index of the sidebar list.
+    Conversation(usize),
+    /// The sidebar, but no conversation.
+    Sidebar,
+    /// The transcript, this many rows below its top.
+    Transcript(usize),
+    Elsewhere,
+}
+
+pub fn spot(state: &AppState, column: u16, row: u16) -> Spot {
+    let areas = areas(state);
+    let inside = |r: Rect| column >= r.x && column < r.right() && row >= r.y && row < r.bottom();
+    if let Some(side) = areas.sidebar.filter(|&r| inside(r)) {
+        let list = Rect {
+            x: side.x + 1,
+            y: side.y + 1,
+            width: side.width.saturating_sub(2),
+            height: side.height.saturating_sub(2),
+        };
+        if !inside(list) {
+            return Spot::Sidebar;
+        }
+        let rows = usize::from(list.height);
+        let index = sidebar_offset(state, rows) + usize::from(row - list.y);
+        return if index < state.conversations.len() {
+            Spot::Conversation(index)
+        } else {
+            Spot::Sidebar
+        };
+    }
+    if inside(areas.transcript) {
+        return Spot::Transcript(usize::from(row - areas.transcript.y));
+    }
+    Spot::Elsewhere
+}
+
 pub fn sidebar_shown(state: &AppState) -> bool {
     state.sidebar_visible && state.width >= SIDEBAR_MIN_TERMINAL_WIDTH
 }

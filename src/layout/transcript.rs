@@ -9,7 +9,7 @@ use crate::io::store::records::{MessageStatus, Role};
 use crate::state::{Conversation, Message};
 use crate::text::plain::{display_width, row_text, sanitize, wrap_line};
 
-pub use super::viewport::{View, follow_top, resolve_top, scrolled, view};
+pub use super::viewport::{View, follow_top, item_at, resolve_top, scrolled, view};
 use crate::theme::Theme;
 
 const CONTENT_INDENT: &str = "  ";

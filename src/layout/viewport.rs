@@ -108,6 +108,28 @@ pub fn view(
     }
 }
 
+/// The item shown `row` rows below the view's top, if any.
+pub fn item_at(
+    conv: &Conversation,
+    width: u16,
+    height: usize,
+    now: Millis,
+    theme: &Theme,
+    row: usize,
+) -> Option<usize> {
+    let ((mut index, skip), _) = resolve_top(conv, conv.scroll, width, height, now, theme);
+    let mut below = row + skip;
+    while index < item_count(conv) {
+        let h = item(conv, index, width, now, theme).height();
+        if below < h {
+            return Some(index);
+        }
+        below -= h;
+        index += 1;
+    }
+    None
+}
+
 /// Moves the view by a number of rows (negative: up). Reaching the end resumes following.
 pub fn scrolled(
     conv: &Conversation,

@@ -153,7 +153,7 @@ fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
     let focused = state.focus == Focus::Sidebar;
     let rows = inner.height as usize;
     let width = inner.width as usize;
-    let offset = state.conversations.selected().saturating_sub(rows - 1);
+    let offset = crate::layout::panes::sidebar_offset(state, rows);
     let mut lines = Vec::with_capacity(rows);
     for (row, conv) in state
         .conversations

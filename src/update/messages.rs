@@ -14,6 +14,14 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
             focus(state, step);
             Vec::new()
         }
+        TranscriptIntent::Click(index) => {
+            state.focus = crate::msg::Focus::Scrollback;
+            let conv = state.active_conversation_mut();
+            if index < conv.messages.len() {
+                conv.focus = Some(index);
+            }
+            Vec::new()
+        }
         TranscriptIntent::ToggleReasoning => {
             let conv = state.active_conversation_mut();
             let Some(index) = conv.focus.or(conv.messages.len().checked_sub(1)) else {

@@ -19,6 +19,16 @@ pub fn update(state: &mut AppState, intent: SidebarIntent, now: Millis) -> Vec<E
             ));
             Vec::new()
         }
+        SidebarIntent::Click(row) => {
+            state.conversations.select(row);
+            match state.conversations.selected_id() {
+                Some(id) => {
+                    state.focus = Focus::Input;
+                    open(state, id)
+                }
+                None => Vec::new(),
+            }
+        }
         SidebarIntent::Open => match state.conversations.selected_id() {
             Some(id) => {
                 state.focus = Focus::Input;
