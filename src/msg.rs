@@ -100,6 +100,8 @@ pub enum ComposerIntent {
     HistoryNewer,
     /// Edits the input in `$VISUAL`/`$EDITOR`.
     OpenEditor,
+    /// Shows the folded paste before the cursor in full.
+    UnfoldPaste,
 }
 
 /// What the shell's editing keys do in the input box.

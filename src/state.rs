@@ -180,6 +180,9 @@ pub struct AppState {
     pub quitting: bool,
     /// The key bindings in force.
     pub keys: std::sync::Arc<crate::bindings::KeyTable>,
+    /// Long pastes shown folded in the input box: each chip's text there, and what it stands
+    /// for (sent in its place).
+    pub pastes: Vec<(String, String)>,
     /// The command palette (shown while `overlay` is `Palette`).
     pub palette: Palette,
     /// Prompts sent before, newest first, across every conversation (Up in the input box).
@@ -235,6 +238,7 @@ impl AppState {
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
             palette: Palette::default(),
+            pastes: Vec::new(),
             history: Vec::new(),
             history_walk: None,
             epoch: 0,
@@ -289,7 +293,8 @@ impl AppState {
         if left == id || !self.conversations.contains(id) {
             return None;
         }
-        let typed = self.input_text();
+        let typed = self.message_text();
+        self.pastes.clear();
         let mut to_save = None;
         if let Some(conv) = self.conversations.get_mut(left)
             && conv.draft != typed
@@ -325,5 +330,15 @@ impl AppState {
 
     pub fn input_text(&self) -> String {
         self.input.lines().join("\n")
+    }
+
+    /// The input box's text as it will be sent: each folded paste's chip replaced by the text
+    /// it stands for.
+    pub fn message_text(&self) -> String {
+        let mut text = self.input_text();
+        for (chip, pasted) in &self.pastes {
+            text = text.replacen(chip.as_str(), pasted, 1);
+        }
+        text
     }
 }

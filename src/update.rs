@@ -78,6 +78,9 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
             // Typing goes to the input box, wherever the focus was.
             state.focus = Focus::Input;
             match intent {
+                ComposerIntent::Key(key)
+                    if key.code == crossterm::event::KeyCode::Backspace
+                        && composer::delete_chip(state) => {}
                 ComposerIntent::Key(key) => {
                     state.input.input(key);
                 }
@@ -87,14 +90,11 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::HistoryNewer => composer::newer(state),
                 ComposerIntent::OpenEditor => {
                     return vec![Effect::EditInEditor {
-                        text: state.input_text(),
+                        text: state.message_text(),
                     }];
                 }
-                ComposerIntent::Paste(text) => {
-                    state
-                        .input
-                        .insert_str(crate::text::plain::clean_input(&text));
-                }
+                ComposerIntent::Paste(text) => composer::paste(state, &text),
+                ComposerIntent::UnfoldPaste => composer::unfold(state),
             }
             Vec::new()
         }
@@ -123,7 +123,7 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
     // effects come out the same from run to run); the runtime then waits for the saves.
     let mut effects = chat::stop_all(state);
     // What is in the input box is kept as the open conversation's draft for the next start.
-    let typed = state.input_text();
+    let typed = state.message_text();
     let conv = state.active_conversation_mut();
     if conv.saved || !typed.trim().is_empty() {
         conv.draft = typed;

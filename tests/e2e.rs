@@ -390,3 +390,27 @@ fn a_key_rebound_in_the_config_file_works_and_shows_in_the_help() {
     app.wait_exit();
     assert!(app.restored());
 }
+
+#[test]
+fn a_300_line_bracketed_paste_is_one_chip_and_every_line_is_sent() {
+    let mock = MockKimi::start();
+    let mut app = App::start(&mock.base_url(), &[]);
+    app.wait_for("Type a message below");
+    let lines: String = (1..=300).map(|i| format!("pasted line {i}\r")).collect();
+    app.keys(&format!("\x1b[200~{lines}\x1b[201~"));
+    app.wait_for("[Paste 1: 300 lines");
+    app.keys("\r");
+    app.wait_for("more lines · Enter on it unfolds");
+    let sent = mock.wait_for_requests(1, PATIENCE);
+    let prompt = sent[0]
+        .messages()
+        .into_iter()
+        .filter(|(role, _)| role == "user")
+        .map(|(_, text)| text)
+        .next_back()
+        .expect("a prompt");
+    assert_eq!(prompt.lines().count(), 300, "{prompt}");
+    assert!(prompt.contains("pasted line 1\n") && prompt.ends_with("pasted line 300"));
+    app.keys("\x11");
+    app.wait_exit();
+}

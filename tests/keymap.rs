@@ -461,3 +461,76 @@ fn the_command_palette_finds_and_runs_actions_conversations_and_models() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_long_paste_is_one_chip_that_sends_everything_and_deletes_or_unfolds_whole() {
+    let mut state = app();
+    let long: String = (1..=300).map(|i| format!("line {i}\n")).collect();
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("see: ".into())),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(long.clone())),
+        T0,
+    );
+    let shown = state.input_text();
+    assert!(shown.starts_with("see: [Paste 1: 300 lines, "), "{shown}");
+    assert!(
+        shown.len() < 60,
+        "the box holds the chip, not the text: {shown}"
+    );
+    // Backspace right after the chip takes it all, and the paste with it.
+    press(&mut state, KeyCode::Backspace, KeyModifiers::NONE);
+    assert_eq!(state.input_text(), "see: ");
+    assert!(state.pastes.is_empty());
+    // Pasted again and unfolded: the text itself is in the box.
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(long.clone())),
+        T0,
+    );
+    press(&mut state, KeyCode::Char('u'), KeyModifiers::ALT);
+    assert!(state.input_text().contains("line 300"));
+    // Sent folded: the request and the saved message carry every line.
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(long.clone())),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(" end".into())),
+        T0,
+    );
+    let effects = update(&mut state, Msg::from(ChatIntent::Submit), T0);
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            kimi_tui::effect::Effect::StartStream { request, .. } => Some(request.clone()),
+            _ => None,
+        })
+        .expect("sent");
+    let sent = &request.messages.last().expect("the prompt").content;
+    assert!(sent.contains("line 1\n") && sent.contains("line 300") && sent.ends_with(" end"));
+    // In the scrollback it shows its start and unfolds with Enter.
+    let terminal = support::draw(&mut state, 80, 40);
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(
+        screen.contains("more lines · Enter on it unfolds"),
+        "{screen}"
+    );
+    assert!(!screen.contains("line 300"));
+    state.active_conversation_mut().focus = Some(0);
+    update(&mut state, Msg::from(TranscriptIntent::ToggleReasoning), T0);
+    assert!(state.active_conversation().messages[0].unfolded);
+}

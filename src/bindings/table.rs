@@ -185,6 +185,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "the line above; on the first line, the prompt sent before", ""),
     row(C::Input, &["Down"], "history_newer", Intent::Composer(Composer::HistoryNewer),
         "the line below; on the last line, a newer prompt, then what you were typing", ""),
+    row(C::Input, &["Alt+u"], "unfold_paste", Intent::Composer(Composer::UnfoldPaste),
+        "show a folded paste (before the cursor) in full", ""),
     row(C::Input, &["Ctrl+X Ctrl+E"], "edit_in_editor", Intent::Composer(Composer::OpenEditor),
         "edit the message in $VISUAL or $EDITOR (saved text replaces it; Enter sends)", ""),
     // The shell's editing keys (readline, emacs mode)
@@ -243,7 +245,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "back to following the end", "follow"),
     row(C::Scrollback, &["Enter"], "toggle_reasoning",
         Intent::Transcript(Transcript::ToggleReasoning),
-        "fold or unfold the outlined reply's reasoning", "fold"),
+        "fold or unfold the outlined reply's reasoning, or a long message of yours", "fold"),
     row(C::Scrollback, &["y"], "copy_message", Intent::Transcript(Transcript::CopyMessage),
         "copy the outlined message", "copy"),
     row(C::Scrollback, &["1"], "copy_code_1", Intent::Transcript(Transcript::CopyCodeBlock(1)),

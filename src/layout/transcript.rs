@@ -140,6 +140,9 @@ fn with_layout<R>(
     )
 }
 
+/// How many rows of a long message of yours show while it is folded.
+pub const FOLDED_ROWS: usize = 8;
+
 fn content_width(width: u16) -> usize {
     (width as usize)
         .saturating_sub(display_width(CONTENT_INDENT))
@@ -290,7 +293,17 @@ fn message_item<'a>(
             parts.push(Part::Reasoning { skip, count });
         }
     }
-    if content_rows > 0 {
+    if message.role == Role::User && content_rows > FOLDED_ROWS + 2 && !message.unfolded {
+        // A long message (a big paste) shows its start; Enter on it shows the rest.
+        parts.push(Part::Content(FOLDED_ROWS));
+        parts.push(Part::Line(Line::styled(
+            format!(
+                "{CONTENT_INDENT}… {} more lines · Enter on it unfolds",
+                content_rows - FOLDED_ROWS
+            ),
+            theme.header_meta,
+        )));
+    } else if content_rows > 0 {
         parts.push(Part::Content(content_rows));
     } else if let Some(at) = retry_at {
         let secs = at.saturating_sub(now).div_ceil(1000);

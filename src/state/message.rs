@@ -33,6 +33,8 @@ pub struct Message {
     /// The user's choice to fold (`Some(true)`) or unfold the reasoning; `None` follows the
     /// default: the newest rows while thinking, folded once the answer starts.
     pub reasoning_folded: Option<bool>,
+    /// A long message of yours shown whole (it shows its first rows until Enter unfolds it).
+    pub unfolded: bool,
     /// When the store was last asked to save this message, and how much text it had then.
     pub saved_at: Millis,
     pub saved_bytes: usize,
@@ -81,6 +83,7 @@ impl Message {
             malformed_events: 0,
             invalid_bytes: 0,
             reasoning_folded: None,
+            unfolded: false,
             retries: 0,
             retry_after: None,
             saved_at: at,

@@ -18,7 +18,7 @@ use crate::text::plain::shorten;
 const TITLE_CELLS: usize = 40;
 
 pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
-    let text = state.input_text();
+    let text = state.message_text();
     let text = text.trim_end();
     if text.trim().is_empty() {
         return Vec::new();
@@ -96,6 +96,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     });
     state.conversations.start_stream(active, stream, now);
     state.input = crate::state::composer::new_textarea(&state.theme);
+    state.pastes.clear();
     state.conversations.move_to_top(active);
     effects
 }

@@ -20,7 +20,7 @@ pub fn older(state: &mut AppState) {
         None => {
             state.history_walk = Some(HistoryWalk {
                 index: next,
-                draft: state.input_text(),
+                draft: state.message_text(),
             });
         }
     }
@@ -60,7 +60,79 @@ pub fn remember(state: &mut AppState, text: &str) {
 
 fn replace_input(state: &mut AppState, text: &str) {
     state.input = crate::state::composer::new_textarea(&state.theme);
+    state.pastes.clear();
     state.input.insert_str(text);
+}
+
+/// A paste longer than this many lines, or characters, shows folded as one chip.
+pub const FOLD_LINES: usize = 10;
+pub const FOLD_CHARS: usize = 1000;
+
+/// A paste goes into the input box; a long one as a chip (`[Paste 1: 240 lines, 9.1 KB]`),
+/// which stands for the whole text when the message is sent.
+pub fn paste(state: &mut AppState, text: &str) {
+    let clean = crate::text::plain::clean_input(text);
+    let lines = clean.lines().count();
+    if lines <= FOLD_LINES && clean.chars().count() <= FOLD_CHARS {
+        state.input.insert_str(clean);
+        return;
+    }
+    let n = state.pastes.len() + 1;
+    let chip = format!(
+        "[Paste {n}: {lines} lines, {}]",
+        crate::text::plain::size_label(clean.len())
+    );
+    state.input.insert_str(&chip);
+    state.pastes.push((chip, clean));
+}
+
+/// Backspace right after a chip deletes the whole chip (and the paste with it).
+pub fn delete_chip(state: &mut AppState) -> bool {
+    let cursor = state.input.cursor();
+    let (row, col) = (cursor.0, cursor.1);
+    let Some(line) = state.input.lines().get(row) else {
+        return false;
+    };
+    let before: String = line.chars().take(col).collect();
+    let Some(i) = state
+        .pastes
+        .iter()
+        .position(|(chip, _)| before.ends_with(chip.as_str()))
+    else {
+        return false;
+    };
+    let (chip, _) = state.pastes.remove(i);
+    for _ in 0..chip.chars().count() {
+        state.input.delete_char();
+    }
+    true
+}
+
+/// The chip before the cursor (or the last one on its line) becomes the text it stands for.
+pub fn unfold(state: &mut AppState) {
+    let cursor = state.input.cursor();
+    let (row, col) = (cursor.0, cursor.1);
+    let Some(line) = state.input.lines().get(row) else {
+        return;
+    };
+    let before: String = line.chars().take(col).collect();
+    let found = state
+        .pastes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (chip, _))| before.rfind(chip.as_str()).map(|at| (at, i)))
+        .max();
+    let Some((_, i)) = found else {
+        state.flash = Some("No folded paste before the cursor.".into());
+        return;
+    };
+    let (chip, pasted) = state.pastes.remove(i);
+    // Rebuild the box with this chip expanded and the others kept as chips.
+    let others = std::mem::take(&mut state.pastes);
+    let mut shown = state.input_text();
+    shown = shown.replacen(chip.as_str(), &pasted, 1);
+    replace_input(state, &shown);
+    state.pastes = others;
 }
 
 /// What the editor saved replaces the input (it is not sent: Enter sends it); a failure is

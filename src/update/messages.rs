@@ -28,6 +28,10 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
                 return Vec::new();
             };
             if let Some(message) = conv.messages.get_mut(index)
+                && message.role == crate::io::store::records::Role::User
+            {
+                message.unfolded = !message.unfolded;
+            } else if let Some(message) = conv.messages.get_mut(index)
                 && !message.reasoning.is_empty()
             {
                 let thinking = message.reasoning_ended_at.is_none()
