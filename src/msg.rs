@@ -192,6 +192,8 @@ pub enum PickerIntent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PaletteIntent {
     Open,
+    /// Opens it on the prompts sent before (Alt+r): Enter puts one in the input box.
+    OpenHistory,
     Close,
     Move(Step),
     Edit(FieldEdit),

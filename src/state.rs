@@ -110,6 +110,8 @@ pub enum SidebarMode {
 /// The command palette's query, highlighted row, and the actions run from it lately.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Palette {
+    /// Listing the prompts sent before instead of commands.
+    pub history: bool,
     pub query: String,
     pub selected: usize,
     /// Action names, most recently run first: they come first in the list.

@@ -534,3 +534,34 @@ fn a_long_paste_is_one_chip_that_sends_everything_and_deletes_or_unfolds_whole()
     update(&mut state, Msg::from(TranscriptIntent::ToggleReasoning), T0);
     assert!(state.active_conversation().messages[0].unfolded);
 }
+
+#[test]
+fn alt_r_searches_the_prompts_sent_before() {
+    let mut state = app();
+    for (i, text) in [
+        "how do dolphins sleep",
+        "a recipe for dumplings",
+        "unrelated",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        send(&mut state, text, T0 + i as u64);
+        support::end_streams(&mut state);
+    }
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("typing".into())),
+        T0,
+    );
+    press(&mut state, KeyCode::Char('r'), KeyModifiers::ALT);
+    assert_eq!(state.overlay, Some(kimi_tui::state::Overlay::Palette));
+    type_in(&mut state, "dolph");
+    press(&mut state, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(state.input_text(), "how do dolphins sleep");
+    // Down brings back what was being typed.
+    press(&mut state, KeyCode::Down, KeyModifiers::NONE);
+    press(&mut state, KeyCode::Down, KeyModifiers::NONE);
+    press(&mut state, KeyCode::Down, KeyModifiers::NONE);
+    assert_eq!(state.input_text(), "typing");
+}

@@ -185,6 +185,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "the line above; on the first line, the prompt sent before", ""),
     row(C::Input, &["Down"], "history_newer", Intent::Composer(Composer::HistoryNewer),
         "the line below; on the last line, a newer prompt, then what you were typing", ""),
+    row(C::Input, &["Alt+r"], "search_history", Intent::Palette(Palette::OpenHistory),
+        "search the prompts you sent before (Enter puts one in the input box)", ""),
     row(C::Input, &["Alt+u"], "unfold_paste", Intent::Composer(Composer::UnfoldPaste),
         "show a folded paste (before the cursor) in full", ""),
     row(C::Input, &["Ctrl+X Ctrl+E"], "edit_in_editor", Intent::Composer(Composer::OpenEditor),

@@ -27,6 +27,8 @@ pub enum Entry {
     },
     /// A model or another profile, as the model picker lists it.
     Model(PickerRow),
+    /// A prompt sent before (the palette opened on the history).
+    Prompt(String),
 }
 
 impl Entry {
@@ -37,6 +39,15 @@ impl Entry {
             Entry::Conversation { title, .. } => format!("Open: {title}"),
             Entry::Model(PickerRow::Model(id)) => format!("Model: {id}"),
             Entry::Model(PickerRow::Profile(name)) => format!("Profile: {name}"),
+            // One line of it: the first, with the count of the others.
+            Entry::Prompt(text) => {
+                let mut lines = text.lines();
+                let first = lines.next().unwrap_or_default();
+                match lines.count() {
+                    0 => first.to_string(),
+                    n => format!("{first} (+{n} lines)"),
+                }
+            }
         }
     }
 
@@ -51,6 +62,9 @@ impl Entry {
 
 /// Every entry, unfiltered: recent actions, the other actions, conversations, models.
 fn all(state: &AppState) -> Vec<Entry> {
+    if state.palette.history {
+        return state.history.iter().cloned().map(Entry::Prompt).collect();
+    }
     let mut actions: Vec<Entry> = Vec::new();
     for context in [Context::Global, Context::Anywhere, Context::Input] {
         for group in state.keys.groups(context) {

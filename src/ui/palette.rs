@@ -51,10 +51,15 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .style(style),
         );
     }
+    let title = if state.palette.history {
+        " Prompts sent before "
+    } else {
+        " Commands "
+    };
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(super::pane(true, theme).title(Span::styled(" Commands ", theme.title))),
+            .block(super::pane(true, theme).title(Span::styled(title, theme.title))),
         popup,
     );
 }

@@ -50,6 +50,18 @@ pub fn newer(state: &mut AppState) {
     replace_input(state, &text);
 }
 
+/// A prompt chosen from the history search goes into the input box (what was there is kept
+/// for Down to bring back).
+pub fn recall(state: &mut AppState, text: &str) {
+    if state.history_walk.is_none() {
+        state.history_walk = Some(HistoryWalk {
+            index: state.history.iter().position(|t| t == text).unwrap_or(0),
+            draft: state.message_text(),
+        });
+    }
+    replace_input(state, text);
+}
+
 /// Remembers a prompt that was sent: newest first, once.
 pub fn remember(state: &mut AppState, text: &str) {
     state.history_walk = None;

@@ -13,7 +13,8 @@ const RECENT: usize = 8;
 
 pub fn update(state: &mut AppState, intent: PaletteIntent, now: Millis) -> Vec<Effect> {
     match intent {
-        PaletteIntent::Open => {
+        PaletteIntent::Open | PaletteIntent::OpenHistory => {
+            state.palette.history = intent == PaletteIntent::OpenHistory;
             state.palette.query.clear();
             state.palette.selected = 0;
             state.overlay = Some(Overlay::Palette);
@@ -53,6 +54,10 @@ pub fn update(state: &mut AppState, intent: PaletteIntent, now: Millis) -> Vec<E
                 }
                 Entry::Conversation { id, .. } => super::sidebar::open(state, id),
                 Entry::Model(row) => super::picker::choose(state, row),
+                Entry::Prompt(text) => {
+                    super::composer::recall(state, &text);
+                    Vec::new()
+                }
             };
         }
     }
