@@ -819,6 +819,46 @@ fn idle(table: &mut Table, rounds: usize, seconds: u64) {
     );
 }
 
+/// Key press to frame while a 5 MB paste sits (folded) in the input box: the reducer and a
+/// full draw at 120x40, per key.
+fn paste_keys(table: &mut Table, rounds: usize) {
+    let mut state = AppState::new(settings(), T0);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    let line = "a line of pasted text, long enough to matter 中文\n";
+    let paste: String = line.repeat(5 * 1024 * 1024 / line.len());
+    update(&mut state, Msg::from(ComposerIntent::Paste(paste)), T0);
+    draw(&mut terminal, &state);
+    let mut per_key = Vec::new();
+    for _ in 0..rounds {
+        let keys = 200;
+        let start = Instant::now();
+        for i in 0..keys {
+            let c = if i % 2 == 0 { 'x' } else { 'y' };
+            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
+            update(&mut state, Msg::from(ComposerIntent::Key(key)), T0);
+            draw(&mut terminal, &state);
+        }
+        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
+    }
+    let s = stat(per_key);
+    table.row(
+        "Key to frame with a 5 MB paste in the input box (120x40)",
+        &s,
+        "ms",
+        3,
+        "< 16 ms",
+        Some(s.max < 16.0),
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
@@ -889,7 +929,8 @@ fn main() {
     println!("Machine: {cores} cores, {cpu}. Rounds per figure: {rounds} (median, min–max).\n");
     println!("| Scenario | Median | Spread | Target | |");
     println!("|---|---|---|---|---|");
-    // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, db, idle.
+    // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, db, paste,
+    // idle.
     let only: Option<Vec<String>> = args
         .iter()
         .find_map(|a| a.strip_prefix("only="))
@@ -921,6 +962,9 @@ fn main() {
     }
     if run("db") {
         big_database(&mut table, rounds);
+    }
+    if run("paste") {
+        paste_keys(&mut table, rounds);
     }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });
