@@ -93,10 +93,21 @@ fn render_welcome(state: &AppState, frame: &mut Frame, area: Rect) {
     ];
     if settings.has_key {
         lines.push(Line::from("Type a message below and press Enter."));
-        lines.push(Line::styled(
-            "F1 shows every key. Ctrl+Q quits.",
-            theme.header_meta,
-        ));
+        // From the key table, so the user's own keys show.
+        let key = |context, name| {
+            crate::bindings::hint_of(&state.keys, context, name, "")
+                .map(|k| k.trim_end().to_string())
+        };
+        use crate::bindings::table::Context;
+        let tips: Vec<String> = [
+            key(Context::Global, "help").map(|k| format!("{k} shows every key.")),
+            key(Context::Global, "command_palette").map(|k| format!("{k} finds any command.")),
+            key(Context::Anywhere, "quit").map(|k| format!("{k} quits.")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        lines.push(Line::styled(tips.join(" "), theme.header_meta));
     } else {
         lines.push(Line::styled("No API key is set.", theme.notice));
         lines.push(Line::styled(NO_KEY_HELP, theme.notice));
