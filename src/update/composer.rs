@@ -100,6 +100,10 @@ pub fn paste(state: &mut AppState, text: &str) {
 
 /// Backspace right after a chip deletes the whole chip (and the paste with it).
 pub fn delete_chip(state: &mut AppState) -> bool {
+    // Most Backspaces: no paste is folded, and the line is not copied.
+    if state.pastes.is_empty() {
+        return false;
+    }
     let cursor = state.input.cursor();
     let (row, col) = (cursor.0, cursor.1);
     let Some(line) = state.input.lines().get(row) else {
