@@ -51,7 +51,7 @@ pub struct Renderer<'a> {
     table: Option<Table>,
     link: Vec<String>,
     /// Whether a blank row must come before the next top-level block.
-    gap: bool,
+    pub gap: bool,
     /// Code blocks numbered so far in this message.
     pub code_blocks: usize,
 }

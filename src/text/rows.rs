@@ -176,6 +176,9 @@ pub struct MarkdownLayout {
     done_bytes: usize,
     done_rows: usize,
     done_code_blocks: usize,
+    /// Whether the finished blocks end needing a blank row before the next one (an empty
+    /// block renders no rows but still counts: found by fuzzing).
+    done_gap: bool,
     rows: Vec<ratatui::text::Line<'static>>,
     valid: bool,
     /// The theme the rows were styled with.
@@ -227,11 +230,12 @@ impl MarkdownLayout {
                 theme,
                 width,
                 &mut self.rows,
-                self.done_rows > 0,
+                self.done_gap,
                 self.done_code_blocks,
             );
             renderer.render(&text[self.done_bytes..open]);
             self.done_code_blocks = renderer.code_blocks;
+            self.done_gap = renderer.gap;
             self.done_bytes = open;
             self.done_rows = self.rows.len();
         }
@@ -239,7 +243,7 @@ impl MarkdownLayout {
             theme,
             width,
             &mut self.rows,
-            self.done_rows > 0,
+            self.done_gap,
             self.done_code_blocks,
         );
         renderer.render(&text[self.done_bytes..]);
