@@ -183,8 +183,8 @@ pub struct MarkdownLayout {
     valid: bool,
     /// The theme the rows were styled with.
     theme: &'static str,
-    /// The text defines a link reference (`[name]: url`), which changes links in other
-    /// blocks: it is then rendered whole each time instead of block by block.
+    /// The text holds what block-by-block rendering gets wrong (a link reference definition,
+    /// an HTML comment): it is then rendered whole each time.
     whole: bool,
 }
 
@@ -210,7 +210,7 @@ impl MarkdownLayout {
         // Only the lines that are new (from the start of the one that was still arriving) are
         // looked at, so this costs what arrived, not the whole reply.
         let new_lines = text[..self.covered].rfind('\n').map_or(0, |i| i + 1);
-        if !self.whole && super::markdown::has_link_definition(&text[new_lines..]) {
+        if !self.whole && super::markdown::needs_whole_render(&text[new_lines..]) {
             *self = MarkdownLayout {
                 width,
                 valid: true,

@@ -77,12 +77,32 @@ fn might_start_list_item(partial: &str) -> bool {
         || digits > 0 && (rest == "." || rest == ")")
 }
 
-/// Whether `text` holds a link reference definition (`[name]: url` at a line's start), which
-/// changes how links anywhere before it render.
-pub fn has_link_definition(text: &str) -> bool {
+/// Whether `text` holds something that block-by-block rendering cannot get right, so the
+/// text must be rendered whole: a link reference definition (`[name]: url`, which changes
+/// links anywhere before it), or the start of an HTML block that runs past blank lines
+/// (a comment, `<script>`, `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, CDATA; found by
+/// fuzzing). Both are rare in replies.
+pub fn needs_whole_render(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start_matches(' ');
-        line.starts_with('[') && line.contains("]:")
+        if line.starts_with('[') && line.contains("]:") {
+            return true;
+        }
+        let Some(tag) = line.strip_prefix('<') else {
+            return false;
+        };
+        let lower = tag.get(..9).unwrap_or(tag).to_ascii_lowercase();
+        tag.starts_with("!--")
+            || tag.starts_with('?')
+            || tag.starts_with("![CDATA[")
+            || tag.starts_with('!') && tag[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+            || ["script", "pre", "style", "textarea"].iter().any(|t| {
+                lower.starts_with(t)
+                    && lower[t.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c == '>' || c.is_whitespace())
+            })
     })
 }
 
