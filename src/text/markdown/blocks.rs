@@ -18,7 +18,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         if fence.is_none()
             && after_blank
             && !line.starts_with([' ', '\t'])
-            && !line.trim().is_empty()
+            && !is_blank(line)
             && !starts_list_item(line)
         {
             boundary = pos;
@@ -41,7 +41,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
             }
             _ => {}
         }
-        after_blank = fence.is_none() && line.trim().is_empty();
+        after_blank = fence.is_none() && is_blank(line);
         pos = next;
     }
     // The line still arriving may already show that a new block began.
@@ -54,6 +54,12 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         boundary = pos;
     }
     boundary
+}
+
+/// A blank line as CommonMark has it: spaces and tabs only (not every Unicode space: a line
+/// holding a vertical tab continues a paragraph; found by fuzzing).
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 /// Whether `line` starts a list item: `-`, `*` or `+`, or up to nine digits and `.` or `)`,
