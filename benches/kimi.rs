@@ -859,6 +859,67 @@ fn paste_keys(table: &mut Table, rounds: usize) {
     );
 }
 
+/// Key press to frame after a reply ended with a 5 MB error message (kept to 4 KB).
+fn error_keys(table: &mut Table, rounds: usize) {
+    let mut state = AppState::new(settings(), T0);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("go".into())),
+        T0,
+    );
+    let stream = update(&mut state, Msg::from(ChatIntent::Submit), T0)
+        .into_iter()
+        .find_map(|e| match e {
+            kimi_tui::effect::Effect::StartStream { stream, .. } => Some(stream),
+            _ => None,
+        })
+        .expect("stream");
+    let huge = "overloaded, ".repeat(5 * 1024 * 1024 / 12);
+    update(
+        &mut state,
+        Msg::from(Report::Stream {
+            stream,
+            event: StreamEvent::Failed(kimi_tui::error::ApiError::Api {
+                status: Some(400),
+                kind: "invalid_request_error".into(),
+                message: huge,
+            }),
+        }),
+        T0,
+    );
+    draw(&mut terminal, &state);
+    let mut per_key = Vec::new();
+    for _ in 0..rounds {
+        let keys = 200;
+        let start = Instant::now();
+        for i in 0..keys {
+            let c = if i % 2 == 0 { 'x' } else { 'y' };
+            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
+            update(&mut state, Msg::from(ComposerIntent::Key(key)), T0);
+            draw(&mut terminal, &state);
+        }
+        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
+    }
+    let s = stat(per_key);
+    table.row(
+        "Key to frame after a reply ended with a 5 MB error message (120x40)",
+        &s,
+        "ms",
+        3,
+        "< 50 ms",
+        Some(s.max < 50.0),
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
@@ -965,6 +1026,7 @@ fn main() {
     }
     if run("paste") {
         paste_keys(&mut table, rounds);
+        error_keys(&mut table, rounds);
     }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });
