@@ -819,6 +819,23 @@ fn idle(table: &mut Table, rounds: usize, seconds: u64) {
     );
 }
 
+/// Milliseconds per typed key, the reducer and a full frame each, over 200 keys a round.
+fn typing(state: &mut AppState, terminal: &mut Terminal<TestBackend>, rounds: usize) -> Stat {
+    let mut per_key = Vec::new();
+    for _ in 0..rounds {
+        let keys = 200;
+        let start = Instant::now();
+        for i in 0..keys {
+            let c = if i % 2 == 0 { 'x' } else { 'y' };
+            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
+            update(state, Msg::from(ComposerIntent::Key(key)), T0);
+            draw(terminal, state);
+        }
+        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
+    }
+    stat(per_key)
+}
+
 /// Key press to frame while a 5 MB paste sits (folded) in the input box: the reducer and a
 /// full draw at 120x40, per key.
 fn paste_keys(table: &mut Table, rounds: usize) {
@@ -836,19 +853,7 @@ fn paste_keys(table: &mut Table, rounds: usize) {
     let paste: String = line.repeat(5 * 1024 * 1024 / line.len());
     update(&mut state, Msg::from(ComposerIntent::Paste(paste)), T0);
     draw(&mut terminal, &state);
-    let mut per_key = Vec::new();
-    for _ in 0..rounds {
-        let keys = 200;
-        let start = Instant::now();
-        for i in 0..keys {
-            let c = if i % 2 == 0 { 'x' } else { 'y' };
-            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
-            update(&mut state, Msg::from(ComposerIntent::Key(key)), T0);
-            draw(&mut terminal, &state);
-        }
-        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
-    }
-    let s = stat(per_key);
+    let s = typing(&mut state, &mut terminal, rounds);
     table.row(
         "Key to frame with a 5 MB paste in the input box (120x40)",
         &s,
@@ -897,19 +902,7 @@ fn error_keys(table: &mut Table, rounds: usize) {
         T0,
     );
     draw(&mut terminal, &state);
-    let mut per_key = Vec::new();
-    for _ in 0..rounds {
-        let keys = 200;
-        let start = Instant::now();
-        for i in 0..keys {
-            let c = if i % 2 == 0 { 'x' } else { 'y' };
-            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
-            update(&mut state, Msg::from(ComposerIntent::Key(key)), T0);
-            draw(&mut terminal, &state);
-        }
-        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
-    }
-    let s = stat(per_key);
+    let s = typing(&mut state, &mut terminal, rounds);
     table.row(
         "Key to frame after a reply ended with a 5 MB error message (120x40)",
         &s,

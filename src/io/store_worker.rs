@@ -298,6 +298,12 @@ impl<R: Fn(StoreReport)> Worker<R> {
             Save::Delete(id) => *id,
         };
         if self.refused.contains(&conversation) {
+            // Already said in the conversation (its first refused save); the window reloads it
+            // at the next request or when it is opened.
+            tracing::warn!(
+                conversation = conversation.0,
+                "save held back after a refusal"
+            );
             return;
         }
         if self.pending.is_empty()

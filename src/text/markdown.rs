@@ -14,7 +14,7 @@ mod code;
 mod runs;
 mod table;
 
-pub use blocks::{code_blocks, needs_whole_render, open_block_start};
+pub use blocks::{code_blocks, defines_link, open_block_start};
 use runs::{Runs, prefix_width, wrap_runs};
 
 use super::plain::display_width;

@@ -183,9 +183,11 @@ pub struct MarkdownLayout {
     valid: bool,
     /// The theme the rows were styled with.
     theme: &'static str,
-    /// The text holds what block-by-block rendering gets wrong (a link reference definition,
-    /// an HTML comment): it is then rendered whole each time.
+    /// The text defines a link reference, which block-by-block rendering gets wrong: it is
+    /// then rendered whole each time (rare in replies).
     whole: bool,
+    /// Where the lines not yet checked for a link reference definition start.
+    checked: usize,
 }
 
 impl MarkdownLayout {
@@ -207,10 +209,22 @@ impl MarkdownLayout {
         if text.len() == self.covered {
             return;
         }
-        // Only the lines that are new (from the start of the one that was still arriving) are
-        // looked at, so this costs what arrived, not the whole reply.
-        let new_lines = text[..self.covered].rfind('\n').map_or(0, |i| i + 1);
-        if !self.whole && super::markdown::needs_whole_render(&text[new_lines..]) {
+        // Only lines not looked at before (and the start of the one still arriving) are
+        // checked, so this costs what arrived, not the reply or its longest line.
+        let mut defines_link = false;
+        if !self.whole {
+            let mut from = self.checked.min(text.len());
+            // The line still arriving had no line break up to what was covered before.
+            let mut search = from.max(self.covered);
+            while let Some(nl) = text[search..].find('\n') {
+                defines_link |= super::markdown::defines_link(&text[from..search + nl]);
+                from = search + nl + 1;
+                search = from;
+            }
+            self.checked = from;
+            defines_link |= super::markdown::defines_link(&text[from..]);
+        }
+        if defines_link {
             *self = MarkdownLayout {
                 width,
                 valid: true,

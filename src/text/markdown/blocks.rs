@@ -6,9 +6,12 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// (which must not be inside a code fence). A block ends at a blank line outside a fence that
 /// is followed by an unindented line that is not a list item (indented lines continue list
 /// items, and a list item after a blank line may continue the list before it: found by
-/// fuzzing, "1. one\n\n1. two" is one list numbered 1, 2).
+/// fuzzing, "1. one\n\n1. two" is one list numbered 1, 2). An HTML block that runs past
+/// blank lines (a comment, `<pre>`, `<script>`…; found by fuzzing) is treated like a fence:
+/// nothing ends until its end marker.
 pub fn open_block_start(text: &str, from: usize) -> usize {
     let mut fence: Option<(char, usize)> = None;
+    let mut html: Option<&'static str> = None;
     let mut boundary = from;
     let mut pos = from;
     let mut after_blank = false;
@@ -16,6 +19,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         let line = &text[pos..pos + nl];
         let next = pos + nl + 1;
         if fence.is_none()
+            && html.is_none()
             && after_blank
             && !line.starts_with([' ', '\t'])
             && !is_blank(line)
@@ -25,6 +29,24 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
+        if let Some(end) = html {
+            if line.to_ascii_lowercase().contains(end) {
+                html = None;
+            }
+            after_blank = false;
+            pos = next;
+            continue;
+        }
+        if fence.is_none()
+            && indent <= 3
+            && let Some((end, opened)) = html_block(trimmed)
+            && !trimmed[opened..].to_ascii_lowercase().contains(end)
+        {
+            html = Some(end);
+            after_blank = false;
+            pos = next;
+            continue;
+        }
         let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
         match (marker, fence) {
             (Some(c), None) if indent <= 3 => {
@@ -46,6 +68,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
     }
     // The line still arriving may already show that a new block began.
     if fence.is_none()
+        && html.is_none()
         && after_blank
         && pos < text.len()
         && !text[pos..].starts_with([' ', '\t'])
@@ -83,33 +106,48 @@ fn might_start_list_item(partial: &str) -> bool {
         || digits > 0 && (rest == "." || rest == ")")
 }
 
-/// Whether `text` holds something that block-by-block rendering cannot get right, so the
-/// text must be rendered whole: a link reference definition (`[name]: url`, which changes
-/// links anywhere before it), or the start of an HTML block that runs past blank lines
-/// (a comment, `<script>`, `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, CDATA; found by
-/// fuzzing). Both are rare in replies.
-pub fn needs_whole_render(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start_matches(' ');
-        if line.starts_with('[') && line.contains("]:") {
-            return true;
-        }
-        let Some(tag) = line.strip_prefix('<') else {
-            return false;
-        };
-        let lower = tag.get(..9).unwrap_or(tag).to_ascii_lowercase();
-        tag.starts_with("!--")
-            || tag.starts_with('?')
-            || tag.starts_with("![CDATA[")
-            || tag.starts_with('!') && tag[1..].starts_with(|c: char| c.is_ascii_alphabetic())
-            || ["script", "pre", "style", "textarea"].iter().any(|t| {
-                lower.starts_with(t)
-                    && lower[t.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| c == '>' || c.is_whitespace())
-            })
+/// If `line` (its indent taken off) starts an HTML block that runs past blank lines: the
+/// marker that ends it (lower case) and where the opening ends.
+fn html_block(line: &str) -> Option<(&'static str, usize)> {
+    let tag = line.strip_prefix('<')?;
+    if tag.starts_with("!--") {
+        return Some(("-->", 4));
+    }
+    if tag.starts_with("![CDATA[") {
+        return Some(("]]>", 9));
+    }
+    if tag.starts_with('?') {
+        return Some(("?>", 2));
+    }
+    if tag.starts_with('!') && tag[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some((">", 2));
+    }
+    let lower = tag.get(..9).unwrap_or(tag).to_ascii_lowercase();
+    [
+        ("script", "</script>"),
+        ("pre", "</pre>"),
+        ("style", "</style>"),
+        ("textarea", "</textarea>"),
+    ]
+    .into_iter()
+    .find(|(name, _)| {
+        lower.starts_with(name)
+            && lower[name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '>' || c.is_whitespace())
     })
+    .map(|(name, end)| (end, name.len() + 1))
+}
+
+/// Whether `line` is a link reference definition (`[name]: url`), which changes how links
+/// anywhere before it render, so the text must be rendered whole. Only the start of a line is
+/// looked at (a label is at most 999 characters), so a long line costs no more than a short
+/// one.
+pub fn defines_link(line: &str) -> bool {
+    let line = line.trim_start_matches(' ');
+    let head = &line[..line.floor_char_boundary(1024.min(line.len()))];
+    head.starts_with('[') && head.contains("]:")
 }
 
 /// The text of every code block in `markdown`, in order (for copying block N).
