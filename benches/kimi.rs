@@ -30,6 +30,12 @@ use pty::App;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+/// Messages pushed straight onto the branch shown, outside the tree: their ids do not matter.
+const NO_ID: kimi_tui::state::MessageId = kimi_tui::state::MessageId {
+    id: 0,
+    uid: uuid::Uuid::nil(),
+};
+
 const T0: u64 = 1_700_000_000_000;
 
 // ---------------------------------------------------------------- measuring
@@ -223,8 +229,8 @@ fn state_with_transcript(bytes: usize) -> AppState {
     let conv = state.active_conversation_mut();
     while total < bytes {
         conv.messages
-            .push(Message::user(0, "Tell me more, please.".into(), T0));
-        let mut reply = Message::assistant_streaming(0, "kimi-k2.6".into(), T0);
+            .push(Message::user(NO_ID, "Tell me more, please.".into(), T0));
+        let mut reply = Message::assistant_streaming(NO_ID, "kimi-k2.6".into(), T0);
         reply.content = paragraph.clone();
         reply.status = MessageStatus::Complete;
         total += reply.content.len() + 21;

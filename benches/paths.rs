@@ -20,6 +20,12 @@ use kimi_tui::{AppState, Settings, ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+/// Messages pushed straight onto the branch shown, outside the tree: their ids do not matter.
+const NO_ID: kimi_tui::state::MessageId = kimi_tui::state::MessageId {
+    id: 0,
+    uid: uuid::Uuid::nil(),
+};
+
 const T0: u64 = 1_700_000_000_000;
 
 fn main() {
@@ -59,8 +65,8 @@ fn streaming_state(bytes: usize) -> (AppState, StreamId) {
     let conv = state.active_conversation_mut();
     let mut total = 0;
     while total < bytes {
-        conv.messages.push(Message::user(0, "more".into(), T0));
-        let mut reply = Message::assistant_streaming(0, "kimi-k2.6".into(), T0);
+        conv.messages.push(Message::user(NO_ID, "more".into(), T0));
+        let mut reply = Message::assistant_streaming(NO_ID, "kimi-k2.6".into(), T0);
         reply.content = text.clone();
         reply.status = MessageStatus::Complete;
         total += text.len();

@@ -25,6 +25,11 @@ pub enum Effect {
     SaveConversation(ConversationMeta),
     SaveMessage(MessageRecord),
     DeleteConversation(ConversationId),
+    /// Delete message `id` of the conversation and everything under it.
+    DeleteMessages {
+        conversation: ConversationId,
+        id: u64,
+    },
     /// Read a saved conversation's messages: `StoreReport::Loaded`.
     LoadConversation(ConversationId),
     /// Full-text search: `StoreReport::SearchResults` with the same request.

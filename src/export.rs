@@ -7,18 +7,27 @@ use crate::io::store::records::{MessageStatus, Role};
 use crate::io::store::records::{role_name, status_name};
 use crate::state::Conversation;
 
+/// The JSON export: the whole tree (README, "Export formats").
 #[derive(Serialize)]
 struct JsonConversation<'a> {
+    format: &'static str,
+    version: u32,
     title: &'a str,
     model: &'a str,
     system_prompt: &'a str,
     created_at_ms: Millis,
     updated_at_ms: Millis,
+    /// The last message of the branch shown.
+    current: Option<uuid::Uuid>,
     messages: Vec<JsonMessage<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonMessage<'a> {
+    id: uuid::Uuid,
+    parent: Option<uuid::Uuid>,
+    /// On the branch shown.
+    shown: bool,
     role: &'static str,
     content: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -27,31 +36,56 @@ struct JsonMessage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finish_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     prompt_tokens: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     completion_tokens: Option<u64>,
     created_at_ms: Millis,
+    chosen_at_ms: Millis,
 }
 
+/// The conversation's whole tree as JSON: every message on every branch with its id and its
+/// parent's (UUIDs, stable across databases), parents before children; `shown` and `current`
+/// say which branch was on screen.
 pub fn to_json(conv: &Conversation, model: &str) -> String {
+    let uids: std::collections::HashMap<u64, uuid::Uuid> =
+        conv.all_messages().map(|m| (m.id, m.uid)).collect();
+    let mut all: Vec<(bool, &crate::state::Message)> = conv
+        .messages
+        .iter()
+        .map(|m| (true, m))
+        .chain(conv.tree.hidden().map(|m| (false, m)))
+        .collect();
+    all.sort_by_key(|(_, m)| (m.depth, m.created_at, m.id));
     let doc = JsonConversation {
+        format: "kimi-tui-conversation",
+        version: 2,
         title: conv.display_title(),
         model,
         system_prompt: &conv.system_prompt,
         created_at_ms: conv.created_at,
         updated_at_ms: conv.updated_at,
-        messages: conv
-            .messages
-            .iter()
-            .map(|m| JsonMessage {
+        current: conv.messages.last().map(|m| m.uid),
+        messages: all
+            .into_iter()
+            .map(|(shown, m)| JsonMessage {
+                id: m.uid,
+                parent: m.parent.and_then(|p| uids.get(&p).copied()),
+                shown,
                 role: role_name(m.role),
                 content: &m.content,
                 reasoning: &m.reasoning,
                 status: status_name(m.status),
                 error: m.error.as_deref(),
+                model: m.model.as_deref(),
+                finish_reason: m.finish_reason.as_deref(),
                 prompt_tokens: m.usage.map(|u| u.prompt_tokens),
                 completion_tokens: m.usage.map(|u| u.completion_tokens),
                 created_at_ms: m.created_at,
+                chosen_at_ms: m.chosen_at,
             })
             .collect(),
     };

@@ -149,11 +149,15 @@ pub fn export(data: &[u8]) {
         } else {
             Role::Assistant
         };
-        let mut message = Message::user(i as u64, content.to_string(), 0);
+        let id = crate::state::MessageId {
+            id: i as u64,
+            uid: uuid::Uuid::from_u64_pair(0, i as u64),
+        };
+        let mut message = Message::user(id, content.to_string(), 0);
         message.role = role;
         message.status = MessageStatus::Complete;
         message.reasoning = content.chars().rev().collect();
-        conv.messages.push(message);
+        conv.push(message);
     }
     let json = crate::export::to_json(&conv, "m");
     let value: serde_json::Value = serde_json::from_str(&json).expect("export is JSON");

@@ -47,6 +47,17 @@ impl IdSource {
     }
 }
 
+impl IdSource {
+    /// The name across databases (a UUIDv7) of the message this source numbered `id`: the
+    /// time of `at`, then 74 bits from this window's seed and `id`.
+    pub fn uid(&self, id: u64, at: Millis) -> uuid::Uuid {
+        let a = mix(self.seed ^ id).to_le_bytes();
+        let b = mix(self.seed.rotate_left(17) ^ id.wrapping_mul(0x9E37_79B9)).to_le_bytes();
+        let bytes = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]];
+        uuid::Builder::from_unix_timestamp_millis(at, &bytes).into_uuid()
+    }
+}
+
 /// SplitMix64's finalizer: spreads a seed over all 64 bits.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -41,6 +41,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::SystemPrompt { .. } => &[Context::PromptEditor],
             Dialog::ConfirmOverwrite { .. } => &[Context::ConfirmOverwrite],
             Dialog::ConfirmQuit => &[Context::ConfirmQuit],
+            Dialog::DeleteMessage { .. } => &[Context::ConfirmPrune],
         })
     } else if let Some(overlay) = state.overlay {
         Some(match overlay {
@@ -63,6 +64,10 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             stack.extend(streaming);
         }
         None => {
+            // Esc while editing cancels the edit before it would stop a reply.
+            if state.editing.is_some() && state.focus == Focus::Input {
+                stack.push(Context::Editing);
+            }
             stack.extend(streaming);
             stack.push(match state.focus {
                 Focus::Input => Context::Input,
@@ -224,7 +229,9 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::Picker
         | Context::ConfirmDelete
         | Context::ConfirmOverwrite
-        | Context::ConfirmQuit => None,
+        | Context::ConfirmQuit
+        | Context::ConfirmPrune
+        | Context::Editing => None,
     }
 }
 

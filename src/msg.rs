@@ -102,6 +102,8 @@ pub enum ComposerIntent {
     OpenEditor,
     /// Shows the folded paste before the cursor in full.
     UnfoldPaste,
+    /// Stops editing a sent message; the input box gets back what it held.
+    CancelEdit,
 }
 
 /// What the shell's editing keys do in the input box.
@@ -215,6 +217,18 @@ pub enum TranscriptIntent {
     CopyLastReply,
     /// A click on item N of the transcript: the scrollback takes focus and outlines it.
     Click(usize),
+    /// Loads the outlined message of yours into the input box, to send as a new version.
+    Edit,
+    /// Shows the version before the outlined message.
+    PrevVersion,
+    /// Shows the version after the outlined message.
+    NextVersion,
+    /// A new conversation with the branch down to the outlined message.
+    Fork,
+    /// Asks whether to delete the outlined message and everything under it.
+    Delete,
+    /// The answer to that question.
+    ConfirmDelete(bool),
 }
 
 /// What an effect reported.

@@ -253,6 +253,9 @@ impl Effects {
             Effect::SaveConversation(meta) => self.store(StoreCmd::SaveConversation(meta)),
             Effect::SaveMessage(record) => self.store(StoreCmd::SaveMessage(record)),
             Effect::DeleteConversation(id) => self.store(StoreCmd::Delete(id)),
+            Effect::DeleteMessages { conversation, id } => {
+                self.store(StoreCmd::DeleteMessages { conversation, id });
+            }
             Effect::LoadConversation(id) => self.store(StoreCmd::Load(id)),
             Effect::Search { request, query } => self.store(StoreCmd::Search { request, query }),
             Effect::Export {

@@ -14,10 +14,12 @@ mod conversations;
 pub mod cursor;
 mod message;
 pub mod saved;
+mod tree;
 
-pub use conversation::{Conversation, Scroll, StreamPhase};
+pub use conversation::{Conversation, Editing, Scroll, StreamPhase};
 pub use conversations::{Conversations, Removed};
-pub use message::Message;
+pub use message::{Message, MessageId};
+pub use tree::{Tree, Versions};
 
 /// What the session was started with (resolved from flags, env and the config file).
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +143,12 @@ pub enum Dialog {
     SystemPrompt { id: ConversationId },
     /// Saving fails: quit anyway?
     ConfirmQuit,
+    /// Delete message `id` and the `below` messages under it (on every branch)?
+    DeleteMessage {
+        conversation: ConversationId,
+        id: u64,
+        below: usize,
+    },
     /// Files exist at the export path: overwrite them?
     ConfirmOverwrite {
         id: ConversationId,
@@ -196,6 +204,8 @@ pub struct AppState {
     /// Counts profile switches. Side-endpoint answers (models, balance, token counts) carry
     /// the epoch they were asked in; older ones are dropped.
     pub epoch: u64,
+    /// One of your messages being edited in the input box, if so.
+    pub editing: Option<Editing>,
     ids: crate::ids::IdSource,
 }
 
@@ -244,6 +254,7 @@ impl AppState {
             history: Vec::new(),
             history_walk: None,
             epoch: 0,
+            editing: None,
             ids,
         }
     }
@@ -287,6 +298,15 @@ impl AppState {
         self.ids.next(self.now)
     }
 
+    /// A fresh id for a message, with its name across databases.
+    pub fn next_message_id(&mut self) -> MessageId {
+        let id = self.ids.next(self.now);
+        MessageId {
+            id,
+            uid: self.ids.uid(id, self.now),
+        }
+    }
+
     /// Opens conversation `id`, keeping what is in the input box as the draft of the one left
     /// and putting `id`'s draft in the input box. Returns the one left if it now holds a draft
     /// that must be saved (so a restart brings it back).
@@ -295,7 +315,11 @@ impl AppState {
         if left == id || !self.conversations.contains(id) {
             return None;
         }
-        let typed = self.message_text();
+        // Leaving a conversation ends an edit in it: what was there before comes back.
+        let typed = match self.editing.take() {
+            Some(editing) => editing.before,
+            None => self.message_text(),
+        };
         self.pastes.clear();
         let mut to_save = None;
         if let Some(conv) = self.conversations.get_mut(left)

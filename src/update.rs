@@ -3,6 +3,7 @@
 //! that waits goes out as an `Effect`. Each feature's reducer matches its own message enum
 //! exhaustively; nothing here has a catch-all arm.
 
+mod branches;
 mod chat;
 mod composer;
 mod fields;
@@ -95,6 +96,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 }
                 ComposerIntent::Paste(text) => composer::paste(state, &text),
                 ComposerIntent::UnfoldPaste => composer::unfold(state),
+                ComposerIntent::CancelEdit => return branches::cancel_edit(state),
             }
             Vec::new()
         }
@@ -102,7 +104,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
         Intent::Sidebar(intent) => sidebar::update(state, intent, now),
         Intent::Field(intent) => fields::update(state, intent),
         Intent::Picker(intent) => picker::update(state, intent),
-        Intent::Transcript(intent) => messages::update(state, intent),
+        Intent::Transcript(intent) => messages::update(state, intent, now),
     }
 }
 

@@ -263,7 +263,9 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                         updated_at: updated,
                         reasoning_started_at: None,
                         reasoning_ended_at: None,
-                        superseded: false,
+                        chosen_at: updated,
+                        uid: uuid::Uuid::from_u64_pair(id, message_id),
+                        siblings: 0,
                     })
                     .expect("save message");
             }

@@ -154,11 +154,11 @@ fn typing_a_letter_outside_the_input_goes_to_the_input() {
         Msg::from(NavIntent::SetFocus(Focus::Scrollback)),
         T0,
     );
-    let event = key(KeyCode::Char('h'), KeyModifiers::NONE);
+    let event = key(KeyCode::Char('w'), KeyModifiers::NONE);
     let msg = to_msg(&state, &event).expect("a message");
     update(&mut state, msg, T0);
     assert_eq!(state.focus, Focus::Input);
-    assert_eq!(state.input_text(), "h");
+    assert_eq!(state.input_text(), "w");
 }
 
 #[test]

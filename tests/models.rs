@@ -438,8 +438,14 @@ async fn the_tokenizer_endpoint_counts_a_request() {
     let mut state = app();
     state
         .active_conversation_mut()
-        .messages
-        .push(kimi_tui::state::Message::user(1, "x".repeat(300), T0));
+        .push(kimi_tui::state::Message::user(
+            kimi_tui::state::MessageId {
+                id: 1,
+                uid: uuid::Uuid::from_u64_pair(0, 1),
+            },
+            "x".repeat(300),
+            T0,
+        ));
     let request = build_request(state.active_conversation(), &state.settings, &[]);
     let counted = client.count_tokens(&request).await.expect("count");
     assert_eq!(counted, (300 + "Be brief.".len()) as u64 / 3);

@@ -49,11 +49,12 @@ fn saved(id: u64, title: &str) -> kimi_tui::state::Conversation {
     })
 }
 
+/// A message that follows message `id - 1` (unless it is the first).
 fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRecord {
     MessageRecord {
         id,
         conversation_id: ConversationId(conv),
-        parent_id: None,
+        parent_id: (seq > 0).then(|| id - 1),
         seq,
         role,
         content: content.into(),
@@ -67,7 +68,9 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
         updated_at: T0,
         reasoning_started_at: None,
         reasoning_ended_at: None,
-        superseded: false,
+        chosen_at: T0,
+        uid: uuid::Uuid::from_u64_pair(conv, id),
+        siblings: 0,
     }
 }
 
@@ -271,7 +274,7 @@ fn search_sends_each_query_and_keeps_only_the_newest_results() {
     let hit = |title: &str| SearchHit {
         conversation_id: ConversationId(9),
         title: title.into(),
-        message_seq: Some(3),
+        message: Some(3),
         snippet: "about rust".into(),
     };
     update(
@@ -311,7 +314,7 @@ fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
     let hits = vec![SearchHit {
         conversation_id: ConversationId(5),
         title: "about penguins".into(),
-        message_seq: Some(7),
+        message: Some(107),
         snippet: "penguins live in the south".into(),
     }];
     update(
@@ -331,6 +334,32 @@ fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
     let effects = update(&mut state, msg, T0);
     assert_eq!(effects, [Effect::LoadConversation(ConversationId(5))]);
     assert_eq!(state.conversations.active_id(), ConversationId(5));
+    // The messages arrive: the view opens at the message that matched.
+    let messages = (0..10u32)
+        .map(|seq| {
+            let role = if seq % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            };
+            record(
+                100 + u64::from(seq),
+                5,
+                seq,
+                role,
+                "penguins live in the south",
+            )
+        })
+        .collect();
+    update(
+        &mut state,
+        Msg::from(StoreReport::Loaded {
+            id: ConversationId(5),
+            messages,
+            system_prompt: None,
+        }),
+        T0,
+    );
     assert_eq!(
         state.active_conversation().scroll,
         Scroll::Anchored { item: 7, row: 0 }
@@ -867,7 +896,7 @@ fn search_highlighting_survives_letters_that_change_length_when_lowercased() {
     let hit = SearchHit {
         conversation_id: ConversationId(9),
         title: "ẞx İstanbul".into(),
-        message_seq: Some(0),
+        message: Some(0),
         snippet: "İİx ẞẞ x".into(),
     };
     for width in [120, 80, 64] {
@@ -909,7 +938,7 @@ proptest::proptest! {
         let hit = SearchHit {
             conversation_id: ConversationId(9),
             title,
-            message_seq: Some(0),
+            message: Some(0),
             snippet,
         };
         draw_search(&query, vec![hit], width);

@@ -370,13 +370,13 @@ fn sidebar_search_results_highlight_the_match() {
         SearchHit {
             conversation_id: ConversationId(101),
             title: "中文标题：如何在终端里优雅地聊天".into(),
-            message_seq: Some(2),
+            message: Some(2),
             snippet: "在终端里使用 kimi-tui 聊天".into(),
         },
         SearchHit {
             conversation_id: ConversationId(103),
             title: "short".into(),
-            message_seq: Some(0),
+            message: Some(0),
             snippet: "…a message that mentions 终端 too".into(),
         },
     ];

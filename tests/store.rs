@@ -52,8 +52,22 @@ fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRe
         updated_at: 10,
         reasoning_started_at: None,
         reasoning_ended_at: None,
-        superseded: false,
+        chosen_at: 10,
+        uid: uuid::Uuid::from_u64_pair(conv, id),
+        siblings: 0,
     }
+}
+
+/// The branch a reopened conversation shows.
+fn shown(store: &Store, id: u64) -> Vec<String> {
+    let mut conv =
+        kimi_tui::state::Conversation::new(ConversationId(id), String::new(), "m".into(), 0);
+    kimi_tui::state::saved::fill(
+        &mut conv,
+        store.load(ConversationId(id)).expect("load"),
+        None,
+    );
+    conv.messages.iter().map(|m| m.content.clone()).collect()
 }
 
 fn db(dir: &tempfile::TempDir) -> std::path::PathBuf {
@@ -172,19 +186,19 @@ fn search_finds_titles_and_message_text_in_any_script() {
     let by_title = store.search("lifetimes", 10).expect("search");
     assert_eq!(by_title.len(), 1);
     assert_eq!(by_title[0].conversation_id, ConversationId(1));
-    assert_eq!(by_title[0].message_seq, None);
+    assert_eq!(by_title[0].message, None);
 
     let by_text = store.search("BORROW", 10).expect("search");
     assert_eq!(by_text.len(), 1, "case-insensitive");
-    assert_eq!(by_text[0].message_seq, Some(0));
+    assert_eq!(by_text[0].message, Some(1));
     assert!(by_text[0].snippet.contains("borrowing"));
 
     let chinese = store.search("看看长城", 10).expect("search");
     assert_eq!(chinese.len(), 1);
     assert_eq!(chinese[0].conversation_id, ConversationId(2));
     assert_eq!(
-        chinese[0].message_seq,
-        Some(1),
+        chinese[0].message,
+        Some(3),
         "opens at the first matching message"
     );
 
@@ -509,10 +523,11 @@ fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
 }
 
 #[test]
-fn a_second_message_at_a_taken_position_is_refused_and_the_first_is_kept() {
+fn a_message_under_one_that_is_not_in_its_conversation_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let store = Store::open(&db(&dir)).expect("open");
     store.save_conversation(&meta(1, "kept", 1)).expect("save");
+    store.save_conversation(&meta(2, "other", 1)).expect("save");
     store
         .save_message(&message(10, 1, 0, Role::User, "the first question"))
         .expect("save");
@@ -520,35 +535,182 @@ fn a_second_message_at_a_taken_position_is_refused_and_the_first_is_kept() {
     store
         .save_message(&message(10, 1, 0, Role::User, "the first question, edited"))
         .expect("save again");
-    let err = store
-        .save_message(&message(20, 1, 0, Role::User, "an intruder"))
-        .expect_err("a second message at position 0 is refused");
+    // A second first message is a new version of the first (an edit): allowed when the
+    // window knew of the first.
+    let mut edit = message(20, 1, 0, Role::User, "the question, asked again");
+    edit.siblings = 1;
+    store.save_message(&edit).expect("a sibling");
+    // A window that did not know of them (it missed another window's turn) is refused.
+    let stale = message(21, 1, 0, Role::User, "from a stale window");
+    assert!(matches!(
+        store.save_message(&stale),
+        Err(StoreError::ChangedElsewhere {
+            id: ConversationId(1)
+        })
+    ));
+    // A message under one that another window deleted, or under another conversation's.
+    let mut orphan = message(30, 1, 1, Role::Assistant, "a reply to nothing");
+    orphan.parent_id = Some(99);
+    let err = store.save_message(&orphan).expect_err("refused");
     assert!(
         matches!(
             err,
-            StoreError::PositionTaken {
-                id: ConversationId(1),
-                seq: 0
+            StoreError::ParentGone {
+                id: ConversationId(1)
             }
         ),
         "{err:?}"
     );
     assert!(!err.is_retryable());
+    let mut stray = message(31, 2, 1, Role::Assistant, "in the wrong conversation");
+    stray.parent_id = Some(10);
+    assert!(matches!(
+        store.save_message(&stray),
+        Err(StoreError::ParentGone { .. })
+    ));
     let messages = store.load(ConversationId(1)).expect("load");
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].content, "the first question, edited");
-    // A regenerated reply keeps the old one as a hidden branch at the same position.
+    assert_eq!(messages.len(), 2);
+}
+
+#[test]
+fn deleting_a_message_deletes_everything_under_it_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store.save_conversation(&meta(1, "tree", 1)).expect("save");
+    store.save_conversation(&meta(2, "other", 1)).expect("save");
+    for (id, parent, seq, text) in [
+        (10, None, 0, "q"),
+        (11, Some(10), 1, "a1"),
+        (12, Some(10), 1, "a2"),
+        (13, Some(12), 2, "q2"),
+        (14, Some(13), 3, "a3"),
+    ] {
+        let mut m = message(id, 1, seq, Role::User, text);
+        m.parent_id = parent;
+        m.siblings = u32::from(id == 12);
+        store.save_message(&m).expect("save");
+    }
     store
-        .save_message(&message(11, 1, 1, Role::Assistant, "old reply"))
+        .save_message(&message(50, 2, 0, Role::User, "elsewhere"))
         .expect("save");
-    let mut old = message(11, 1, 1, Role::Assistant, "old reply");
-    old.superseded = true;
-    store.save_message(&old).expect("hide the old reply");
-    let mut new = message(12, 1, 1, Role::Assistant, "new reply");
-    new.parent_id = Some(10);
     store
-        .save_message(&new)
-        .expect("the new reply takes its place");
+        .delete_messages(ConversationId(1), 12)
+        .expect("delete");
+    let left: Vec<u64> = store
+        .load(ConversationId(1))
+        .expect("load")
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(left, [10, 11]);
+    assert_eq!(
+        store.search("a3", 10).expect("search").len(),
+        0,
+        "gone from search too"
+    );
+    // An id of another conversation deletes nothing.
+    store
+        .delete_messages(ConversationId(1), 50)
+        .expect("delete");
+    assert_eq!(store.load(ConversationId(2)).expect("load").len(), 1);
+}
+
+#[test]
+fn the_tree_round_trips_and_the_branch_chosen_last_is_shown() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store.save_conversation(&meta(1, "tree", 1)).expect("save");
+    // q, then two replies; the older one chosen later; under it a follow-up.
+    for (id, parent, seq, text, chosen) in [
+        (10, None, 0, "q", 1),
+        (11, Some(10), 1, "first reply", 50),
+        (12, Some(10), 1, "second reply", 20),
+        (13, Some(11), 2, "follow-up", 51),
+        (14, Some(12), 2, "other follow-up", 21),
+    ] {
+        let mut m = message(id, 1, seq, Role::User, text);
+        m.parent_id = parent;
+        m.chosen_at = chosen;
+        m.siblings = u32::from(id == 12);
+        store.save_message(&m).expect("save");
+    }
+    assert_eq!(shown(&store, 1), ["q", "first reply", "follow-up"]);
+    let records = store.load(ConversationId(1)).expect("load");
+    assert_eq!(records.len(), 5);
+    let twelve = records.iter().find(|r| r.id == 12).expect("12");
+    assert_eq!(
+        twelve.uid,
+        uuid::Uuid::from_u64_pair(1, 12),
+        "uids round-trip"
+    );
+    assert_eq!(twelve.parent_id, Some(10));
+    // Choosing the other reply (a later chosen_at) is what a restart shows.
+    let mut chosen = message(12, 1, 1, Role::User, "second reply");
+    chosen.parent_id = Some(10);
+    chosen.chosen_at = 60;
+    store.save_message(&chosen).expect("choose");
+    assert_eq!(shown(&store, 1), ["q", "second reply", "other follow-up"]);
+}
+
+/// `tests/fixtures/schema6.sqlite3` was written by kimi-tui as released before trees
+/// (schema 6): two conversations, one with a regenerated reply kept as a hidden branch.
+#[test]
+fn a_database_of_the_release_before_trees_migrates_with_every_message_and_branch() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/schema6.sqlite3"
+        ),
+        &path,
+    )
+    .expect("copy the fixture");
+    let store = Store::open(&path).expect("open migrates");
+    let listed = store.list().expect("list");
+    assert_eq!(listed.len(), 2);
+    let paris = listed
+        .iter()
+        .find(|s| s.title.starts_with("What is the capital"))
+        .expect("listed");
+    let chinese = listed.iter().find(|s| s.title == "你好").expect("listed");
+    assert_eq!(
+        shown(&store, paris.id.0),
+        [
+            "What is the capital of France?",
+            "Paris is the capital.",
+            "How many people live there?",
+            "Roughly 2.1 million live in Paris proper.",
+        ],
+        "the regenerated reply is still the one shown"
+    );
+    assert_eq!(
+        shown(&store, chinese.id.0),
+        ["你好", "你好！有什么可以帮你？"]
+    );
+    let records = store.load(paris.id).expect("load");
+    assert_eq!(records.len(), 5, "the replaced reply is kept");
+    let old = records
+        .iter()
+        .find(|r| r.content.starts_with("It has about"))
+        .expect("the old reply");
+    let new = records
+        .iter()
+        .find(|r| r.content.starts_with("Roughly"))
+        .expect("the new reply");
+    assert_eq!(
+        old.parent_id, new.parent_id,
+        "both answer the same question"
+    );
+    // Every message got its own uid, a UUIDv7 from when it was made.
+    let mut uids: Vec<uuid::Uuid> = records.iter().map(|r| r.uid).collect();
+    assert!(uids.iter().all(|u| u.get_version_num() == 7), "{uids:?}");
+    uids.dedup();
+    assert_eq!(uids.len(), 5);
+    // Opening it again changes nothing.
+    drop(store);
+    let again = Store::open(&path).expect("reopen");
+    assert_eq!(again.load(paris.id).expect("load"), records);
 }
 
 #[test]
@@ -569,21 +731,17 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
         Role::User,
         "first",
     )));
-    handle.send(StoreCmd::SaveMessage(message(
-        20,
-        1,
-        0,
-        Role::User,
-        "intruder",
-    )));
+    let mut orphan = message(20, 1, 1, Role::User, "under a deleted message");
+    orphan.parent_id = Some(99);
+    handle.send(StoreCmd::SaveMessage(orphan));
     // The reply to the refused message is dropped with it; another conversation is not held
     // up; the barrier before the request says the conversation's saves were not all written.
     handle.send(StoreCmd::SaveMessage(message(
         21,
         1,
-        1,
+        2,
         Role::Assistant,
-        "reply to the intruder",
+        "reply to the orphan",
     )));
     handle.send(StoreCmd::SaveConversation(meta(2, "other", 1)));
     handle.send(StoreCmd::SaveMessage(message(
@@ -613,19 +771,13 @@ fn the_worker_reports_a_refused_save_and_goes_on_with_the_next() {
     match report {
         StoreReport::SaveRefused { id, error } => {
             assert_eq!(id, ConversationId(1));
-            assert!(error.contains("position 0"), "{error}");
+            assert!(error.contains("deleted"), "{error}");
         }
         other => panic!("expected SaveRefused, got {other:?}"),
     }
     handle.close(Duration::from_secs(5));
     let store = Store::open(&path).expect("open");
-    let contents: Vec<String> = store
-        .load(ConversationId(1))
-        .expect("load")
-        .into_iter()
-        .map(|m| m.content)
-        .collect();
-    assert_eq!(contents, ["first", "reply"]);
+    assert_eq!(shown(&store, 1), ["first", "reply"]);
     assert_eq!(store.load(ConversationId(2)).expect("load").len(), 1);
 }
 
@@ -733,14 +885,7 @@ fn a_chat_saved_into_another_conversation_is_moved_out_by_the_migration() {
         );
     }
     let store = Store::open(&path).expect("open migrates");
-    let contents = |id: u64| -> Vec<String> {
-        store
-            .load(ConversationId(id))
-            .expect("load")
-            .into_iter()
-            .map(|m| m.content)
-            .collect()
-    };
+    let contents = |id: u64| shown(&store, id);
     assert_eq!(contents(1), ["hello one", "reply one"]);
     assert_eq!(
         contents(2),

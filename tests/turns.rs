@@ -127,14 +127,19 @@ fn regenerate_asks_the_last_question_again_and_keeps_the_old_reply_as_a_branch()
     let old_id = state.active_conversation().messages[1].id;
     let user_id = state.active_conversation().messages[0].id;
     let effects = update(&mut state, Msg::from(ChatIntent::Regenerate), T0 + 5);
-    let Some(Effect::SaveMessage(old)) = effects.first() else {
+    let Some(Effect::SaveMessage(new)) = effects.first() else {
         panic!("{effects:?}")
     };
-    assert_eq!(old.id, old_id);
-    assert!(old.superseded, "the old reply is kept, marked as replaced");
-    let Some(Effect::SaveMessage(new)) = effects.get(1) else {
-        panic!("{effects:?}")
-    };
+    let conv = state.active_conversation();
+    assert!(
+        conv.message(old_id).is_some_and(|m| m.content == "7"),
+        "the old reply is kept in the tree"
+    );
+    assert_eq!(
+        conv.versions(1),
+        Some(kimi_tui::state::Versions { n: 2, of: 2 }),
+        "the new reply is the second version"
+    );
     assert_ne!(new.id, old_id);
     assert_eq!(
         new.parent_id,
@@ -209,19 +214,24 @@ fn a_regenerated_reply_replaces_the_old_one_on_screen_after_a_restart() {
             state.active_conversation(),
         ))
         .expect("meta");
-    if let Some(prompt) = kimi_tui::state::saved::record_of(state.active_conversation(), 0) {
-        store.save_message(&prompt).expect("prompt");
-    }
+    let conv = state.active_conversation();
+    store
+        .save_message(&kimi_tui::state::saved::record_of(
+            conv.id,
+            &conv.messages[0],
+        ))
+        .expect("prompt");
     for effect in all {
         if let Effect::SaveMessage(record) = effect {
             store.save_message(&record).expect("save");
         }
     }
-    let shown: Vec<String> = store
-        .load(conv_id)
-        .expect("load")
-        .into_iter()
-        .map(|m| m.content)
+    let mut reopened = kimi_tui::state::Conversation::new(conv_id, String::new(), "m".into(), T0);
+    kimi_tui::state::saved::fill(&mut reopened, store.load(conv_id).expect("load"), None);
+    let shown: Vec<String> = reopened
+        .messages
+        .iter()
+        .map(|m| m.content.clone())
         .collect();
     assert_eq!(shown, ["pick", "42"]);
     let kept: i64 = rusqlite::Connection::open(dir.path().join("db.sqlite3"))

@@ -32,12 +32,16 @@ pub enum Context {
     ConfirmDelete,
     ConfirmOverwrite,
     ConfirmQuit,
+    /// "Delete this message and what follows it?"
+    ConfirmPrune,
+    /// The input box while one of your messages is edited there (over `Input`).
+    Editing,
     Palette,
     PromptEditor,
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 17] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -51,6 +55,8 @@ impl Context {
         Context::ConfirmDelete,
         Context::ConfirmOverwrite,
         Context::ConfirmQuit,
+        Context::ConfirmPrune,
+        Context::Editing,
         Context::Palette,
         Context::PromptEditor,
     ];
@@ -71,6 +77,8 @@ impl Context {
             Context::ConfirmDelete => "confirm_delete",
             Context::ConfirmOverwrite => "confirm_overwrite",
             Context::ConfirmQuit => "confirm_quit",
+            Context::ConfirmPrune => "confirm_delete_message",
+            Context::Editing => "editing",
             Context::Palette => "palette",
             Context::PromptEditor => "prompt_editor",
         }
@@ -92,6 +100,8 @@ impl Context {
             Context::ConfirmDelete => "Delete question",
             Context::ConfirmOverwrite => "Overwrite question",
             Context::ConfirmQuit => "Quit question (while saving fails)",
+            Context::ConfirmPrune => "Delete-message question",
+            Context::Editing => "Input box, editing a sent message",
             Context::Palette => "Command palette",
             Context::PromptEditor => "System prompt editor",
         }
@@ -268,6 +278,18 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "copy code block N (numbered [N] on screen)", ""),
     row(C::Scrollback, &["9"], "copy_code_9", Intent::Transcript(Transcript::CopyCodeBlock(9)),
         "copy code block N (numbered [N] on screen)", ""),
+    row(C::Scrollback, &["e"], "edit_message", Intent::Transcript(Transcript::Edit),
+        "edit the outlined message of yours; Enter sends it as a new version", "edit"),
+    row(C::Scrollback, &["Left", "h"], "previous_version",
+        Intent::Transcript(Transcript::PrevVersion),
+        "show the previous version of the outlined message (‹ N/M ›)", ""),
+    row(C::Scrollback, &["Right", "l"], "next_version",
+        Intent::Transcript(Transcript::NextVersion),
+        "show the next version of the outlined message", ""),
+    row(C::Scrollback, &["f"], "fork", Intent::Transcript(Transcript::Fork),
+        "fork: a new conversation down to the outlined message", ""),
+    row(C::Scrollback, &["x", "Delete"], "delete_message", Intent::Transcript(Transcript::Delete),
+        "delete the outlined message and what follows it (asks y/n)", ""),
     row(C::Scrollback, &["?"], "help", Intent::Nav(Nav::ToggleHelp), "this help", ""),
     row(C::Scrollback, &["Esc"], "focus_input", Intent::Nav(Nav::SetFocus(Focus::Input)),
         "back to the input box", ""),
@@ -311,6 +333,12 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "overwrite the files", "overwrite"),
     row(C::ConfirmOverwrite, &["n", "N", "Esc"], "no",
         Intent::Field(Field::ConfirmOverwrite(false)), "write nothing", "cancel"),
+    row(C::ConfirmPrune, &["y", "Y"], "yes",
+        Intent::Transcript(Transcript::ConfirmDelete(true)), "delete", "delete"),
+    row(C::ConfirmPrune, &["n", "N", "Esc"], "no",
+        Intent::Transcript(Transcript::ConfirmDelete(false)), "keep it", "cancel"),
+    row(C::Editing, &["Esc"], "cancel_edit", Intent::Composer(Composer::CancelEdit),
+        "stop editing; the input box gets back what it held", "cancel edit"),
     row(C::ConfirmQuit, &["y", "Y"], "yes", Intent::Chat(Chat::ConfirmQuit(true)),
         "quit; what is not saved goes to a rescue file", "quit"),
     row(C::ConfirmQuit, &["n", "N", "Esc"], "no", Intent::Chat(Chat::ConfirmQuit(false)),

@@ -23,15 +23,15 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
 pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
-/// `repair::split_merged_chats` first).
-const MIGRATIONS: [&str; 6] = [
+/// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
+const MIGRATIONS: [&str; 7] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -98,6 +98,30 @@ const MIGRATIONS: [&str; 6] = [
      END;",
     // 5 -> 6: each conversation's unsent text (what was in the input box when it was left).
     "ALTER TABLE conversations ADD COLUMN draft TEXT NOT NULL DEFAULT '';",
+    // 6 -> 7: conversations are trees. Every message points at its parent (the first ones at
+    // none); siblings are edits and regenerations. The branch shown follows, from the top,
+    // the child chosen last (`chosen_at`): the replies that were shown keep being shown, the
+    // ones a regeneration replaced (`superseded`) become branches beside them. `uid` is a
+    // UUIDv7 that stays a message's name across databases (export, import); filled in by
+    // `fill_uids` right after. Siblings share a position, so the guard of version 5 gives way
+    // to one that keeps a message in its parent's conversation.
+    "ALTER TABLE messages ADD COLUMN chosen_at INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE messages ADD COLUMN uid TEXT;
+     UPDATE messages SET chosen_at = created_at WHERE superseded = 0;
+     UPDATE messages SET parent_id = (
+        SELECT p.id FROM messages p WHERE p.conversation_id = messages.conversation_id
+            AND p.seq = messages.seq - 1 AND p.superseded = 0 ORDER BY p.id DESC LIMIT 1)
+     WHERE parent_id IS NULL AND seq > 0;
+     DROP TRIGGER messages_one_per_position;
+     ALTER TABLE messages DROP COLUMN superseded;
+     CREATE INDEX messages_by_parent ON messages(parent_id);
+     CREATE TRIGGER messages_parent_here BEFORE INSERT ON messages
+     WHEN NEW.parent_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM messages WHERE id = NEW.parent_id
+            AND conversation_id = NEW.conversation_id)
+     BEGIN
+        SELECT RAISE(ABORT, 'kimi-tui: the message this one follows is not in its conversation');
+     END;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -114,12 +138,19 @@ pub enum StoreError {
     NewerSchema { path: PathBuf, found: i64 },
     #[error("cannot open {}: {detail}", .path.display())]
     Unavailable { path: PathBuf, detail: String },
-    /// A message would have been written at a position another message holds. Not retried:
-    /// trying again cannot help, and writing it would corrupt the conversation.
+    /// A message would have been written under one that is not in its conversation (another
+    /// window deleted it). Not retried: trying again cannot help, and writing it would leave a
+    /// message that belongs nowhere.
     #[error(
-        "a message was not saved: position {seq} of this conversation already holds another saved message. It is still on screen; export the conversation (Alt+e) to keep it."
+        "a message was not saved: the message it follows was deleted (in another window?). It is still on screen; export the conversation (Alt+e) to keep it."
     )]
-    PositionTaken { id: ConversationId, seq: u32 },
+    ParentGone { id: ConversationId },
+    /// A new message would have gone where another window added one first (the window that
+    /// made it did not know of it). Not retried: the window reads the conversation again.
+    #[error(
+        "a message was not saved: another window added to this conversation first. It is still on screen; export the conversation (Alt+e) to keep it."
+    )]
+    ChangedElsewhere { id: ConversationId },
     /// A row with this id was made by another window (ids are random in part, so this is
     /// all but impossible); it is kept, and this save is refused rather than written over it.
     #[error(
@@ -128,6 +159,27 @@ pub enum StoreError {
     IdTaken { id: ConversationId },
     #[error("{0}")]
     Sql(#[from] rusqlite::Error),
+}
+
+/// Gives every message without one a UUIDv7 (its time from when the message was made, the
+/// rest random), then makes `uid` unique.
+fn fill_uids(conn: &Connection) -> rusqlite::Result<()> {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new();
+    let rows: Vec<(i64, u64)> = {
+        let mut stmt = conn.prepare("SELECT id, created_at FROM messages WHERE uid IS NULL")?;
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut update = conn.prepare("UPDATE messages SET uid = ?1 WHERE id = ?2")?;
+    for (id, created_at) in rows {
+        let a = random.hash_one((id, 1u8)).to_le_bytes();
+        let b = random.hash_one((id, 2u8)).to_le_bytes();
+        let bytes = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]];
+        let uid = uuid::Builder::from_unix_timestamp_millis(created_at, &bytes).into_uuid();
+        update.execute(params![uid.to_string(), id])?;
+    }
+    conn.execute_batch("CREATE UNIQUE INDEX messages_by_uid ON messages(uid);")
 }
 
 /// The migration from `version` to the next (versions below `SCHEMA_VERSION` only; nothing
@@ -364,6 +416,9 @@ impl Store {
                 repair::split_merged_chats(&tx)?;
             }
             tx.execute_batch(migration(version))?;
+            if version + 1 == 7 {
+                fill_uids(&tx)?;
+            }
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
@@ -375,6 +430,9 @@ impl Store {
         let conn = Connection::open(path)?;
         for v in 0..version {
             conn.execute_batch(migration(v))?;
+            if v + 1 == 7 {
+                fill_uids(&conn)?;
+            }
             conn.pragma_update(None, "user_version", v + 1)?;
         }
         Ok(conn)
@@ -385,7 +443,7 @@ impl Store {
     /// history.
     pub fn recent_prompts(&self, limit: usize) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT content FROM messages WHERE role = 'user' AND superseded = 0
+            "SELECT content FROM messages WHERE role = 'user'
              ORDER BY created_at DESC, id DESC LIMIT ?1",
         )?;
         let mut seen = std::collections::HashSet::new();
@@ -438,8 +496,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
                     model, prompt_tokens, completion_tokens, cached_tokens, created_at,
-                    updated_at, reasoning_started_at, reasoning_ended_at
-             FROM messages WHERE conversation_id = ?1 AND superseded = 0 ORDER BY seq, id",
+                    updated_at, reasoning_started_at, reasoning_ended_at, chosen_at, uid
+             FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
         )?;
         let rows = stmt.query_map([id], |row| {
             let prompt: Option<u64> = row.get(10)?;
@@ -468,7 +526,12 @@ impl Store {
                 updated_at: row.get::<_, u64>(14)?,
                 reasoning_started_at: row.get::<_, Option<u64>>(15)?,
                 reasoning_ended_at: row.get::<_, Option<u64>>(16)?,
-                superseded: false,
+                chosen_at: row.get::<_, u64>(17)?,
+                uid: row
+                    .get::<_, Option<String>>(18)?
+                    .and_then(|text| uuid::Uuid::parse_str(&text).ok())
+                    .unwrap_or_default(),
+                siblings: 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -508,13 +571,36 @@ impl Store {
     /// Writes a message. A row with the same id that is another message (of another
     /// conversation, or made at another time) is never replaced: `IdTaken`.
     pub fn save_message(&self, m: &MessageRecord) -> Result<(), StoreError> {
-        let changed = self.conn.prepare_cached(
+        // IMMEDIATE: the check and the write hold the write lock together (a read lock
+        // upgraded later can fail at once with another writer about).
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let exists = tx
+            .prepare_cached("SELECT 1 FROM messages WHERE id = ?1")?
+            .query_row([m.id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            let siblings: u32 = tx
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND parent_id IS ?2",
+                )?
+                .query_row(params![m.conversation_id, m.parent_id], |row| row.get(0))?;
+            if siblings != m.siblings {
+                return Err(StoreError::ChangedElsewhere {
+                    id: m.conversation_id,
+                });
+            }
+        }
+        let changed = tx.prepare_cached(
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
                 cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
-                superseded)
+                chosen_at, uid)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19)
+                ?19, ?20)
              ON CONFLICT(id) DO UPDATE SET content = excluded.content,
                 reasoning = excluded.reasoning, status = excluded.status, error = excluded.error,
                 finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
@@ -522,7 +608,7 @@ impl Store {
                 cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
-                superseded = excluded.superseded
+                chosen_at = excluded.chosen_at
              WHERE messages.conversation_id = excluded.conversation_id
                 AND messages.created_at = excluded.created_at",
         )?
@@ -545,15 +631,15 @@ impl Store {
             m.updated_at,
             m.reasoning_started_at,
             m.reasoning_ended_at,
-            m.superseded,
+            m.chosen_at,
+            m.uid.to_string(),
         ])
         .map_err(|e| match e {
             rusqlite::Error::SqliteFailure(ref f, _)
                 if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER =>
             {
-                StoreError::PositionTaken {
+                StoreError::ParentGone {
                     id: m.conversation_id,
-                    seq: m.seq,
                 }
             }
             _ => StoreError::Sql(e),
@@ -563,6 +649,21 @@ impl Store {
                 id: m.conversation_id,
             });
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes message `id` of conversation `conversation` and everything under it.
+    pub fn delete_messages(&self, conversation: ConversationId, id: u64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "DELETE FROM messages WHERE id IN (
+                WITH RECURSIVE below(id) AS (
+                    SELECT id FROM messages WHERE id = ?1 AND conversation_id = ?2
+                    UNION SELECT m.id FROM messages m JOIN below ON m.parent_id = below.id)
+                SELECT id FROM below)",
+            )?
+            .execute(params![id, conversation])?;
         Ok(())
     }
 

@@ -21,6 +21,11 @@ pub enum StoreCmd {
     SaveConversation(ConversationMeta),
     SaveMessage(MessageRecord),
     Delete(ConversationId),
+    /// Deletes a message and everything under it.
+    DeleteMessages {
+        conversation: ConversationId,
+        id: u64,
+    },
     Load(ConversationId),
     Search {
         request: u64,
@@ -155,6 +160,10 @@ enum Save {
     Conversation(ConversationMeta),
     Message(MessageRecord),
     Delete(ConversationId),
+    DeleteMessages {
+        conversation: ConversationId,
+        id: u64,
+    },
 }
 
 struct Worker<R: Fn(StoreReport)> {
@@ -219,6 +228,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             StoreCmd::SaveConversation(_) => "save conversation",
             StoreCmd::SaveMessage(_) => "save message",
             StoreCmd::Delete(_) => "delete",
+            StoreCmd::DeleteMessages { .. } => "delete messages",
             StoreCmd::Load(_) => "load",
             StoreCmd::Search { .. } => "search",
             StoreCmd::Flush(_) => "flush",
@@ -241,9 +251,12 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 self.pending.retain(|s| match s {
                     Save::Conversation(m) => m.id != id,
                     Save::Message(r) => r.conversation_id != id,
-                    Save::Delete(_) => true,
+                    Save::Delete(_) | Save::DeleteMessages { .. } => true,
                 });
                 self.save(Save::Delete(id));
+            }
+            StoreCmd::DeleteMessages { conversation, id } => {
+                self.save(Save::DeleteMessages { conversation, id });
             }
             StoreCmd::Load(id) => {
                 // Read again: the window's view of it is fresh, its saves count again.
@@ -296,6 +309,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             Save::Conversation(meta) => meta.id,
             Save::Message(record) => record.conversation_id,
             Save::Delete(id) => *id,
+            Save::DeleteMessages { conversation, .. } => *conversation,
         };
         if self.refused.contains(&conversation) {
             // Already said in the conversation (its first refused save); the window reloads it
@@ -311,7 +325,11 @@ impl<R: Fn(StoreReport)> Worker<R> {
         {
             match write(store, &save) {
                 Ok(()) => return,
-                Err(err @ (StoreError::PositionTaken { id, .. } | StoreError::IdTaken { id })) => {
+                Err(
+                    err @ (StoreError::ParentGone { id }
+                    | StoreError::ChangedElsewhere { id }
+                    | StoreError::IdTaken { id }),
+                ) => {
                     return self.refuse(id, err);
                 }
                 Err(err) => self.fail(err.to_string()),
@@ -371,7 +389,11 @@ impl<R: Fn(StoreReport)> Worker<R> {
         for save in &self.pending {
             match write(store, save) {
                 Ok(()) => written += 1,
-                Err(err @ (StoreError::PositionTaken { id, .. } | StoreError::IdTaken { id })) => {
+                Err(
+                    err @ (StoreError::ParentGone { id }
+                    | StoreError::ChangedElsewhere { id }
+                    | StoreError::IdTaken { id }),
+                ) => {
                     refused.push((id, err));
                     written += 1;
                 }
@@ -408,11 +430,14 @@ impl<R: Fn(StoreReport)> Worker<R> {
         let mut conversations = Vec::new();
         let mut messages = Vec::new();
         let mut deleted = Vec::new();
+        let mut deleted_messages = Vec::new();
         for save in &self.pending {
             match save {
                 Save::Conversation(meta) => conversations.push(meta),
                 Save::Message(record) => messages.push(record),
                 Save::Delete(id) => deleted.push(id),
+                Save::DeleteMessages { conversation, id } => deleted_messages
+                    .push(serde_json::json!({ "conversation": conversation, "message": id })),
             }
         }
         let body = serde_json::json!({
@@ -421,6 +446,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             "conversations": conversations,
             "messages": messages,
             "deleted": deleted,
+            "deleted_messages": deleted_messages,
         });
         let Ok(text) = serde_json::to_string_pretty(&body) else {
             return Closed {
@@ -471,6 +497,7 @@ fn write(store: &Store, save: &Save) -> Result<(), StoreError> {
         Save::Conversation(meta) => store.save_conversation(meta),
         Save::Message(record) => store.save_message(record),
         Save::Delete(id) => store.delete_conversation(*id),
+        Save::DeleteMessages { conversation, id } => store.delete_messages(*conversation, *id),
     }
 }
 

@@ -177,15 +177,20 @@ pub fn item<'a>(
     theme: &'a Theme,
 ) -> Item<'a> {
     let width = width.saturating_sub(GUTTER);
-    // The last message shows the countdown while its request waits to be sent again.
-    let retry_at = match conv.phase {
-        crate::state::StreamPhase::Retrying { at, .. } if index + 1 == conv.messages.len() => {
-            Some(at)
-        }
-        _ => None,
-    };
     match conv.messages.get(index) {
-        Some(message) => message_item(message, width, now, retry_at, theme),
+        Some(message) => {
+            // The reply whose request waits to be sent again shows the countdown.
+            let retry_at = match conv.phase {
+                crate::state::StreamPhase::Retrying { at, .. }
+                    if conv.live_reply == Some(message.id) =>
+                {
+                    Some(at)
+                }
+                _ => None,
+            };
+            let versions = conv.versions(index);
+            message_item(message, width, now, retry_at, versions, theme)
+        }
         None => notice_item(conv.notice.as_deref().unwrap_or_default(), width, theme),
     }
 }
@@ -242,6 +247,7 @@ fn message_item<'a>(
     width: u16,
     now: Millis,
     retry_at: Option<Millis>,
+    versions: Option<crate::state::Versions>,
     theme: &'a Theme,
 ) -> Item<'a> {
     let (reasoning_rows, content_rows) = with_layout(message, width, theme, |l| {
@@ -256,8 +262,8 @@ fn message_item<'a>(
     });
     let streaming = message.status == MessageStatus::Streaming;
     let mut parts = Vec::new();
-    match message.role {
-        Role::User => parts.push(Part::Line(Line::styled("You", theme.user_header))),
+    let mut header = match message.role {
+        Role::User => vec![Span::styled("You", theme.user_header)],
         Role::Assistant => {
             let mut header = vec![Span::styled("Kimi", theme.assistant_header)];
             if let Some(model) = &message.model {
@@ -266,9 +272,17 @@ fn message_item<'a>(
                     theme.header_meta,
                 ));
             }
-            parts.push(Part::Line(Line::from(header)));
+            header
         }
+    };
+    if let Some(v) = versions {
+        // Where this message stands among its versions (←/→ on it switch).
+        header.push(Span::styled(
+            format!("  ‹ {}/{} ›", v.n, v.of),
+            theme.header_meta,
+        ));
     }
+    parts.push(Part::Line(Line::from(header)));
     if reasoning_rows > 0 {
         let thinking = streaming && message.reasoning_ended_at.is_none();
         let took = duration_label(message.thinking_millis(now).unwrap_or(0));

@@ -54,11 +54,30 @@ pub enum Scroll {
     },
 }
 
+/// Editing one of your messages in the input box (Enter sends the text as a new version of
+/// it): which one, and what the input box held before (Esc, or leaving the conversation,
+/// puts it back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editing {
+    pub conversation: ConversationId,
+    pub id: u64,
+    pub before: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub id: ConversationId,
     pub title: String,
+    /// The branch of the tree shown, from the top (see `tree.rs`); what a request sends.
     pub messages: Vec<Message>,
+    /// The rest of the tree: the versions not shown and what follows them.
+    pub tree: super::Tree,
+    /// The reply the live stream writes into (it stays its target when the branch shown
+    /// changes).
+    pub live_reply: Option<u64>,
+    /// The message to show (its branch chosen) once the messages being read arrive: a
+    /// search hit.
+    pub reveal: Option<u64>,
     pub phase: StreamPhase,
     pub scroll: Scroll,
     /// The message outlined in the scrollback (moved with j/k), if any.
@@ -107,6 +126,9 @@ impl Conversation {
             id,
             title: String::new(),
             messages: Vec::new(),
+            tree: super::Tree::default(),
+            live_reply: None,
+            reveal: None,
             system_prompt,
             model,
             thinking: None,
@@ -136,6 +158,7 @@ impl Conversation {
         !self.saved
             && self.loaded
             && self.messages.is_empty()
+            && self.tree.hidden_count() == 0
             && !self.phase.is_live()
             && self.draft.is_empty()
     }

@@ -6,10 +6,28 @@ use crate::ids::Millis;
 use crate::io::store::records::{MessageStatus, Role};
 use crate::text::rows::MessageLayout;
 
+/// A new message's two names: its key in this database and its name everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageId {
+    pub id: u64,
+    pub uid: uuid::Uuid,
+}
+
 #[derive(Debug, Clone)]
 pub struct Message {
     /// Unique across runs (see `AppState::next_id`); the store's primary key.
     pub id: u64,
+    /// Its name across databases (UUIDv7): exports and imports know it by this.
+    pub uid: uuid::Uuid,
+    /// The message it follows (`None`: one of the conversation's first messages).
+    pub parent: Option<u64>,
+    /// How many messages are above it.
+    pub depth: u32,
+    /// When it was last chosen among its versions (the branch shown follows the newest).
+    pub chosen_at: Millis,
+    /// How many other versions of it there were when it was made here (see
+    /// `MessageRecord::siblings`).
+    pub siblings: u32,
     pub role: Role,
     pub content: String,
     pub reasoning: String,
@@ -43,11 +61,11 @@ pub struct Message {
 }
 
 impl Message {
-    pub fn user(id: u64, content: String, at: Millis) -> Self {
+    pub fn user(id: MessageId, content: String, at: Millis) -> Self {
         Self::new(id, Role::User, content, MessageStatus::Complete, None, at)
     }
 
-    pub fn assistant_streaming(id: u64, model: String, at: Millis) -> Self {
+    pub fn assistant_streaming(id: MessageId, model: String, at: Millis) -> Self {
         Self::new(
             id,
             Role::Assistant,
@@ -59,7 +77,7 @@ impl Message {
     }
 
     fn new(
-        id: u64,
+        id: MessageId,
         role: Role,
         content: String,
         status: MessageStatus,
@@ -67,7 +85,12 @@ impl Message {
         at: Millis,
     ) -> Self {
         Message {
-            id,
+            id: id.id,
+            uid: id.uid,
+            parent: None,
+            depth: 0,
+            chosen_at: at,
+            siblings: 0,
             role,
             content,
             reasoning: String::new(),

@@ -1,7 +1,8 @@
 //! Between the state and the store's records: a conversation from its summary, its messages
 //! from their records, and the records the reducer asks the store to write. Pure.
 
-use super::{Conversation, Message};
+use super::{Conversation, Message, MessageId};
+use crate::ids::ConversationId;
 use crate::io::store::records::{ConversationMeta, MessageRecord, MessageStatus, Summary};
 
 /// A saved conversation whose messages are not read yet.
@@ -20,12 +21,12 @@ pub fn conversation_from(summary: Summary) -> Conversation {
     conv
 }
 
-/// Fills a conversation with its saved messages.
+/// Fills a conversation with its saved messages (the whole tree; the branch chosen last is
+/// shown).
 pub fn fill(conv: &mut Conversation, messages: Vec<MessageRecord>, system_prompt: Option<String>) {
-    conv.messages = messages.into_iter().map(message_from).collect();
+    conv.set_messages(messages.into_iter().map(message_from).collect());
     conv.total_tokens = conv
-        .messages
-        .iter()
+        .all_messages()
         .filter_map(|m| m.usage)
         .map(|u| u.prompt_tokens + u.completion_tokens)
         .sum();
@@ -49,17 +50,13 @@ pub fn meta_of(conv: &Conversation) -> ConversationMeta {
     }
 }
 
-/// The record of message `index` of `conv`.
-pub fn record_of(conv: &Conversation, index: usize) -> Option<MessageRecord> {
-    let message = conv.messages.get(index)?;
-    Some(MessageRecord {
+/// The record of `message`, of conversation `conversation`.
+pub fn record_of(conversation: ConversationId, message: &Message) -> MessageRecord {
+    MessageRecord {
         id: message.id,
-        conversation_id: conv.id,
-        parent_id: index
-            .checked_sub(1)
-            .and_then(|i| conv.messages.get(i))
-            .map(|m| m.id),
-        seq: crate::num::u32_of(index),
+        conversation_id: conversation,
+        parent_id: message.parent,
+        seq: message.depth,
         role: message.role,
         content: message.content.clone(),
         reasoning: message.reasoning.clone(),
@@ -72,13 +69,25 @@ pub fn record_of(conv: &Conversation, index: usize) -> Option<MessageRecord> {
         updated_at: message.updated_at,
         reasoning_started_at: message.reasoning_started_at,
         reasoning_ended_at: message.reasoning_ended_at,
-        superseded: false,
-    })
+        chosen_at: message.chosen_at,
+        uid: message.uid,
+        siblings: message.siblings,
+    }
 }
 
 pub fn message_from(record: MessageRecord) -> Message {
-    let mut message = Message::user(record.id, record.content, record.created_at);
+    let mut message = Message::user(
+        MessageId {
+            id: record.id,
+            uid: record.uid,
+        },
+        record.content,
+        record.created_at,
+    );
     message.role = record.role;
+    message.parent = record.parent_id;
+    message.depth = record.seq;
+    message.chosen_at = record.chosen_at;
     message.reasoning = record.reasoning;
     message.status = match record.status {
         MessageStatus::Streaming => MessageStatus::Interrupted,

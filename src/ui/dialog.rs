@@ -69,6 +69,26 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
             ],
         ),
+        Dialog::DeleteMessage { below, .. } => (
+            " Delete? ",
+            vec![
+                Line::styled(
+                    match below {
+                        0 => "Delete the outlined message?".to_string(),
+                        n => format!(
+                            "Delete the outlined message and the {n} message(s) under it, on every branch?"
+                        ),
+                    },
+                    theme.warning,
+                ),
+                Line::from("The version beside it, if there is one, takes its place."),
+                Line::from(
+                    hint_line(&state.keys, &[Context::ConfirmPrune])
+                        .trim()
+                        .to_string(),
+                ),
+            ],
+        ),
         Dialog::ConfirmOverwrite { existing, .. } => (
             " Overwrite? ",
             vec![

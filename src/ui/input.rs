@@ -8,7 +8,24 @@ use crate::state::AppState;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Input;
-    let block = super::pane(focused, &state.theme);
+    let mut block = super::pane(focused, &state.theme);
+    if let Some(editing) = &state.editing {
+        // Editing a sent message: the box says so, and how to leave.
+        let conv = state.active_conversation();
+        let at = conv
+            .messages
+            .iter()
+            .position(|m| m.id == editing.id)
+            .map_or(String::new(), |i| format!(" #{}", i + 1));
+        block = block
+            .title(ratatui::text::Span::styled(
+                format!(
+                    " ✎ Editing your message{at} · Enter sends it as a new version · Esc cancels "
+                ),
+                state.theme.title,
+            ))
+            .border_style(state.theme.warning);
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&state.input, inner);

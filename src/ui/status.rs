@@ -48,7 +48,8 @@ fn activity(state: &AppState) -> (String, bool) {
             (format!("↻ trying again in {secs} s · Esc cancels"), true)
         }
         StreamPhase::Streaming { .. } => {
-            let thinking = conv.messages.last().is_some_and(|m| {
+            let reply = conv.live_reply.and_then(|id| conv.message(id));
+            let thinking = reply.is_some_and(|m| {
                 m.reasoning_started_at.is_some() && m.reasoning_ended_at.is_none()
             });
             let what = if thinking { "thinking" } else { "streaming" };

@@ -51,9 +51,10 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let text = text.to_string();
     super::composer::remember(state, &text);
     let stream = StreamId(state.next_id());
-    let user_id = state.next_id();
-    let reply_id = state.next_id();
+    let user_id = state.next_message_id();
+    let reply_id = state.next_message_id();
     let active = state.conversations.active_id();
+    let editing = state.editing.take().filter(|e| e.conversation == active);
     let Some(conv) = state.conversations.get_mut(active) else {
         return Vec::new();
     };
@@ -62,20 +63,30 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if conv.title.is_empty() {
         conv.title = default_title(&text);
     }
-    conv.messages.push(Message::user(user_id, text, now));
+    let mut effects = Vec::new();
+    if let Some(editing) = editing {
+        // The new text is a new version of the message edited: it goes beside it, and what
+        // followed it stays on the old branch.
+        let chosen = conv.show(editing.id, now);
+        effects.extend(chosen.into_iter().filter_map(|id| save(conv, id, now)));
+        if let Some(index) = conv.messages.iter().position(|m| m.id == editing.id) {
+            conv.cut(index);
+        }
+    }
+    conv.push(Message::user(user_id, text, now));
     let request = build_request(conv, &state.settings, &state.models);
     conv.left_out = left_out(conv, &request);
-    conv.messages
-        .push(Message::assistant_streaming(reply_id, model.clone(), now));
+    conv.push(Message::assistant_streaming(reply_id, model.clone(), now));
+    conv.live_reply = Some(reply_id.id);
     conv.scroll = Scroll::Follow;
+    conv.focus = None;
     conv.updated_at = now;
     // The prompt is committed before the request leaves: the runtime starts the stream
     // only after these saves.
-    let count = conv.messages.len();
     conv.saved = true;
-    let mut effects = vec![Effect::SaveConversation(meta_of(conv))];
-    effects.extend(save(conv, count - 2, now));
-    effects.extend(save(conv, count - 1, now));
+    effects.insert(0, Effect::SaveConversation(meta_of(conv)));
+    effects.extend(save(conv, user_id.id, now));
+    effects.extend(save(conv, reply_id.id, now));
     let local = local_estimate(&request);
     let window = catalog::context_length(&model, &state.models);
     // Rate limits count every request, so the exact count is asked for only once the history
@@ -122,7 +133,8 @@ fn changed_elsewhere(state: &mut AppState, id: ConversationId, stream: StreamId)
         }
         _ => None,
     };
-    conv.messages.clear();
+    conv.set_messages(Vec::new());
+    conv.live_reply = None;
     conv.loaded = false;
     conv.notice = None;
     conv.notice_after_load = Some(ApiError::ChangedElsewhere.to_string());
@@ -135,12 +147,13 @@ fn changed_elsewhere(state: &mut AppState, id: ConversationId, stream: StreamId)
     vec![Effect::LoadConversation(id)]
 }
 
-/// Asks the store to save message `index` of `conv` and notes that it did.
-pub fn save(conv: &mut Conversation, index: usize, now: Millis) -> Option<Effect> {
-    let message = conv.messages.get_mut(index)?;
+/// Asks the store to save message `id` of `conv` and notes that it did.
+pub fn save(conv: &mut Conversation, id: u64, now: Millis) -> Option<Effect> {
+    let conversation = conv.id;
+    let message = conv.message_mut(id)?;
     message.saved_at = now;
     message.saved_bytes = message.content.len() + message.reasoning.len();
-    record_of(conv, index).map(Effect::SaveMessage)
+    Some(Effect::SaveMessage(record_of(conversation, message)))
 }
 
 /// How much of an error message is kept, shown and saved (a server once sent 5 MB).
@@ -158,13 +171,13 @@ pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
         let Some(conv) = state.conversations.get_mut(id) else {
             continue;
         };
-        let Some(last) = conv.messages.last() else {
+        let Some(reply) = conv.live_reply.and_then(|id| conv.message(id)) else {
             continue;
         };
-        let grown = last.content.len() + last.reasoning.len() != last.saved_bytes;
-        if grown && now.saturating_sub(last.saved_at) >= AUTOSAVE_MILLIS {
-            let index = conv.messages.len() - 1;
-            effects.extend(save(conv, index, now));
+        let grown = reply.content.len() + reply.reasoning.len() != reply.saved_bytes;
+        if grown && now.saturating_sub(reply.saved_at) >= AUTOSAVE_MILLIS {
+            let id = reply.id;
+            effects.extend(save(conv, id, now));
         }
     }
     effects
@@ -190,7 +203,7 @@ pub fn stop_all(state: &mut AppState) -> Vec<Effect> {
 
 /// Stops conversation `id`'s live reply: the text that arrived stays, marked stopped (or
 /// failed, if it was waiting to be sent again), and is saved.
-fn stop(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
+pub fn stop(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
     let now = state.now;
     let Some(conv) = state.conversations.get_mut(id) else {
         return Vec::new();
@@ -200,7 +213,8 @@ fn stop(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
     };
     let was_retrying = matches!(conv.phase, StreamPhase::Retrying { .. });
     let mut effects = vec![Effect::CancelStream(stream)];
-    if let Some(message) = conv.messages.last_mut()
+    let reply = conv.live_reply;
+    if let Some(message) = reply.and_then(|id| conv.message_mut(id))
         && message.status == MessageStatus::Streaming
     {
         message.status = if was_retrying {
@@ -213,8 +227,8 @@ fn stop(state: &mut AppState, id: ConversationId) -> Vec<Effect> {
         if message.reasoning_started_at.is_some() && message.reasoning_ended_at.is_none() {
             message.reasoning_ended_at = Some(now);
         }
-        let index = conv.messages.len() - 1;
-        effects.extend(save(conv, index, now));
+        let id = message.id;
+        effects.extend(save(conv, id, now));
     }
     state.conversations.end_stream(stream);
     effects
@@ -237,9 +251,10 @@ pub fn on_stream_event(
     let Some(conv) = state.conversations.get_mut(conv_id) else {
         return Vec::new();
     };
+    let reply = conv.live_reply.unwrap_or_default();
     let Some(message) = conv
-        .messages
-        .last_mut()
+        .tree
+        .find_mut(&mut conv.messages, reply)
         .filter(|m| m.role == Role::Assistant && m.status == MessageStatus::Streaming)
     else {
         state.conversations.end_stream(stream);
@@ -334,9 +349,8 @@ pub fn on_stream_event(
         message.reasoning_ended_at = Some(now);
     }
     conv.phase = StreamPhase::Idle;
-    let index = conv.messages.len() - 1;
     let mut effects = Vec::new();
-    effects.extend(save(conv, index, now));
+    effects.extend(save(conv, reply, now));
     effects.push(Effect::SaveConversation(meta_of(conv)));
     state.conversations.end_stream(stream);
     effects

@@ -1,6 +1,7 @@
 //! The scrollback's message focus: moving the outline, folding reasoning, copying.
 
 use crate::effect::Effect;
+use crate::ids::Millis;
 use crate::io::store::records::Role;
 use crate::layout::panes;
 use crate::layout::transcript;
@@ -8,8 +9,14 @@ use crate::msg::{Step, TranscriptIntent};
 use crate::state::{AppState, Scroll};
 use crate::text::markdown::code_blocks;
 
-pub fn update(state: &mut AppState, intent: TranscriptIntent) -> Vec<Effect> {
+pub fn update(state: &mut AppState, intent: TranscriptIntent, now: Millis) -> Vec<Effect> {
     match intent {
+        TranscriptIntent::Edit => super::branches::edit(state),
+        TranscriptIntent::PrevVersion => super::branches::switch_version(state, -1, now),
+        TranscriptIntent::NextVersion => super::branches::switch_version(state, 1, now),
+        TranscriptIntent::Fork => super::branches::fork(state, now),
+        TranscriptIntent::Delete => super::branches::ask_delete(state),
+        TranscriptIntent::ConfirmDelete(yes) => super::branches::confirm_delete(state, yes),
         TranscriptIntent::FocusMessage(step) => {
             focus(state, step);
             Vec::new()

@@ -5,7 +5,7 @@ use crate::api::{ChatMessage, ChatRequest, StreamOptions, ThinkingParam};
 use crate::catalog;
 use crate::catalog::{ModelInfo, ThinkingControl};
 use crate::io::store::records::Role;
-use crate::state::{Conversation, Settings};
+use crate::state::{Conversation, Message, Settings};
 
 /// Tokens kept free for the reply when the history is trimmed to fit the window.
 const MIN_REPLY_BUDGET: u64 = 4_096;
@@ -21,9 +21,27 @@ pub fn build_request(
     settings: &Settings,
     models: &[ModelInfo],
 ) -> ChatRequest {
-    let mut history: Vec<ChatMessage> = conv
-        .messages
-        .iter()
+    request_from(conv, conv.messages.iter(), settings, models)
+}
+
+/// The request for the branch down to message `id` (a reply being sent again after the user
+/// moved to another branch still asks about its own).
+pub fn build_request_to(
+    conv: &Conversation,
+    id: u64,
+    settings: &Settings,
+    models: &[ModelInfo],
+) -> ChatRequest {
+    request_from(conv, conv.branch_to(id).into_iter(), settings, models)
+}
+
+fn request_from<'a>(
+    conv: &Conversation,
+    branch: impl Iterator<Item = &'a Message>,
+    settings: &Settings,
+    models: &[ModelInfo],
+) -> ChatRequest {
+    let mut history: Vec<ChatMessage> = branch
         .filter(|m| !m.content.is_empty())
         .map(|message| match message.role {
             Role::User => ChatMessage {

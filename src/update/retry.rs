@@ -4,7 +4,7 @@ use crate::effect::Effect;
 use crate::ids::{ConversationId, Millis, StreamId};
 use crate::state::{AppState, StreamPhase};
 
-use super::request::build_request;
+use super::request::build_request_to;
 
 /// The longest wait between tries kimi-tui chooses itself (a server's Retry-After may ask for
 /// longer, up to `MAX_RETRY_AFTER`).
@@ -47,10 +47,13 @@ pub fn retry_due(state: &mut AppState, now: Millis) -> Vec<Effect> {
             StreamPhase::Retrying { since, .. } => since,
             _ => now,
         };
-        if let Some(message) = conv.messages.last_mut() {
+        let Some(reply) = conv.live_reply else {
+            continue;
+        };
+        if let Some(message) = conv.message_mut(reply) {
             message.error = None;
         }
-        let request = build_request(conv, &state.settings, &state.models);
+        let request = build_request_to(conv, reply, &state.settings, &state.models);
         state.conversations.start_stream(id, stream, since);
         effects.push(Effect::StartStream {
             stream,

@@ -95,6 +95,10 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
             {
                 fill(conv, messages, system_prompt);
                 conv.notice = conv.notice_after_load.take();
+                if let Some(message) = conv.reveal.take() {
+                    let now = state.now;
+                    return reveal(state, id, message, now);
+                }
             }
         }
         StoreReport::LoadFailed { id, error } => {
@@ -165,17 +169,38 @@ pub fn open_hit(state: &mut AppState) -> Vec<Effect> {
     let Some(hit) = hits.get(selected) else {
         return Vec::new();
     };
-    let (id, seq) = (hit.conversation_id, hit.message_seq);
+    let (id, message) = (hit.conversation_id, hit.message);
     state.focus = Focus::Input;
-    let effects = open(state, id);
-    if let Some(conv) = state.conversations.get_mut(id) {
-        conv.scroll = match seq {
-            Some(item) => Scroll::Anchored {
-                item: item as usize,
-                row: 0,
-            },
-            None => Scroll::Follow,
+    let mut effects = open(state, id);
+    let now = state.now;
+    match (state.conversations.get_mut(id), message) {
+        (Some(conv), Some(message)) if conv.loaded => {
+            effects.extend(reveal(state, id, message, now));
+        }
+        (Some(conv), Some(message)) => conv.reveal = Some(message),
+        (Some(conv), None) => conv.scroll = Scroll::Follow,
+        (None, _) => {}
+    }
+    effects
+}
+
+/// Shows message `message` of conversation `id` at the top of the scrollback, outlined,
+/// switching to the branch that holds it (a search hit may be on a branch not shown).
+fn reveal(state: &mut AppState, id: ConversationId, message: u64, now: Millis) -> Vec<Effect> {
+    let Some(conv) = state.conversations.get_mut(id) else {
+        return Vec::new();
+    };
+    let chosen = conv.show(message, now);
+    let effects = chosen
+        .into_iter()
+        .filter_map(|m| super::chat::save(conv, m, now))
+        .collect();
+    if let Some(index) = conv.messages.iter().position(|m| m.id == message) {
+        conv.scroll = Scroll::Anchored {
+            item: index,
+            row: 0,
         };
+        conv.focus = Some(index);
     }
     effects
 }

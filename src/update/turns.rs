@@ -1,12 +1,11 @@
 //! Continuing a cut-off reply (Partial Mode: the partial text goes back as an assistant
-//! prefix and what comes back is appended) and regenerating the last reply (the old one stays
-//! in the store as a branch beside the new one).
+//! prefix and what comes back is appended) and regenerating a reply (the old one stays in the
+//! tree as a version beside the new one).
 
 use crate::effect::Effect;
 use crate::error::ApiError;
 use crate::ids::{Millis, StreamId};
 use crate::io::store::records::{MessageStatus, Role};
-use crate::state::saved::record_of;
 use crate::state::{AppState, Message, Scroll};
 
 use super::chat::save;
@@ -48,8 +47,9 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if let Some(prefix) = request.messages.last_mut() {
         prefix.partial = Some(true);
     }
-    let index = conv.messages.len() - 1;
+    let mut id = 0;
     if let Some(message) = conv.messages.last_mut() {
+        id = message.id;
         message.status = MessageStatus::Streaming;
         message.error = None;
         message.finish_reason = None;
@@ -57,13 +57,14 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
         message.retries = 0;
         message.updated_at = now;
     }
+    conv.live_reply = Some(id);
     conv.scroll = Scroll::Follow;
     conv.updated_at = now;
     state.conversations.start_stream(active, stream, now);
     let mut effects: Vec<Effect> = state
         .conversations
         .get_mut(active)
-        .and_then(|conv| save(conv, index, now))
+        .and_then(|conv| save(conv, id, now))
         .into_iter()
         .collect();
     effects.push(Effect::StartStream {
@@ -74,39 +75,44 @@ pub fn continue_reply(state: &mut AppState, now: Millis) -> Vec<Effect> {
     effects
 }
 
+/// Asks again for the reply outlined in the scrollback (else the last one): the new reply is
+/// a new version beside the old, which stays in the tree as a branch (‹ 1/2 ›).
 pub fn regenerate(state: &mut AppState, now: Millis) -> Vec<Effect> {
     if blocked(state) {
         return Vec::new();
     }
     let active = state.conversations.active_id();
     let stream = StreamId(state.next_id());
-    let reply_id = state.next_id();
+    let reply_id = state.next_message_id();
     let Some(conv) = state.conversations.get_mut(active) else {
         return Vec::new();
     };
     let model = conv.model.clone();
-    let n = conv.messages.len();
-    let asks_again = n >= 2
-        && conv.messages[n - 1].role == Role::Assistant
-        && conv.messages[n - 2].role == Role::User;
-    if !asks_again {
+    let index = conv
+        .focus
+        .filter(|&i| {
+            conv.messages
+                .get(i)
+                .is_some_and(|m| m.role == Role::Assistant)
+        })
+        .or(conv.messages.len().checked_sub(1));
+    let asks_again = index.is_some_and(|i| {
+        i >= 1
+            && conv.messages[i].role == Role::Assistant
+            && conv.messages[i - 1].role == Role::User
+    });
+    let Some(index) = index.filter(|_| asks_again) else {
         state.flash = Some("Nothing to regenerate yet.".into());
         return Vec::new();
-    }
-    // The old reply is kept in the store as a branch of the same question, no longer shown.
-    let mut effects = Vec::new();
-    if let Some(mut old) = record_of(conv, n - 1) {
-        old.superseded = true;
-        effects.push(Effect::SaveMessage(old));
-    }
-    conv.messages.pop();
+    };
+    conv.cut(index);
     let request = build_request(conv, &state.settings, &state.models);
-    conv.messages
-        .push(Message::assistant_streaming(reply_id, model, now));
+    conv.push(Message::assistant_streaming(reply_id, model, now));
+    conv.live_reply = Some(reply_id.id);
     conv.scroll = Scroll::Follow;
     conv.focus = None;
     conv.updated_at = now;
-    effects.extend(save(conv, n - 1, now));
+    let mut effects: Vec<Effect> = save(conv, reply_id.id, now).into_iter().collect();
     state.conversations.start_stream(active, stream, now);
     effects.push(Effect::StartStream {
         stream,

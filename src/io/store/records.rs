@@ -21,8 +21,9 @@ pub struct ConversationMeta {
     pub draft: String,
 }
 
-/// One stored message. `parent_id` links each message to the one it answers or follows, so
-/// edit-and-resend and regenerate can keep old turns as branches later.
+/// One stored message, a node of its conversation's tree: `parent_id` is the message it
+/// answers or follows (none for the first ones), and its siblings are other versions of it
+/// (edits, regenerations). `seq` is its depth.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MessageRecord {
     pub id: u64,
@@ -41,8 +42,16 @@ pub struct MessageRecord {
     pub updated_at: Millis,
     pub reasoning_started_at: Option<Millis>,
     pub reasoning_ended_at: Option<Millis>,
-    /// Replaced by a regenerated reply: kept as a branch, not shown.
-    pub superseded: bool,
+    /// When this message was last chosen among its siblings: the branch shown follows the
+    /// child chosen last.
+    pub chosen_at: Millis,
+    /// Its name across databases (UUIDv7), kept through export and import.
+    pub uid: uuid::Uuid,
+    /// How many other versions of it (children of its parent) the window that made it knew
+    /// of. Not stored: a new message is refused when the store holds another number, since
+    /// another window wrote to the conversation first (`StoreError::ChangedElsewhere`).
+    #[serde(skip)]
+    pub siblings: u32,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
@@ -65,7 +74,7 @@ pub struct Summary {
 pub struct SearchHit {
     pub conversation_id: ConversationId,
     pub title: String,
-    pub message_seq: Option<u32>,
+    pub message: Option<u64>,
     pub snippet: String,
 }
 

@@ -46,11 +46,11 @@ impl Store {
             let sql = if indexed {
                 // Walks the index newest first; each hit's conversation is one lookup by key.
                 "SELECT (SELECT conversation_id FROM messages
-                         WHERE id = messages_fts.rowid AND superseded = 0)
+                         WHERE id = messages_fts.rowid)
                  FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC"
             } else {
                 "SELECT conversation_id FROM messages WHERE content LIKE ?2 ESCAPE '\\'
-                 AND superseded = 0 ORDER BY id DESC"
+                 ORDER BY id DESC"
             };
             let phrase = format!("\"{}\"", query.replace('"', "\"\""));
             let mut stmt = self.conn.prepare_cached(sql)?;
@@ -78,7 +78,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT title, updated_at FROM conversations WHERE id = ?1")?;
         let mut first = self.conn.prepare_cached(
-            "SELECT seq, content FROM messages WHERE conversation_id = ?1 AND superseded = 0
+            "SELECT id, content FROM messages WHERE conversation_id = ?1
              AND content LIKE ?2 ESCAPE '\\' ORDER BY seq, id LIMIT 1",
         )?;
         for id in found {
@@ -90,7 +90,7 @@ impl Store {
             };
             let first_match = first
                 .query_row(params![id, like], |r| {
-                    Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+                    Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?))
                 })
                 .optional()?;
             hits.push((
@@ -98,7 +98,7 @@ impl Store {
                 SearchHit {
                     conversation_id: id,
                     title,
-                    message_seq: first_match.as_ref().map(|(seq, _)| *seq),
+                    message: first_match.as_ref().map(|(id, _)| *id),
                     snippet: first_match
                         .map(|(_, text)| snippet(&text, query))
                         .unwrap_or_default(),
