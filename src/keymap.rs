@@ -185,11 +185,11 @@ fn key_intent(state: &AppState, key: KeyEvent) -> Option<Intent> {
         Resolved::Unbound if pressed.len() > 1 => {
             Some(Intent::Nav(NavIntent::Unbound(display_chord(&pressed))))
         }
-        // Text goes where it is typed: the dialog's or pane's own context, not the streaming
-        // layer stacked above it (typing goes on while a reply streams).
+        // Text goes where it is typed: the dialog's or pane's own context, not the layers
+        // stacked above it (typing goes on while a reply streams, or while editing).
         Resolved::Unbound => stack
             .iter()
-            .find(|&&c| c != Context::Streaming)
+            .find(|&&c| !matches!(c, Context::Streaming | Context::Editing))
             .and_then(|&context| unbound_key(context, key)),
     }
 }
