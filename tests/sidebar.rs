@@ -369,6 +369,59 @@ fn enter_on_a_search_hit_opens_the_conversation_at_the_match() {
 }
 
 #[test]
+fn a_search_hit_on_a_branch_not_shown_opens_that_branch() {
+    let mut state = app();
+    state.restore(vec![saved(5, "numbers")], None);
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
+    let effects = typed(&mut state, "seven");
+    let Some(Effect::Search { request, .. }) = effects.first() else {
+        panic!()
+    };
+    // The question, a first reply (hidden: the second was chosen after it), the second.
+    let question = record(100, 5, 0, Role::User, "pick a number");
+    let mut first = record(101, 5, 1, Role::Assistant, "seven");
+    first.chosen_at = T0;
+    let mut second = record(102, 5, 1, Role::Assistant, "forty-two");
+    second.parent_id = Some(100);
+    second.chosen_at = T0 + 1;
+    update(
+        &mut state,
+        Msg::from(StoreReport::SearchResults {
+            request: *request,
+            hits: vec![SearchHit {
+                conversation_id: ConversationId(5),
+                title: "numbers".into(),
+                message: Some(101),
+                snippet: "seven".into(),
+            }],
+        }),
+        T0,
+    );
+    update(&mut state, Msg::from(FieldIntent::Submit), T0 + 5);
+    let effects = update(
+        &mut state,
+        Msg::from(StoreReport::Loaded {
+            id: ConversationId(5),
+            messages: vec![question, first, second],
+            system_prompt: None,
+        }),
+        T0 + 5,
+    );
+    let conv = state.active_conversation();
+    let texts: Vec<&str> = conv.messages.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(texts, ["pick a number", "seven"]);
+    assert_eq!(conv.scroll, Scroll::Anchored { item: 1, row: 0 });
+    assert_eq!(conv.focus, Some(1));
+    // The branch chosen is saved, so a restart opens on it.
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveMessage(r) if r.id == 101 && r.chosen_at == T0 + 5)),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn export_asks_for_a_path_and_asks_again_before_overwriting() {
     let mut state = app();
     let stream = send(&mut state, "Export me please", T0).expect("stream");

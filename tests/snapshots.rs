@@ -513,3 +513,81 @@ fn views_take_their_styles_from_the_theme_in_the_state() {
     let (x, y) = find(buffer, "Title").expect("the heading");
     assert_eq!(buffer[(x, y)].fg, Color::LightRed);
 }
+
+/// A question with three replies (the second shown, outlined), for the tree's screens.
+fn three_versions() -> AppState {
+    let mut state = app();
+    let stream = send(&mut state, "Pick a number", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![StreamEvent::Content("7".into()), StreamEvent::Done],
+        T0,
+    );
+    for answer in ["42", "13"] {
+        let effects = update(
+            &mut state,
+            kimi_tui::msg::Msg::from(ChatIntent::Regenerate),
+            T0,
+        );
+        let stream = effects
+            .iter()
+            .find_map(|e| match e {
+                kimi_tui::effect::Effect::StartStream { stream, .. } => Some(*stream),
+                _ => None,
+            })
+            .expect("stream");
+        feed(
+            &mut state,
+            stream,
+            vec![StreamEvent::Content(answer.into()), StreamEvent::Done],
+            T0,
+        );
+    }
+    state.focus = Focus::Scrollback;
+    state.active_conversation_mut().focus = Some(1);
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::TranscriptIntent::PrevVersion),
+        T0 + 1,
+    );
+    state
+}
+
+#[test]
+fn a_reply_with_versions_shows_where_it_stands() {
+    let mut state = three_versions();
+    both_sizes("versions", &mut state);
+    let terminal = draw(&mut state, 80, 24);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("‹ 2/3 ›"), "{text}");
+    assert!(text.contains("42"), "{text}");
+}
+
+#[test]
+fn the_input_box_says_it_is_editing_a_sent_message() {
+    let mut state = three_versions();
+    state.active_conversation_mut().focus = Some(0);
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::TranscriptIntent::Edit),
+        T0 + 2,
+    );
+    both_sizes("editing", &mut state);
+}
+
+#[test]
+fn delete_asks_first_and_says_how_much_goes() {
+    let mut state = three_versions();
+    state.active_conversation_mut().focus = Some(0);
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::TranscriptIntent::Delete),
+        T0 + 2,
+    );
+    both_sizes("delete_message", &mut state);
+    let terminal = draw(&mut state, 80, 24);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("the 3 message(s) under it"), "{text}");
+    assert!(text.contains("y delete · n cancel"), "{text}");
+}

@@ -650,6 +650,12 @@ fn the_tree_round_trips_and_the_branch_chosen_last_is_shown() {
     chosen.chosen_at = 60;
     store.save_message(&chosen).expect("choose");
     assert_eq!(shown(&store, 1), ["q", "second reply", "other follow-up"]);
+    // Search finds text on a branch that is not shown, and names its message.
+    let hits = store.search("other follow", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].message, Some(14));
+    let hits = store.search("first reply", 10).expect("search");
+    assert_eq!(hits[0].message, Some(11));
 }
 
 /// `tests/fixtures/schema6.sqlite3` was written by kimi-tui as released before trees

@@ -75,9 +75,7 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 Line::styled(
                     match below {
                         0 => "Delete the outlined message?".to_string(),
-                        n => format!(
-                            "Delete the outlined message and the {n} message(s) under it, on every branch?"
-                        ),
+                        n => format!("Delete it and the {n} message(s) under it (all branches)?"),
                     },
                     theme.warning,
                 ),

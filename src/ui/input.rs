@@ -17,13 +17,14 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .iter()
             .position(|m| m.id == editing.id)
             .map_or(String::new(), |i| format!(" #{}", i + 1));
+        let long = format!(" ✎ Editing your message{at} · Enter sends it as a new version ");
+        let title = if crate::text::plain::display_width(&long) + 2 <= usize::from(area.width) {
+            long
+        } else {
+            format!(" ✎ Editing message{at} ")
+        };
         block = block
-            .title(ratatui::text::Span::styled(
-                format!(
-                    " ✎ Editing your message{at} · Enter sends it as a new version · Esc cancels "
-                ),
-                state.theme.title,
-            ))
+            .title(ratatui::text::Span::styled(title, state.theme.title))
             .border_style(state.theme.warning);
     }
     let inner = block.inner(area);
