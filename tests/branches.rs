@@ -1,5 +1,10 @@
 //! The conversation as a tree, through the reducer: edit and resend, switch versions, fork,
 //! delete, and a reply that streams on a branch not shown.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are an edge: they start servers, read clocks and write files"
+)]
 
 mod support;
 
