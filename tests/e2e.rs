@@ -416,3 +416,53 @@ fn a_300_line_bracketed_paste_is_one_chip_and_every_line_is_sent() {
     app.keys("\x11");
     app.wait_exit();
 }
+
+/// Issue 10: edit the first question of two exchanges and send it; only the new branch goes
+/// out; ← shows the old branch again, and after a restart the branch shown last opens.
+#[test]
+fn edit_and_resend_then_go_back_to_the_old_branch_and_find_it_after_a_restart() {
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("home");
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("Type a message below");
+    app.keys("first question\r");
+    app.wait_for("Echo #2: first question");
+    app.keys("second question\r");
+    app.wait_for("Echo #4: second question");
+    app.wait_for("completion tokens");
+    // Tab twice: the scrollback, outlining the last message; up three: the first question.
+    app.keys("\t\t");
+    app.keys("kkk");
+    app.keys("e");
+    app.wait_for("Editing your message #1");
+    app.keys("\x15"); // Ctrl+U empties the line
+    app.keys("edited question\r");
+    app.wait_for("Echo #2: edited question");
+    let log = mock.wait_for_requests(3, PATIENCE);
+    let third: Vec<String> = log[2]
+        .messages()
+        .into_iter()
+        .filter(|(role, _)| role != "system")
+        .map(|(_, text)| text)
+        .collect();
+    assert_eq!(third, ["edited question"], "the old second exchange is not sent");
+    assert!(!app.contents().contains("second question"));
+    assert!(app.contents().contains("‹ 2/2 ›"));
+    // Back to the scrollback, up to the question, ← : the old branch, whole.
+    app.keys("\t\t");
+    app.keys("k");
+    app.keys("\x1b[D");
+    app.wait_for("Echo #4: second question");
+    assert!(app.contents().contains("‹ 1/2 ›"));
+    app.keys("\x11"); // Ctrl+Q
+    assert!(app.wait_exit().success());
+
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-e2e"));
+    app.wait_for("Echo #4: second question");
+    let screen = app.contents();
+    assert!(screen.contains("first question"), "{screen}");
+    assert!(screen.contains("‹ 1/2 ›"), "{screen}");
+    assert!(!screen.contains("edited question"), "{screen}");
+    app.keys("\x11");
+    assert!(app.wait_exit().success());
+}
