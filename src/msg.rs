@@ -225,6 +225,8 @@ pub enum TranscriptIntent {
     NextVersion,
     /// A new conversation with the branch down to the outlined message.
     Fork,
+    /// Opens the model picker to ask again for the outlined reply with the model picked.
+    RegenerateWith,
     /// Asks whether to delete the outlined message and everything under it.
     Delete,
     /// The answer to that question.

@@ -59,6 +59,8 @@ pub enum Overlay {
     /// The model picker, with the highlighted row.
     Models {
         selected: usize,
+        /// The reply to ask for again with the model picked (opened from the scrollback).
+        regenerate: Option<u64>,
     },
 }
 

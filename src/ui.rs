@@ -52,7 +52,10 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     match state.overlay {
         Some(Overlay::Help) => help::render(state, frame, frame.area()),
         Some(Overlay::Palette) => palette::render(state, frame, frame.area()),
-        Some(Overlay::Models { selected }) => picker::render(state, selected, frame, frame.area()),
+        Some(Overlay::Models {
+            selected,
+            regenerate,
+        }) => picker::render(state, selected, regenerate.is_some(), frame, frame.area()),
         None => {}
     }
     if let Some(dialog) = &state.dialog {

@@ -15,7 +15,7 @@ use kimi_tui::ids::StreamId;
 use kimi_tui::msg::{ChatIntent, ComposerIntent, Focus, Msg, TranscriptIntent};
 use kimi_tui::state::{Dialog, Versions};
 use kimi_tui::update::{build_request, update};
-use support::{T0, app, feed, send};
+use support::{T0, app, end_streams, feed, send};
 
 fn start(effects: &[Effect]) -> (StreamId, ChatRequest) {
     effects
@@ -417,4 +417,61 @@ fn regenerating_an_earlier_reply_makes_a_version_of_it_and_sends_only_what_is_ab
     let conv = state.active_conversation();
     assert_eq!(conv.messages.len(), 2);
     assert_eq!(conv.versions(1), Some(Versions { n: 2, of: 2 }));
+}
+
+#[test]
+fn m_on_a_reply_asks_again_with_the_model_picked_and_the_header_names_it() {
+    use kimi_tui::layout::picker::{PickerRow, picker_rows};
+    use kimi_tui::msg::PickerIntent;
+    use kimi_tui::state::Overlay;
+    let mut state = app();
+    let listed = ["kimi-k2.6", "kimi-k2-turbo-preview"]
+        .map(|id| kimi_tui::catalog::ModelInfo {
+            id: id.into(),
+            ..Default::default()
+        })
+        .to_vec();
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::ModelsReport::Listed {
+            epoch: 0,
+            result: Ok(listed),
+        }),
+        T0,
+    );
+    exchange(&mut state, "q1", "a1", T0);
+    let first = state.active_conversation().messages[1].id;
+    outline(&mut state, 1);
+    press(&mut state, TranscriptIntent::RegenerateWith, T0 + 1);
+    let Some(Overlay::Models { regenerate, .. }) = state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(regenerate, Some(first));
+    let (row, other) = picker_rows(&state)
+        .into_iter()
+        .enumerate()
+        .find_map(|(i, row)| match row {
+            PickerRow::Model(id) if id != "kimi-k2.6" => Some((i, id)),
+            _ => None,
+        })
+        .expect("another model is listed");
+    if let Some(Overlay::Models { selected, .. }) = &mut state.overlay {
+        *selected = row;
+    }
+    let effects = update(&mut state, Msg::from(PickerIntent::Pick), T0 + 2);
+    let (_, request) = start(&effects);
+    assert_eq!(request.model, other);
+    let conv = state.active_conversation();
+    assert_eq!(conv.versions(1), Some(Versions { n: 2, of: 2 }));
+    assert_eq!(conv.messages[1].model.as_deref(), Some(other.as_str()));
+    assert_eq!(
+        conv.message(first).and_then(|m| m.model.as_deref()),
+        Some("kimi-k2.6")
+    );
+    // On a message of yours it says what to do instead.
+    state.overlay = None;
+    end_streams(&mut state);
+    outline(&mut state, 0);
+    press(&mut state, TranscriptIntent::RegenerateWith, T0 + 3);
+    assert!(state.overlay.is_none());
 }

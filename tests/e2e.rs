@@ -445,7 +445,11 @@ fn edit_and_resend_then_go_back_to_the_old_branch_and_find_it_after_a_restart() 
         .filter(|(role, _)| role != "system")
         .map(|(_, text)| text)
         .collect();
-    assert_eq!(third, ["edited question"], "the old second exchange is not sent");
+    assert_eq!(
+        third,
+        ["edited question"],
+        "the old second exchange is not sent"
+    );
     assert!(!app.contents().contains("second question"));
     assert!(app.contents().contains("‹ 2/2 ›"));
     // Back to the scrollback, up to the question, ← : the old branch, whole.

@@ -73,7 +73,13 @@ fn the_picker_sets_the_model_for_this_conversation_only() {
             Effect::FetchBalance { epoch: 0 }
         ]
     );
-    assert_eq!(state.overlay, Some(Overlay::Models { selected: 0 }));
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Models {
+            selected: 0,
+            regenerate: None
+        })
+    );
     update(&mut state, Msg::from(PickerIntent::Move(Step::Down)), T0);
     update(&mut state, Msg::from(PickerIntent::Pick), T0);
     assert_eq!(state.overlay, None);

@@ -17,7 +17,8 @@ fn window(tokens: u64) -> String {
     }
 }
 
-pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
+/// `regenerate`: picking asks again for the outlined reply with the model picked.
+pub fn render(state: &AppState, selected: usize, regenerate: bool, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let current = &state.active_conversation().model;
     let rows = picker_rows(state);
@@ -97,7 +98,14 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     frame.render_widget(
         Paragraph::new(lines).block(
             super::pane(true, &state.theme)
-                .title(Span::styled(" Model for this conversation ", theme.title))
+                .title(Span::styled(
+                    if regenerate {
+                        " Ask again for the outlined reply with… "
+                    } else {
+                        " Model for this conversation "
+                    },
+                    theme.title,
+                ))
                 .title_bottom(Line::styled(
                     " Enter choose · Esc close ",
                     theme.header_meta,

@@ -97,6 +97,26 @@ pub fn switch_version(state: &mut AppState, step: isize, now: Millis) -> Vec<Eff
         .collect()
 }
 
+/// `m` on a reply: the model picker; the model picked asks again for that reply (a new
+/// version of it, its header naming the model).
+pub fn regenerate_with(state: &mut AppState) -> Vec<Effect> {
+    let conv = state.active_conversation();
+    let reply = outlined(state)
+        .and_then(|i| conv.messages.get(i))
+        .filter(|m| m.role == Role::Assistant)
+        .map(|m| m.id);
+    match reply {
+        Some(id) => super::picker::open(state, Some(id)),
+        None => {
+            state.flash = Some(
+                "Outline a reply (↑/↓), then press m to ask for it again with another model."
+                    .into(),
+            );
+            Vec::new()
+        }
+    }
+}
+
 /// `f`: a new conversation holding the branch down to the outlined message (copies, with
 /// ids of their own), titled "Fork of …", opened at once. The original is untouched.
 pub fn fork(state: &mut AppState, now: Millis) -> Vec<Effect> {

@@ -15,6 +15,7 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent, now: Millis) -> Ve
         TranscriptIntent::PrevVersion => super::branches::switch_version(state, -1, now),
         TranscriptIntent::NextVersion => super::branches::switch_version(state, 1, now),
         TranscriptIntent::Fork => super::branches::fork(state, now),
+        TranscriptIntent::RegenerateWith => super::branches::regenerate_with(state),
         TranscriptIntent::Delete => super::branches::ask_delete(state),
         TranscriptIntent::ConfirmDelete(yes) => super::branches::confirm_delete(state, yes),
         TranscriptIntent::FocusMessage(step) => {

@@ -68,39 +68,59 @@ pub fn started(state: &AppState) -> Vec<Effect> {
     }
 }
 
+/// Opens the picker; with `regenerate`, picking a model also asks again for that reply with it.
+pub fn open(state: &mut AppState, regenerate: Option<u64>) -> Vec<Effect> {
+    let rows = picker_rows(state);
+    let current = PickerRow::Model(state.active_conversation().model.clone());
+    let selected = rows.iter().position(|row| *row == current).unwrap_or(0);
+    state.overlay = Some(Overlay::Models {
+        selected,
+        regenerate,
+    });
+    if state.settings.has_key {
+        let epoch = state.epoch;
+        vec![
+            Effect::FetchModels { epoch },
+            Effect::FetchBalance { epoch },
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
 pub fn update(state: &mut AppState, intent: PickerIntent) -> Vec<Effect> {
     match intent {
-        PickerIntent::Open => {
-            let rows = picker_rows(state);
-            let current = PickerRow::Model(state.active_conversation().model.clone());
-            let selected = rows.iter().position(|row| *row == current).unwrap_or(0);
-            state.overlay = Some(Overlay::Models { selected });
-            if state.settings.has_key {
-                let epoch = state.epoch;
-                vec![
-                    Effect::FetchModels { epoch },
-                    Effect::FetchBalance { epoch },
-                ]
-            } else {
-                Vec::new()
-            }
-        }
+        PickerIntent::Open => open(state, None),
         PickerIntent::Move(step) => {
             let len = picker_rows(state).len();
-            if let Some(Overlay::Models { selected }) = &mut state.overlay {
+            if let Some(Overlay::Models { selected, .. }) = &mut state.overlay {
                 *selected = stepped(*selected, step, len);
             }
             Vec::new()
         }
         PickerIntent::Pick => {
-            let Some(Overlay::Models { selected }) = state.overlay else {
+            let Some(Overlay::Models {
+                selected,
+                regenerate,
+            }) = state.overlay
+            else {
                 return Vec::new();
             };
             state.overlay = None;
-            match picker_rows(state).get(selected).cloned() {
-                Some(row) => choose(state, row),
-                None => Vec::new(),
+            let Some(row) = picker_rows(state).get(selected).cloned() else {
+                return Vec::new();
+            };
+            let is_model = matches!(row, PickerRow::Model(_));
+            let mut effects = choose(state, row);
+            if let Some(reply) = regenerate.filter(|_| is_model) {
+                let conv = state.active_conversation_mut();
+                if let Some(index) = conv.messages.iter().position(|m| m.id == reply) {
+                    conv.focus = Some(index);
+                    let now = state.now;
+                    effects.extend(super::turns::regenerate(state, now));
+                }
             }
+            effects
         }
         PickerIntent::ToggleThinking => toggle_thinking(state),
     }
