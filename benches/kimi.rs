@@ -919,6 +919,142 @@ fn error_keys(table: &mut Table, rounds: usize) {
     );
 }
 
+/// A conversation of 2,000 messages as a tree: a branch of 1,000 shown, and at every fifth
+/// message another version of it with four messages under it (200 branches), saved in a
+/// store. Returns the store and the conversation.
+fn tree_store(
+    dir: &std::path::Path,
+) -> (kimi_tui::io::store::Store, kimi_tui::ids::ConversationId) {
+    use kimi_tui::io::store::records::{ConversationMeta, MessageRecord, Role};
+    let store = kimi_tui::io::store::Store::open(&dir.join("tree.sqlite3")).expect("open");
+    let id = kimi_tui::ids::ConversationId(1);
+    store
+        .save_conversation(&ConversationMeta {
+            id,
+            title: "tree".into(),
+            model: "kimi-k2.6".into(),
+            system_prompt: Some(String::new()),
+            created_at: T0,
+            updated_at: T0,
+            thinking: None,
+            effort: None,
+            draft: String::new(),
+        })
+        .expect("conversation");
+    let text =
+        "A paragraph of a reply, long enough to wrap once or twice at 120 cells, with 中文 in it. "
+            .repeat(3);
+    let record =
+        |n: u64, parent: Option<u64>, seq: u32, chosen: u64, siblings: u32| MessageRecord {
+            id: n,
+            conversation_id: id,
+            parent_id: parent,
+            seq,
+            role: if seq % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            },
+            content: format!("{n}: {text}"),
+            reasoning: String::new(),
+            status: MessageStatus::Complete,
+            error: None,
+            finish_reason: None,
+            model: None,
+            usage: None,
+            created_at: T0,
+            updated_at: T0,
+            reasoning_started_at: None,
+            reasoning_ended_at: None,
+            chosen_at: chosen,
+            uid: uuid::Uuid::from_u64_pair(1, n),
+            siblings,
+        };
+    let mut next = 10_000;
+    for seq in 0..1000u32 {
+        let n = 1 + u64::from(seq);
+        let parent = (seq > 0).then(|| n - 1);
+        store
+            .save_message(&record(n, parent, seq, T0 + 10, 0))
+            .expect("message");
+        if seq % 5 == 0 {
+            // Another version of message `n`, chosen earlier, and four messages under it.
+            let mut up = parent;
+            for depth in 0..5u32 {
+                next += 1;
+                let siblings = u32::from(depth == 0);
+                store
+                    .save_message(&record(next, up, seq + depth, T0, siblings))
+                    .expect("branch");
+                up = Some(next);
+            }
+        }
+    }
+    (store, id)
+}
+
+/// Opening a conversation of 2,000 messages and 200 branches, and switching versions in the
+/// middle of it (issue 10: under 10 ms to the frame each).
+fn tree(table: &mut Table, rounds: usize) {
+    let dir = tempfile::tempdir().expect("dir");
+    let (store, id) = tree_store(dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut open = Vec::new();
+    let mut state = AppState::new(settings(), T0);
+    for _ in 0..rounds {
+        let start = Instant::now();
+        state = AppState::new(settings(), T0);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 120,
+                height: 40,
+            },
+            T0,
+        );
+        let records = store.load(id).expect("load");
+        let conv = state.active_conversation_mut();
+        kimi_tui::state::saved::fill(conv, records, None);
+        draw(&mut terminal, &state);
+        open.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    assert_eq!(state.active_conversation().message_count(), 2000);
+    let s = stat(open);
+    table.row(
+        "Open a 2,000-message conversation with 200 branches (read + tree + first frame)",
+        &s,
+        "ms",
+        2,
+        "< 10 ms",
+        Some(s.median < 10.0),
+    );
+    // The outline on message 500 (it has two versions); ← and → in turn, each with a frame.
+    state.focus = kimi_tui::msg::Focus::Scrollback;
+    state.active_conversation_mut().focus = Some(500);
+    let mut switch = Vec::new();
+    for round in 0..rounds * 10 {
+        let intent = if round % 2 == 0 {
+            kimi_tui::msg::TranscriptIntent::PrevVersion
+        } else {
+            kimi_tui::msg::TranscriptIntent::NextVersion
+        };
+        let start = Instant::now();
+        update(&mut state, Msg::from(intent), T0 + 100 + round as u64);
+        draw(&mut terminal, &state);
+        switch.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    assert!(state.active_conversation().versions(500).is_some());
+    let s = stat(switch);
+    table.row(
+        "Switch versions in the middle of it (update + frame, 120x40)",
+        &s,
+        "ms",
+        3,
+        "< 10 ms",
+        Some(s.median < 10.0),
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
@@ -990,7 +1126,7 @@ fn main() {
     println!("| Scenario | Median | Spread | Target | |");
     println!("|---|---|---|---|---|");
     // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, db, paste,
-    // idle.
+    // tree, idle.
     let only: Option<Vec<String>> = args
         .iter()
         .find_map(|a| a.strip_prefix("only="))
@@ -1026,6 +1162,9 @@ fn main() {
     if run("paste") {
         paste_keys(&mut table, rounds);
         error_keys(&mut table, rounds);
+    }
+    if run("tree") {
+        tree(&mut table, rounds);
     }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });

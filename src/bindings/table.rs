@@ -181,7 +181,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
     row(C::Global, &["Ctrl+G"], "continue_reply", Intent::Chat(Chat::ContinueReply),
         "continue a reply that was cut off (token limit, interrupted, stopped)", ""),
     row(C::Global, &["Ctrl+R"], "regenerate", Intent::Chat(Chat::Regenerate),
-        "ask the last question again (the old reply is kept in the database)", ""),
+        "ask again for the outlined reply, else the last (the old one stays as a version: ‹ 1/2 ›)", ""),
     row(C::Global, &["Ctrl+O"], "pick_model", Intent::Picker(Picker::Open),
         "pick the model or profile for this conversation; shows the balance", ""),
     row(C::Global, &["Ctrl+T"], "toggle_thinking", Intent::Picker(Picker::ToggleThinking),
