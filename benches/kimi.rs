@@ -950,7 +950,7 @@ fn tree_store(
             conversation_id: id,
             parent_id: parent,
             seq,
-            role: if seq % 2 == 0 {
+            role: if seq.is_multiple_of(2) {
                 Role::User
             } else {
                 Role::Assistant
