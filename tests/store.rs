@@ -995,3 +995,31 @@ fn a_row_another_window_made_with_the_same_id_is_never_replaced() {
         .collect();
     assert_eq!(contents, ["first's question"]);
 }
+
+#[test]
+fn a_message_written_without_a_uid_gets_one_that_sticks() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    store.save_conversation(&meta(1, "raw", 1)).expect("save");
+    // Another tool's rows: no uid.
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    for id in [10, 11] {
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, status,
+                created_at, updated_at)
+             VALUES (?1, 1, NULL, 0, 'user', 'raw', 'complete', 5, 5)",
+            [id],
+        )
+        .expect("insert");
+    }
+    let loaded = store.load(ConversationId(1)).expect("load");
+    assert!(loaded.iter().all(|m| !m.uid.is_nil()));
+    assert_ne!(loaded[0].uid, loaded[1].uid);
+    store.save_message(&loaded[0]).expect("save back");
+    let stored: Option<String> = conn
+        .query_row("SELECT uid FROM messages WHERE id = 10", [], |r| r.get(0))
+        .expect("read");
+    assert_eq!(stored, Some(loaded[0].uid.to_string()));
+    assert_eq!(store.load(ConversationId(1)).expect("load"), loaded);
+}

@@ -530,7 +530,15 @@ impl Store {
                 uid: row
                     .get::<_, Option<String>>(18)?
                     .and_then(|text| uuid::Uuid::parse_str(&text).ok())
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|| {
+                        // A row another tool wrote without one: a uid made from its id (unique
+                        // here), written back with the message's next save.
+                        let id: u64 = row.get(0).unwrap_or_default();
+                        let created: u64 = row.get(13).unwrap_or_default();
+                        let b = id.to_le_bytes();
+                        let bytes = [b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], 0, 0];
+                        uuid::Builder::from_unix_timestamp_millis(created, &bytes).into_uuid()
+                    }),
                 siblings: 0,
             })
         })?;
@@ -608,7 +616,7 @@ impl Store {
                 cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
-                chosen_at = excluded.chosen_at
+                chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid)
              WHERE messages.conversation_id = excluded.conversation_id
                 AND messages.created_at = excluded.created_at",
         )?
