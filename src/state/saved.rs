@@ -25,11 +25,7 @@ pub fn conversation_from(summary: Summary) -> Conversation {
 /// shown).
 pub fn fill(conv: &mut Conversation, messages: Vec<MessageRecord>, system_prompt: Option<String>) {
     conv.set_messages(messages.into_iter().map(message_from).collect());
-    conv.total_tokens = conv
-        .all_messages()
-        .filter_map(|m| m.usage)
-        .map(|u| u.prompt_tokens + u.completion_tokens)
-        .sum();
+    conv.recount_tokens();
     if let Some(prompt) = system_prompt {
         conv.system_prompt = prompt;
     }

@@ -94,6 +94,16 @@ impl Conversation {
         self.follow();
     }
 
+    /// Adds up every reply's prompt and completion tokens, on every branch (they were all
+    /// paid for).
+    pub fn recount_tokens(&mut self) {
+        self.total_tokens = self
+            .all_messages()
+            .filter_map(|m| m.usage)
+            .map(|u| u.prompt_tokens + u.completion_tokens)
+            .sum();
+    }
+
     /// Every message of the tree: the branch shown, then the others.
     pub fn all_messages(&self) -> impl Iterator<Item = &Message> {
         self.messages.iter().chain(self.tree.hidden())

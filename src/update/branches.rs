@@ -5,9 +5,9 @@
 
 use crate::effect::Effect;
 use crate::ids::{ConversationId, Millis};
-use crate::io::store::records::{MessageStatus, Role};
+use crate::io::store::records::Role;
 use crate::msg::Focus;
-use crate::state::saved::{meta_of, record_of};
+use crate::state::saved::{meta_of, message_from, record_of};
 use crate::state::{AppState, Dialog, Editing, Message, Scroll};
 
 use super::chat::save;
@@ -143,30 +143,13 @@ pub fn fork(state: &mut AppState, now: Millis) -> Vec<Effect> {
     conv.saved = true;
     conv.updated_at = now;
     for old in copies {
+        // A copy with ids of its own; one still streaming is copied as far as it got.
+        let mut record = record_of(conv.id, &old);
         let id = state.next_message_id();
-        let mut copy = Message::user(id, old.content, old.created_at);
-        copy.role = old.role;
-        copy.reasoning = old.reasoning;
-        copy.status = match old.status {
-            MessageStatus::Streaming => MessageStatus::Stopped,
-            other => other,
-        };
-        copy.error = old.error;
-        copy.finish_reason = old.finish_reason;
-        copy.model = old.model;
-        copy.usage = old.usage;
-        copy.updated_at = old.updated_at;
-        copy.reasoning_started_at = old.reasoning_started_at;
-        copy.reasoning_ended_at = old.reasoning_ended_at;
-        copy.chosen_at = now;
-        conv.push(copy);
+        (record.id, record.uid, record.chosen_at) = (id.id, id.uid, now);
+        conv.push(message_from(record));
     }
-    conv.total_tokens = conv
-        .messages
-        .iter()
-        .filter_map(|m| m.usage)
-        .map(|u| u.prompt_tokens + u.completion_tokens)
-        .sum();
+    conv.recount_tokens();
     let id = conv.id;
     let mut effects = vec![Effect::SaveConversation(meta_of(&conv))];
     effects.extend(
