@@ -49,9 +49,24 @@ pub struct Args {
     /// Print every key binding (context, action, keys, what it does) and exit
     #[arg(long)]
     pub keys: bool,
-    /// Open the most recently active conversation (what happens by default)
-    #[arg(long, conflicts_with = "new")]
+    /// Open the most recently active conversation (what happens by default); with -p, add to
+    /// it instead of starting a new one
+    #[arg(short = 'c', long, conflicts_with = "new")]
     pub r#continue: bool,
+    /// Send one prompt, print the reply to stdout and exit. Text piped to stdin is sent too
+    /// (after the prompt); with no PROMPT, stdin is the prompt. Exit status: 0 done, 1 API or
+    /// network error, 2 usage error, 130 interrupted
+    #[arg(short = 'p', long = "print", value_name = "PROMPT", num_args = 0..=1, default_missing_value = "")]
+    pub print: Option<String>,
+    /// With -p: the model's reasoning goes to stderr
+    #[arg(long, requires = "print")]
+    pub show_reasoning: bool,
+    /// With -p: do not save the conversation
+    #[arg(long, requires = "print")]
+    pub no_save: bool,
+    /// With -p: the system prompt for this conversation
+    #[arg(long, value_name = "TEXT", requires = "print")]
+    pub system: Option<String>,
     /// Start with a new conversation
     #[arg(long)]
     pub new: bool,
@@ -390,6 +405,10 @@ mod tests {
             keys: false,
             r#continue: false,
             new: false,
+            print: None,
+            show_reasoning: false,
+            no_save: false,
+            system: None,
         }
     }
 

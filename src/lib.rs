@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod num;
+pub mod oneshot;
 pub mod runtime;
 pub mod state;
 pub mod terminal;

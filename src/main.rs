@@ -115,6 +115,9 @@ fn main() -> ExitCode {
         return fail("no data directory on this system; pass --data-dir", 2);
     };
     let db_path = config::database_path(&dir);
+    if let Some(prompt) = args.print.clone() {
+        return print(&config, &args, prompt, &db_path);
+    }
     // A damaged or newer database stops here, untouched. A directory that cannot be written
     // yet (read-only, full) does not: the app runs, keeps everything in memory and retries.
     let store = match Store::open(&db_path) {
@@ -170,6 +173,67 @@ fn main() -> ExitCode {
         }
         Err(err) => fail(err, 1),
     }
+}
+
+/// `-p`: one prompt, the reply on stdout (`oneshot.rs`).
+fn print(
+    config: &config::Config,
+    args: &Args,
+    prompt: String,
+    db_path: &std::path::Path,
+) -> ExitCode {
+    use std::io::{IsTerminal, Read};
+    let mut piped = String::new();
+    if !std::io::stdin().is_terminal() {
+        let mut bytes = Vec::new();
+        if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
+            return fail(format!("cannot read stdin: {err}"), 2);
+        }
+        piped = String::from_utf8_lossy(&bytes).into_owned();
+    }
+    let text = match (prompt.trim().is_empty(), piped.trim().is_empty()) {
+        (true, true) => {
+            return fail(
+                "-p needs a prompt: kimi-tui -p \"question\", or text on stdin (git diff | kimi-tui -p \"review this\")",
+                2,
+            );
+        }
+        (false, true) => prompt,
+        (true, false) => piped,
+        (false, false) => format!("{prompt}\n\n{piped}"),
+    };
+    let store = if args.no_save {
+        None
+    } else {
+        match Store::open(db_path) {
+            Ok(store) => Some(store),
+            // A damaged or newer database is left alone; the reply still comes.
+            Err(err) => {
+                eprintln!("kimi-tui: this conversation is not saved: {err}");
+                None
+            }
+        }
+    };
+    let options = kimi_tui::oneshot::Options {
+        text,
+        continue_last: args.r#continue,
+        system: args.system.clone(),
+        show_reasoning: args.show_reasoning,
+        end_with_newline: std::io::stdout().is_terminal(),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => return fail(format!("cannot start the async runtime: {err}"), 1),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    let code = rt.block_on(kimi_tui::oneshot::run(
+        config, store, options, &mut out, &mut err,
+    ));
+    ExitCode::from(code)
 }
 
 fn list(store: Option<&Store>) -> ExitCode {

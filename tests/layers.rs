@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["keymap"],
     &["update", "ui", "fuzzing"],
     &["runtime"],
+    &["oneshot"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -82,6 +82,28 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// `s` as it may go to a pipe or a terminal in line mode: line breaks and tabs kept, CR
+/// dropped, every other control character shown as a visible symbol (as on screen), so
+/// nothing a model sends can act on the terminal it ends up in.
+pub fn sanitize_lines(s: &str) -> String {
+    if !s.chars().any(|c| is_special(c) && c != '\n' && c != '\t') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c => match shown(c) {
+                Shown::Same => out.push(c),
+                Shown::Replace(r) => out.push(r),
+                Shown::Spaces(n) => out.extend(std::iter::repeat_n(' ', n)),
+                Shown::Nothing => {}
+            },
+        }
+    }
+    out
+}
+
 /// Text pasted or typed into the input box: line ends normalised to `\n`, tabs kept, and
 /// every other control character dropped, so the box never holds a terminal control.
 pub fn clean_input(s: &str) -> String {

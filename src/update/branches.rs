@@ -7,7 +7,7 @@ use crate::effect::Effect;
 use crate::ids::{ConversationId, Millis};
 use crate::io::store::records::Role;
 use crate::msg::Focus;
-use crate::state::saved::{meta_of, message_from, record_of};
+use crate::state::saved::{message_from, meta_of, record_of};
 use crate::state::{AppState, Dialog, Editing, Message, Scroll};
 
 use super::chat::save;

@@ -79,6 +79,10 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         keys: false,
         r#continue: false,
         new: false,
+        print: None,
+        show_reasoning: false,
+        no_save: false,
+        system: None,
     }
 }
 
