@@ -218,7 +218,7 @@ fn sigint_stops_the_reply_saves_it_stopped_and_exits_130() {
     let mock = MockKimi::start();
     let home = Home::new();
     mock.push(Reply::text(&["the start"]).hang(Duration::from_secs(30)));
-    let mut child = home
+    let child = home
         .command(&mock, &["-p", "tell me a long story"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
