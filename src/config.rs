@@ -3,6 +3,7 @@
 //! never written anywhere.
 
 pub mod profiles;
+pub mod themes;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -67,6 +68,13 @@ pub struct Args {
     /// With -p: the system prompt for this conversation
     #[arg(long, value_name = "TEXT", requires = "print")]
     pub system: Option<String>,
+    /// Theme: auto (asks the terminal for its background), dark, light, high-contrast, or a
+    /// file's name in the config directory's themes/ [env: KIMI_TUI_THEME]
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Colours: auto (none when NO_COLOR is set), always, or never
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub color: Option<String>,
     /// Start with a new conversation
     #[arg(long)]
     pub new: bool,
@@ -101,6 +109,8 @@ pub struct FileConfig {
     /// Capture the mouse for wheel scrolling (default true). Off keeps the terminal's own
     /// text selection without holding Shift.
     pub mouse: Option<bool>,
+    /// "auto" (the default), "dark", "light", "high-contrast", or a user theme's name.
+    pub theme: Option<String>,
     /// Keys by action name: `[keys]` for every context that has the action, `[keys.sidebar]`
     /// and so on for one context (see `kimi-tui --keys`).
     #[serde(default)]
@@ -120,6 +130,10 @@ pub struct Config {
     pub idle_timeout: Duration,
     pub sampling: SamplingOptions,
     pub mouse: bool,
+    /// The theme asked for ("auto" unless a flag, `KIMI_TUI_THEME` or the file names one).
+    pub theme: String,
+    /// No colours at all: `--color never`, or NO_COLOR set without `--color always`.
+    pub no_color: bool,
     pub max_retries: u32,
     pub kimi_fields: bool,
     /// The proxy for the base URL's scheme, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (any
@@ -187,6 +201,32 @@ pub fn database_path(dir: &Path) -> PathBuf {
 /// The default config file: `<platform config dir>/kimi-tui/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "kimi-tui").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// How many colours to use: none when asked (`no_color`), the 16 ANSI ones when the terminal
+/// says nothing of more (no `256color` in TERM, no COLORTERM), else all.
+pub fn color_depth(
+    no_color: bool,
+    term: Option<&str>,
+    colorterm: Option<&str>,
+) -> crate::theme::Depth {
+    use crate::theme::Depth;
+    if no_color {
+        Depth::None
+    } else if colorterm.is_some_and(|c| !c.is_empty())
+        || term.is_some_and(|t| t.contains("256color") || t.contains("direct"))
+    {
+        Depth::Full
+    } else {
+        Depth::Ansi16
+    }
+}
+
+/// Whether COLORFGBG ("15;0": foreground, then background, as ANSI colour numbers) says the
+/// background is light: 7 (white) or 9–15 (the bright ones but bright black).
+pub fn light_from_colorfgbg(value: Option<&str>) -> Option<bool> {
+    let background: u8 = value?.rsplit(';').next()?.trim().parse().ok()?;
+    Some(matches!(background, 7 | 9..=15))
 }
 
 /// Reads the config file. A missing default file is fine; a missing file the user named is
@@ -287,6 +327,18 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
             max_completion_tokens: file.max_completion_tokens,
         },
         mouse: file.mouse.unwrap_or(true),
+        theme: args
+            .theme
+            .clone()
+            .or_else(|| env_nonempty("KIMI_TUI_THEME"))
+            .or(file.theme.clone())
+            .unwrap_or_else(|| "auto".into()),
+        no_color: match args.color.as_deref() {
+            Some("never") => true,
+            Some("always") => false,
+            // no-color.org: set and not empty.
+            _ => env_nonempty("NO_COLOR").is_some(),
+        },
         max_retries: file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10),
         kimi_fields,
         proxy: proxy_for(&base_url, &env_nonempty),
@@ -409,6 +461,8 @@ mod tests {
             show_reasoning: false,
             no_save: false,
             system: None,
+            theme: None,
+            color: None,
         }
     }
 

@@ -85,6 +85,7 @@ fn main() -> ExitCode {
         Some(path) => (Some(path), true),
         None => (default_path, false),
     };
+    let config_dir = path.as_ref().and_then(|p| p.parent()).map(PathBuf::from);
     let file = match path {
         Some(path) => match config::load_file(&path, required) {
             Ok(file) => file,
@@ -140,6 +141,9 @@ fn main() -> ExitCode {
         Err(err @ runtime::StartError::Client(_)) => return fail(err, 1),
         Err(err @ runtime::StartError::Keys(_)) => return fail(err, 2),
     };
+    if let Err(err) = choose_theme(&config, config_dir.as_deref(), &mut state) {
+        return fail(err, 2);
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -173,6 +177,82 @@ fn main() -> ExitCode {
         }
         Err(err) => fail(err, 1),
     }
+}
+
+/// How long the terminal may take to say its background colour (`theme = "auto"`).
+const BACKGROUND_QUERY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The theme asked for (flag, `KIMI_TUI_THEME`, config), fitted to the terminal's colours, and
+/// the ones the palette offers. A theme that does not exist, or a broken file for the one
+/// asked for, stops the start (exit 2); broken files of other themes are said in the status
+/// bar.
+fn choose_theme(
+    config: &config::Config,
+    config_dir: Option<&std::path::Path>,
+    state: &mut kimi_tui::AppState,
+) -> Result<(), String> {
+    use kimi_tui::theme::{Depth, Theme};
+    let env = |name: &str| std::env::var(name).ok();
+    let depth = config::color_depth(
+        config.no_color,
+        env("TERM").as_deref(),
+        env("COLORTERM").as_deref(),
+    );
+    let (user, errors) = config_dir
+        .map(|dir| config::themes::load_dir(&dir.join("themes")))
+        .unwrap_or_default();
+    let wanted = config.theme.as_str();
+    let theme = if depth == Depth::None {
+        Theme::no_color()
+    } else if wanted == "auto" {
+        // COLORFGBG (set by some terminals) answers at once. Over SSH the terminal's answer
+        // could come after the wait and land in the input box as typed text, so it is not
+        // asked there; elsewhere it answers within a millisecond or two.
+        let light = config::light_from_colorfgbg(env("COLORFGBG").as_deref()).or_else(|| {
+            let remote = env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some();
+            if remote {
+                None
+            } else {
+                terminal::background_is_light(BACKGROUND_QUERY)
+            }
+        });
+        if light == Some(true) {
+            Theme::light()
+        } else {
+            Theme::dark()
+        }
+    } else if let Some(theme) =
+        Theme::built_in(wanted).or_else(|| user.iter().find(|t| t.name == wanted).cloned())
+    {
+        theme
+    } else if let Some(why) = errors
+        .iter()
+        .find(|e| e.contains(&format!("{wanted}.toml")))
+    {
+        return Err(format!("the theme {wanted:?} cannot be read: {why}"));
+    } else {
+        let mut known: Vec<String> = Theme::BUILT_IN.iter().map(|s| (*s).to_string()).collect();
+        known.extend(user.iter().map(|t| t.name.clone()));
+        return Err(format!(
+            "no theme named {wanted:?}; there are: auto, {}",
+            known.join(", ")
+        ));
+    };
+    state.set_theme(theme.for_depth(depth));
+    state.themes = if depth == Depth::None {
+        vec![Theme::no_color()]
+    } else {
+        Theme::BUILT_IN
+            .iter()
+            .filter_map(|name| Theme::built_in(name))
+            .chain(user)
+            .map(|t| t.for_depth(depth))
+            .collect()
+    };
+    if !errors.is_empty() {
+        state.flash = Some(format!("Theme files not used: {}", errors.join("; ")));
+    }
+    Ok(())
 }
 
 /// `-p`: one prompt, the reply on stdout (`oneshot.rs`).

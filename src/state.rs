@@ -208,6 +208,8 @@ pub struct AppState {
     pub epoch: u64,
     /// One of your messages being edited in the input box, if so.
     pub editing: Option<Editing>,
+    /// The themes the palette offers (fitted to the terminal's colours).
+    pub themes: Vec<crate::theme::Theme>,
     ids: crate::ids::IdSource,
 }
 
@@ -257,6 +259,7 @@ impl AppState {
             history_walk: None,
             epoch: 0,
             editing: None,
+            themes: Vec::new(),
             ids,
         }
     }
@@ -298,6 +301,12 @@ impl AppState {
     /// unique across windows (see `IdSource`).
     pub fn next_id(&mut self) -> u64 {
         self.ids.next(self.now)
+    }
+
+    /// Draws everything with `theme` from the next frame on (cached rows notice by its id).
+    pub fn set_theme(&mut self, theme: crate::theme::Theme) {
+        self.input.set_placeholder_style(theme.placeholder);
+        self.theme = theme;
     }
 
     /// A fresh id for a message, with its name across databases.

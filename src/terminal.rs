@@ -85,3 +85,16 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// Whether the terminal's background is light, asked with OSC 11 (answered by most terminals,
+/// over SSH and in tmux too). `None` when it does not answer within `timeout` (then the
+/// caller assumes dark). Runs before the screen is taken, so its answer never reaches the UI.
+pub fn background_is_light(timeout: std::time::Duration) -> Option<bool> {
+    let mut options = terminal_colorsaurus::QueryOptions::default();
+    options.timeout = timeout;
+    match terminal_colorsaurus::theme_mode(options) {
+        Ok(terminal_colorsaurus::ThemeMode::Light) => Some(true),
+        Ok(terminal_colorsaurus::ThemeMode::Dark) => Some(false),
+        Err(_) => None,
+    }
+}

@@ -591,3 +591,128 @@ fn delete_asks_first_and_says_how_much_goes() {
     assert!(text.contains("the 3 message(s) under it"), "{text}");
     assert!(text.contains("y delete · n cancel"), "{text}");
 }
+
+/// A conversation with every kind of thing a theme styles: headers, reasoning, Markdown, a
+/// highlighted code block, the sidebar, the status bar, and a search match.
+fn themed(theme: kimi_tui::theme::Theme) -> AppState {
+    let mut state = app();
+    state.set_theme(theme);
+    let stream = send(&mut state, "Show me some Rust", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Reasoning("The user wants code.".into()),
+            StreamEvent::Content(
+                "# Here\n\nSome **bold**, `code` and a [link](https://x.y).\n\n```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n> quoted\n".into(),
+            ),
+            StreamEvent::Done,
+        ],
+        T0 + 1,
+    );
+    state
+}
+
+#[test]
+fn every_theme_draws_the_same_screen_in_its_own_colours() {
+    use kimi_tui::theme::{Depth, Theme};
+    let mut dark_cells = None;
+    for name in ["dark", "light", "high-contrast", "no-color"] {
+        let theme = Theme::built_in(name).expect("built in");
+        let mut state = themed(theme);
+        let terminal = draw(&mut state, 80, 24);
+        insta::assert_snapshot!(format!("theme_{name}_80x24"), terminal.backend());
+        let cells: Vec<(Color, Color)> = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| (c.fg, c.bg))
+            .collect();
+        match name {
+            "dark" => dark_cells = Some(cells),
+            _ => assert_ne!(
+                Some(&cells),
+                dark_cells.as_ref(),
+                "{name} has its own colours"
+            ),
+        }
+    }
+    // Sixteen colours: every cell in one of the 16 named colours (code included).
+    let mut state = themed(Theme::dark().for_depth(Depth::Ansi16));
+    let terminal = draw(&mut state, 80, 24);
+    for cell in terminal.backend().buffer().content() {
+        for color in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(color, Color::Indexed(_) | Color::Rgb(..)),
+                "{color:?} at {:?}",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+#[test]
+fn no_color_sets_no_colour_in_any_cell_and_stays_readable() {
+    use kimi_tui::theme::Theme;
+    use ratatui::style::Modifier;
+    let mut state = themed(Theme::no_color());
+    state.focus = Focus::Scrollback;
+    state.active_conversation_mut().focus = Some(1);
+    let terminal = draw(&mut state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+    // The status bar, the open conversation and the outline stand out by attributes.
+    assert!(
+        buffer[(2, 23)].modifier.contains(Modifier::REVERSED),
+        "the status bar"
+    );
+    let (x, y) = find(buffer, "▌").expect("the outline");
+    assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
+    // A search match too.
+    update(&mut state, Msg::from(SidebarIntent::StartSearch), T0);
+    let mut request = 0;
+    for c in "Rust".chars() {
+        for effect in update(
+            &mut state,
+            Msg::from(FieldIntent::Edit(kimi_tui::msg::FieldEdit::Insert(c))),
+            T0,
+        ) {
+            if let kimi_tui::effect::Effect::Search { request: r, .. } = effect {
+                request = r;
+            }
+        }
+    }
+    let conversation_id = state.conversations.active_id();
+    update(
+        &mut state,
+        Msg::from(StoreReport::SearchResults {
+            request,
+            hits: vec![kimi_tui::io::store::records::SearchHit {
+                conversation_id,
+                title: "Show me some Rust".into(),
+                message: None,
+                snippet: String::new(),
+            }],
+        }),
+        T0,
+    );
+    let terminal = draw(&mut state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    assert!(
+        buffer.content().iter().any(|c| c
+            .modifier
+            .contains(Modifier::REVERSED | Modifier::UNDERLINED)),
+        "the match is marked"
+    );
+}

@@ -1,7 +1,7 @@
 //! What the command palette lists for a query: every action of the key table that works
-//! outside dialogs (with its keys), every conversation, every model and profile, matched with
-//! nucleo (helix's fuzzy matcher) and best first; with no query, the actions run lately come
-//! first.
+//! outside dialogs (with its keys), every conversation, every model and profile, every other
+//! theme, matched with nucleo (helix's fuzzy matcher) and best first; with no query, the
+//! actions run lately come first.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -29,6 +29,8 @@ pub enum Entry {
     Model(PickerRow),
     /// A prompt sent before (the palette opened on the history).
     Prompt(String),
+    /// A theme to switch to, by name.
+    Theme(String),
 }
 
 impl Entry {
@@ -39,6 +41,7 @@ impl Entry {
             Entry::Conversation { title, .. } => format!("Open: {title}"),
             Entry::Model(PickerRow::Model(id)) => format!("Model: {id}"),
             Entry::Model(PickerRow::Profile(name)) => format!("Profile: {name}"),
+            Entry::Theme(name) => format!("Theme: {name}"),
             // One line of it: the first, with the count of the others.
             Entry::Prompt(text) => {
                 let mut lines = text.lines();
@@ -103,10 +106,16 @@ fn all(state: &AppState) -> Vec<Entry> {
         title: c.display_title().to_string(),
     });
     let models = picker_rows(state).into_iter().map(Entry::Model);
+    let themes = state
+        .themes
+        .iter()
+        .filter(|t| t.name != state.theme.name)
+        .map(|t| Entry::Theme(t.name.clone()));
     actions
         .into_iter()
         .chain(conversations)
         .chain(models)
+        .chain(themes)
         .collect()
 }
 

@@ -11,31 +11,33 @@ use syntect::util::LinesWithEndings;
 
 struct Sets {
     syntaxes: SyntaxSet,
-    theme: Option<Theme>,
+    themes: ThemeSet,
 }
 
 static SETS: OnceLock<Sets> = OnceLock::new();
 
 fn sets() -> &'static Sets {
-    SETS.get_or_init(|| {
-        let mut themes = ThemeSet::load_defaults();
-        Sets {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-            // A dark theme that sits well on the UI's dark, low-contrast chrome.
-            theme: themes.themes.remove("base16-ocean.dark"),
-        }
+    SETS.get_or_init(|| Sets {
+        syntaxes: SyntaxSet::load_defaults_newlines(),
+        themes: ThemeSet::load_defaults(),
     })
 }
 
-/// The lines of `code` as (style, text) pieces, or `None` when the language is unknown (the
-/// caller then shows the code in one colour).
-pub fn highlight(lang: &str, code: &str) -> Option<Vec<Vec<(Style, String)>>> {
+/// The lines of `code` as (style, text) pieces, or `None` when the language is unknown or
+/// `ui` has no code colours (the caller then shows the code in one colour). The colours come
+/// from `ui`'s syntect theme, fitted to its depth.
+pub fn highlight(
+    lang: &str,
+    code: &str,
+    ui: &crate::theme::Theme,
+) -> Option<Vec<Vec<(Style, String)>>> {
     let lang = lang.trim();
-    if lang.is_empty() {
+    if lang.is_empty() || ui.syntax.is_empty() || ui.depth == crate::theme::Depth::None {
         return None;
     }
     let sets = sets();
-    let theme = sets.theme.as_ref()?;
+    let theme: &Theme = sets.themes.themes.get(ui.syntax)?;
+    let sixteen = ui.depth == crate::theme::Depth::Ansi16;
     let syntax = sets
         .syntaxes
         .find_syntax_by_token(lang)
@@ -49,7 +51,11 @@ pub fn highlight(lang: &str, code: &str) -> Option<Vec<Vec<(Style, String)>>> {
                 .into_iter()
                 .map(|(style, text)| {
                     let text = text.trim_end_matches(['\n', '\r']).to_string();
-                    (convert(style), text)
+                    let mut style = convert(style);
+                    if sixteen {
+                        style.fg = style.fg.map(crate::theme::ansi16);
+                    }
+                    (style, text)
                 })
                 .filter(|(_, text)| !text.is_empty())
                 .collect(),

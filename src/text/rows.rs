@@ -181,8 +181,8 @@ pub struct MarkdownLayout {
     done_gap: bool,
     rows: Vec<ratatui::text::Line<'static>>,
     valid: bool,
-    /// The theme the rows were styled with.
-    theme: &'static str,
+    /// The theme the rows were styled with (`Theme::id`).
+    theme: u64,
     /// The text defines a link reference, which block-by-block rendering gets wrong: it is
     /// then rendered whole each time (rare in replies).
     whole: bool,
@@ -194,15 +194,12 @@ impl MarkdownLayout {
     pub fn sync(&mut self, text: &str, width: usize, theme: &Theme) {
         use super::markdown::{Renderer, open_block_start};
         let width = width.max(1);
-        if !self.valid
-            || self.width != width
-            || text.len() < self.covered
-            || self.theme != theme.name
+        if !self.valid || self.width != width || text.len() < self.covered || self.theme != theme.id
         {
             *self = MarkdownLayout {
                 width,
                 valid: true,
-                theme: theme.name,
+                theme: theme.id,
                 ..MarkdownLayout::default()
             };
         }
@@ -228,7 +225,7 @@ impl MarkdownLayout {
             *self = MarkdownLayout {
                 width,
                 valid: true,
-                theme: theme.name,
+                theme: theme.id,
                 whole: true,
                 ..MarkdownLayout::default()
             };

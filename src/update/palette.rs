@@ -58,6 +58,15 @@ pub fn update(state: &mut AppState, intent: PaletteIntent, now: Millis) -> Vec<E
                     super::composer::recall(state, &text);
                     Vec::new()
                 }
+                Entry::Theme(name) => {
+                    if let Some(theme) = state.themes.iter().find(|t| t.name == name).cloned() {
+                        state.set_theme(theme);
+                        state.flash = Some(format!(
+                            "Theme {name}. To keep it, set theme = \"{name}\" in the config file."
+                        ));
+                    }
+                    Vec::new()
+                }
             };
         }
     }

@@ -83,6 +83,8 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         show_reasoning: false,
         no_save: false,
         system: None,
+        theme: None,
+        color: None,
     }
 }
 

@@ -69,6 +69,9 @@ impl App {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("TERM", "xterm-256color");
+        // The vt100 parser answers no queries: say the background the way some terminals
+        // do, so `theme = "auto"` does not wait for an answer that never comes.
+        cmd.env("COLORFGBG", "15;0");
         for (name, value) in env {
             cmd.env(name, value);
         }

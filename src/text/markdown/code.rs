@@ -18,7 +18,7 @@ impl Renderer<'_> {
         };
         self.push_row(vec![Span::styled(label, self.theme.code_frame)]);
         let text = code.text.strip_suffix('\n').unwrap_or(&code.text);
-        let highlighted = highlight::highlight(&code.lang, text);
+        let highlighted = highlight::highlight(&code.lang, text, self.theme);
         // Code rows continue the containers' indentation, then a bar.
         let (_, mut rest_prefix) = self.prefixes();
         rest_prefix.push(Span::styled("│ ", self.theme.code_frame));
