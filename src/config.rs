@@ -72,6 +72,10 @@ pub struct Args {
     /// file's name in the config directory's themes/ [env: KIMI_TUI_THEME]
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
+    /// On quit, print the open conversation into the terminal's normal screen, so it stays in
+    /// its scrollback
+    #[arg(long)]
+    pub print_on_exit: bool,
     /// Colours: auto (none when NO_COLOR is set), always, or never
     #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
     pub color: Option<String>,
@@ -111,6 +115,8 @@ pub struct FileConfig {
     pub mouse: Option<bool>,
     /// "auto" (the default), "dark", "light", "high-contrast", or a user theme's name.
     pub theme: Option<String>,
+    /// On quit, print the open conversation into the terminal's normal screen.
+    pub print_on_exit: Option<bool>,
     /// Keys by action name: `[keys]` for every context that has the action, `[keys.sidebar]`
     /// and so on for one context (see `kimi-tui --keys`).
     #[serde(default)]
@@ -134,6 +140,8 @@ pub struct Config {
     pub theme: String,
     /// No colours at all: `--color never`, or NO_COLOR set without `--color always`.
     pub no_color: bool,
+    /// Print the open conversation when quitting (flag or file).
+    pub print_on_exit: bool,
     pub max_retries: u32,
     pub kimi_fields: bool,
     /// The proxy for the base URL's scheme, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (any
@@ -333,6 +341,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
             .or_else(|| env_nonempty("KIMI_TUI_THEME"))
             .or(file.theme.clone())
             .unwrap_or_else(|| "auto".into()),
+        print_on_exit: args.print_on_exit || file.print_on_exit.unwrap_or(false),
         no_color: match args.color.as_deref() {
             Some("never") => true,
             Some("always") => false,
@@ -463,6 +472,7 @@ mod tests {
             system: None,
             theme: None,
             color: None,
+            print_on_exit: false,
         }
     }
 

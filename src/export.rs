@@ -124,6 +124,38 @@ pub fn to_markdown(conv: &Conversation, model: &str) -> String {
     out
 }
 
+/// The branch on screen as plain text for the terminal's own scrollback (`print_on_exit`):
+/// the title, then each message under "You" or "Kimi · model", control characters shown as
+/// symbols as on screen. Reasoning is left out: it is the answer that is wanted there.
+pub fn to_plain(conv: &Conversation) -> String {
+    use crate::text::plain::sanitize_lines;
+    let mut out = format!("── {} ──\n\n", sanitize_lines(conv.display_title()));
+    for message in &conv.messages {
+        match (message.role, &message.model) {
+            (Role::User, _) => out.push_str("You\n"),
+            (Role::Assistant, Some(model)) => {
+                out.push_str(&format!("Kimi · {}\n", sanitize_lines(model)));
+            }
+            (Role::Assistant, None) => out.push_str("Kimi\n"),
+        }
+        out.push_str(&sanitize_lines(&message.content));
+        if !message.content.ends_with('\n') {
+            out.push('\n');
+        }
+        match message.status {
+            MessageStatus::Stopped => out.push_str("(stopped)\n"),
+            MessageStatus::Interrupted => out.push_str("(interrupted)\n"),
+            MessageStatus::Failed => out.push_str(&format!(
+                "(failed: {})\n",
+                sanitize_lines(message.error.as_deref().unwrap_or(""))
+            )),
+            MessageStatus::Streaming | MessageStatus::Complete => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// A file name (no extension) from a title: path separators and spaces become dashes.
 pub fn default_stem(title: &str) -> String {
     let mut slug = String::new();

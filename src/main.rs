@@ -168,6 +168,11 @@ fn main() -> ExitCode {
     let result = rt.block_on(runtime::run(&mut tui, &mut state, services, &mut host));
     terminal::restore();
     rt.shutdown_background();
+    if config.print_on_exit && !state.active_conversation().messages.is_empty() {
+        use std::io::Write;
+        let text = kimi_tui::export::to_plain(state.active_conversation());
+        let _ = std::io::stdout().write_all(text.as_bytes());
+    }
     match result {
         Ok(None) => ExitCode::SUCCESS,
         // Where unsaved changes went: said once the screen is back.

@@ -470,3 +470,25 @@ fn edit_and_resend_then_go_back_to_the_old_branch_and_find_it_after_a_restart() 
     app.keys("\x11");
     assert!(app.wait_exit().success());
 }
+
+/// `--print-on-exit`: after the terminal is restored, the conversation is printed into the
+/// normal screen, so it stays in the terminal's scrollback.
+#[test]
+fn print_on_exit_leaves_the_conversation_in_the_normal_screen() {
+    let mock = MockKimi::start();
+    let mut app = App::start(&mock.base_url(), &["--print-on-exit"]);
+    app.wait_for("Type a message below");
+    app.keys("remember this\r");
+    app.wait_for("Echo #2: remember this");
+    app.keys("\x11");
+    assert!(app.wait_exit().success());
+    let raw = String::from_utf8_lossy(&app.raw.lock().expect("raw")).into_owned();
+    let after = raw
+        .rsplit_once("\u{1b}[?1049l")
+        .map(|(_, after)| after.replace('\r', ""))
+        .expect("the alternate screen was left");
+    assert!(
+        after.contains("You\nremember this\n\nKimi · kimi-k2.6\nEcho #2: remember this\n"),
+        "{after:?}"
+    );
+}

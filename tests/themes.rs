@@ -164,6 +164,9 @@ fn the_binary_under_no_color_writes_no_colour_and_an_unknown_theme_is_refused() 
 fn the_readme_names_every_style_a_theme_file_may_set() {
     let readme = include_str!("../README.md");
     for name in kimi_tui::theme::Theme::STYLE_NAMES {
-        assert!(readme.contains(&format!("`{name}`")), "README.md does not name `{name}`");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README.md does not name `{name}`"
+        );
     }
 }

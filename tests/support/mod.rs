@@ -85,6 +85,7 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         system: None,
         theme: None,
         color: None,
+        print_on_exit: false,
     }
 }
 
