@@ -76,6 +76,10 @@ pub struct Args {
     /// its scrollback
     #[arg(long)]
     pub print_on_exit: bool,
+    /// Check the setup (config, key, the API, the balance, the database, the proxy, the
+    /// terminal), one line each, and exit: 0 when chatting would work
+    #[arg(long)]
+    pub check: bool,
     /// Colours: auto (none when NO_COLOR is set), always, or never
     #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
     pub color: Option<String>,
@@ -154,6 +158,8 @@ pub struct Config {
     /// A profile was asked for that does not exist (main refuses to start).
     pub unknown_profile: Option<String>,
     pub api_key: Option<ApiKey>,
+    /// Where the key came from (an environment variable's name), never the key.
+    pub api_key_source: Option<String>,
     /// `[keys]` from the config file, and the file's text (to name lines in errors).
     pub keys: toml::Table,
     pub keys_text: String,
@@ -304,10 +310,11 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         || KEY_VARS.iter().map(ToString::to_string).collect(),
         |p| p.key_env.clone(),
     );
-    let api_key = key_vars
+    let found = key_vars
         .iter()
-        .find_map(|name| env_nonempty(name))
-        .map(|key| ApiKey(key.trim().to_string()));
+        .find_map(|name| env_nonempty(name).map(|key| (name.clone(), key)));
+    let api_key_source = found.as_ref().map(|(name, _)| name.clone());
+    let api_key = found.map(|(_, key)| ApiKey(key.trim().to_string()));
     let kimi_fields = file
         .kimi_fields
         .filter(|_| top)
@@ -356,6 +363,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
         profiles,
         unknown_profile,
         api_key,
+        api_key_source,
         keys: file.keys,
         keys_text: file.text,
     }
@@ -473,6 +481,7 @@ mod tests {
             theme: None,
             color: None,
             print_on_exit: false,
+            check: false,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod bindings;
 pub mod catalog;
+pub mod check;
 pub mod chord;
 pub mod config;
 pub mod effect;

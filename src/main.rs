@@ -86,14 +86,41 @@ fn main() -> ExitCode {
         None => (default_path, false),
     };
     let config_dir = path.as_ref().and_then(|p| p.parent()).map(PathBuf::from);
-    let file = match path {
-        Some(path) => match config::load_file(&path, required) {
+    let mut config_error = None;
+    let file = match &path {
+        Some(path) => match config::load_file(path, required) {
             Ok(file) => file,
+            // --check says so among the rest; anything else stops here.
+            Err(err) if args.check => {
+                config_error = Some(err.to_string());
+                config::FileConfig::default()
+            }
             Err(err) => return fail(err, 2),
         },
         None => config::FileConfig::default(),
     };
     let config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    if args.check {
+        let dir = data_dir(&args);
+        let found = kimi_tui::check::Found {
+            config_path: path.as_deref(),
+            config_error,
+            data_dir: dir.as_deref(),
+        };
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(err) => return fail(format!("cannot start the async runtime: {err}"), 1),
+        };
+        let code = rt.block_on(kimi_tui::check::run(
+            &config,
+            &found,
+            &mut std::io::stdout(),
+        ));
+        return ExitCode::from(code);
+    }
     if args.keys {
         // The keys in force: the built-in table with the config file's [keys].
         return match runtime::key_table(&config) {

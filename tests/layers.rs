@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["keymap"],
     &["update", "ui", "fuzzing"],
     &["runtime"],
-    &["oneshot"],
+    &["oneshot", "check"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -461,6 +461,15 @@ impl Store {
         Ok(prompts)
     }
 
+    /// SQLite's quick check of the file: "ok", or what is damaged.
+    pub fn quick_check(&self) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+        let lines: Vec<String> = stmt
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(lines.join("; "))
+    }
+
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, title, model, created_at, updated_at, thinking, effort, draft

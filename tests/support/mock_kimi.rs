@@ -190,6 +190,26 @@ struct Shared {
     echo_delay: Mutex<Duration>,
     /// When the last frame of the latest reply was handed to the connection.
     last_sent: Mutex<Option<Instant>>,
+    /// Keys answered 401 on every endpoint, as the API answers a key of the other region.
+    rejected: Mutex<Vec<String>>,
+}
+
+/// The API's answer to a key it does not know, if `headers` carry one of those.
+fn refused(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?
+        .strip_prefix("Bearer ")?;
+    if !lock(&shared.rejected).iter().any(|k| k == key) {
+        return None;
+    }
+    let body = json!({"error": {"type": "invalid_authentication_error",
+                                "message": "Invalid Authentication"}});
+    Response::builder()
+        .status(StatusCode::UNAUTHORIZED)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .ok()
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -253,6 +273,11 @@ impl MockKimi {
 
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// Every request with this key is answered 401 (a key of the other region, or revoked).
+    pub fn reject_key(&self, key: &str) {
+        lock(&self.shared.rejected).push(key.to_string());
     }
 
     pub fn push(&self, reply: Reply) {
@@ -319,7 +344,10 @@ fn echo(body: &Value, delay: Duration) -> Reply {
 }
 
 /// GET /v1/models with Kimi's capability fields.
-async fn models() -> Response {
+async fn models(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = refused(&shared, &headers) {
+        return refusal;
+    }
     let body = json!({"object": "list", "data": [
         {"id": "kimi-k2.6", "object": "model", "created": 1, "owned_by": "moonshot",
          "context_length": 262144, "supports_reasoning": true, "supports_image_in": true,
@@ -351,7 +379,10 @@ async fn count_tokens(body: Bytes) -> Response {
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
-async fn balance() -> Response {
+async fn balance(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = refused(&shared, &headers) {
+        return refusal;
+    }
     let body = json!({"code": 0, "data": {"available_balance": 49.58, "voucher_balance": 46.58,
                       "cash_balance": 3.0}, "scode": "0x0", "status": true});
     Response::builder()
@@ -361,6 +392,9 @@ async fn balance() -> Response {
 }
 
 async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(refusal) = refused(&shared, &headers) {
+        return refusal;
+    }
     let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     lock(&shared.log).push(Recorded {
         body: value.clone(),

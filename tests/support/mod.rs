@@ -86,6 +86,7 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         theme: None,
         color: None,
         print_on_exit: false,
+        check: false,
     }
 }
 
