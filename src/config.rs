@@ -76,6 +76,14 @@ pub struct Args {
     /// its scrollback
     #[arg(long)]
     pub print_on_exit: bool,
+    /// Write every conversation (every branch, with ids, models, usage, times) to FILE as JSON
+    /// and exit
+    #[arg(long, value_name = "FILE")]
+    pub export_all: Option<PathBuf>,
+    /// Add the conversations in FILE (an --export-all file, one conversation's export, or
+    /// ChatGPT's conversations.json) and exit; importing a file twice adds nothing
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
     /// Check the setup (config, key, the API, the balance, the database, the proxy, the
     /// terminal), one line each, and exit: 0 when chatting would work
     #[arg(long)]
@@ -482,6 +490,8 @@ mod tests {
             color: None,
             print_on_exit: false,
             check: false,
+            export_all: None,
+            import: None,
         }
     }
 

@@ -51,6 +51,12 @@ struct JsonMessage<'a> {
 /// parent's (UUIDs, stable across databases), parents before children; `shown` and `current`
 /// say which branch was on screen.
 pub fn to_json(conv: &Conversation, model: &str) -> String {
+    serde_json::to_string_pretty(&to_json_value(conv, model))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// The same, as a value (`--export-all` puts many in one file).
+pub fn to_json_value(conv: &Conversation, model: &str) -> serde_json::Value {
     let uids: std::collections::HashMap<u64, uuid::Uuid> =
         conv.all_messages().map(|m| (m.id, m.uid)).collect();
     let mut all: Vec<(bool, &crate::state::Message)> = conv
@@ -89,7 +95,7 @@ pub fn to_json(conv: &Conversation, model: &str) -> String {
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    serde_json::to_value(&doc).unwrap_or_default()
 }
 
 pub fn to_markdown(conv: &Conversation, model: &str) -> String {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod fuzzing;
 pub mod ids;
+pub mod import;
 pub mod io;
 pub mod keymap;
 pub mod layout;

@@ -161,6 +161,18 @@ fn main() -> ExitCode {
     if args.list {
         return list(store.as_ref());
     }
+    if let Some(file) = &args.export_all {
+        let Some(store) = store.as_ref() else {
+            return fail("the database cannot be opened", 1);
+        };
+        return export_all(store, file);
+    }
+    if let Some(file) = &args.import {
+        let Some(store) = store else {
+            return fail("the database cannot be written", 1);
+        };
+        return import(store, file);
+    }
 
     let (mut state, services) = match runtime::start(&config, db_path, store, !args.new, true) {
         Ok(started) => started,
@@ -346,6 +358,109 @@ fn print(
         config, store, options, &mut out, &mut err,
     ));
     ExitCode::from(code)
+}
+
+/// `--export-all FILE`: every conversation, one after another, into a new file (written
+/// beside it first, then moved into place).
+fn export_all(store: &Store, file: &std::path::Path) -> ExitCode {
+    use std::io::Write;
+    if file.exists() {
+        return fail(
+            format!("{} exists; remove it or name another file", file.display()),
+            2,
+        );
+    }
+    let partial = file.with_extension("json.partial");
+    let result = (|| -> Result<usize, String> {
+        let out = std::fs::File::create(&partial).map_err(|e| e.to_string())?;
+        let mut out = std::io::BufWriter::new(out);
+        let io = |e: std::io::Error| e.to_string();
+        write!(
+            out,
+            "{{\n\"format\": \"kimi-tui-export\",\n\"version\": 2,\n\"exported_at_ms\": {},\n\"conversations\": [",
+            runtime::now_millis()
+        )
+        .map_err(io)?;
+        let summaries = store.list().map_err(|e| e.to_string())?;
+        for (i, summary) in summaries.iter().enumerate() {
+            let id = summary.id;
+            let mut conv = kimi_tui::state::saved::conversation_from(summary.clone());
+            let messages = store.load(id).map_err(|e| e.to_string())?;
+            let prompt = store.system_prompt(id).map_err(|e| e.to_string())?;
+            kimi_tui::state::saved::fill(&mut conv, messages, prompt);
+            let model = conv.model.clone();
+            let value = kimi_tui::export::to_json_value(&conv, &model);
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })
+                .map_err(io)?;
+            serde_json::to_writer(&mut out, &value).map_err(|e| e.to_string())?;
+        }
+        out.write_all(b"\n]\n}\n").map_err(io)?;
+        out.flush().map_err(io)?;
+        out.get_ref().sync_all().map_err(io)?;
+        Ok(summaries.len())
+    })();
+    match result.and_then(|n| {
+        std::fs::rename(&partial, file).map_err(|e| e.to_string())?;
+        Ok(n)
+    }) {
+        Ok(n) => {
+            println!("Wrote {n} conversation(s) to {}.", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let _ = std::fs::remove_file(&partial);
+            fail(format!("cannot write {}: {err}", file.display()), 1)
+        }
+    }
+}
+
+/// `--import FILE`: the conversations in it, added in one transaction.
+fn import(mut store: Store, file: &std::path::Path) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(err) => return fail(format!("cannot read {}: {err}", file.display()), 2),
+    };
+    let conversations = match kimi_tui::import::parse(&text) {
+        Ok(conversations) => conversations,
+        Err(err) => {
+            return fail(
+                format!(
+                    "{} was not imported (nothing was written): {err}",
+                    file.display()
+                ),
+                2,
+            );
+        }
+    };
+    let seed = {
+        use std::hash::BuildHasher;
+        std::collections::hash_map::RandomState::new().hash_one(std::process::id())
+    };
+    let mut ids = kimi_tui::ids::IdSource::new(seed);
+    let now = runtime::now_millis();
+    match store.import(&conversations, || ids.next(now), now) {
+        Ok(report) => {
+            println!(
+                "Imported from {}: {} new conversation(s), {} added to, {} message(s) added, {} already here.",
+                file.display(),
+                report.conversations_added,
+                report.conversations_merged,
+                report.messages_added,
+                report.messages_present,
+            );
+            for conflict in &report.conflicts {
+                println!("  conflict: {conflict}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(
+            format!(
+                "{} was not imported (nothing was written): {err}",
+                file.display()
+            ),
+            1,
+        ),
+    }
 }
 
 fn list(store: Option<&Store>) -> ExitCode {

@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["msg", "effect"],
     &["bindings"],
     &["state"],
-    &["export", "layout"],
+    &["export", "import", "layout"],
     &["keymap"],
     &["update", "ui", "fuzzing"],
     &["runtime"],

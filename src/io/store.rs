@@ -16,6 +16,7 @@ use crate::io::store::records::{
     ConversationMeta, MessageRecord, Summary, role_from, role_name, status_from, status_name,
 };
 
+mod import;
 pub mod records;
 mod repair;
 mod search;

@@ -87,6 +87,8 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         color: None,
         print_on_exit: false,
         check: false,
+        export_all: None,
+        import: None,
     }
 }
 

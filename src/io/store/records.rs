@@ -133,3 +133,45 @@ pub enum MessageStatus {
     /// The request or the stream failed; `Message::error` says why.
     Failed,
 }
+
+/// A conversation read from an export (kimi-tui's own, or another app's), to be added to the
+/// database: messages parents first, each named by its uid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedConversation {
+    pub title: String,
+    pub model: String,
+    pub system_prompt: String,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub messages: Vec<ImportedMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedMessage {
+    pub uid: uuid::Uuid,
+    /// The uid of the message it follows; `None` for a first message.
+    pub parent: Option<uuid::Uuid>,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    pub error: Option<String>,
+    pub model: Option<String>,
+    pub finish_reason: Option<String>,
+    pub usage: Option<Usage>,
+    pub created_at: Millis,
+    pub chosen_at: Millis,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub conversations_added: usize,
+    /// Conversations some of whose messages were there already (new messages joined them).
+    pub conversations_merged: usize,
+    pub messages_added: usize,
+    /// Messages that were there already, the same.
+    pub messages_present: usize,
+    /// Messages whose uid is taken by a different message: kept as they are, each said.
+    pub conflicts: Vec<String>,
+}
