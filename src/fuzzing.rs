@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("keys", keys),
     ("export", export),
     ("search", search),
+    ("import", import),
 ];
 
 fn text(data: &[u8]) -> String {
@@ -185,5 +186,22 @@ pub fn search(data: &[u8]) {
             "{found:?} after {last}"
         );
         last = found.end;
+    }
+}
+
+/// Any bytes given to `--import` are refused with a reason or read into conversations whose
+/// messages come parents first, each id once.
+pub fn import(data: &[u8]) {
+    let Ok(conversations) = crate::import::parse(&text(data)) else {
+        return;
+    };
+    for conv in conversations {
+        let mut seen = std::collections::HashSet::new();
+        for m in &conv.messages {
+            if let Some(parent) = m.parent {
+                assert!(seen.contains(&parent), "{} comes before its parent", m.uid);
+            }
+            assert!(seen.insert(m.uid), "{} twice", m.uid);
+        }
     }
 }
