@@ -59,7 +59,7 @@ pub async fn run(config: &Config, found: &Found<'_>, out: &mut impl Write) -> u8
         ),
         None => report.bad(
             "API key",
-            "none: export MOONSHOT_API_KEY=sk-... (keys are made at platform.kimi.ai, or platform.moonshot.cn for the China region)",
+            "none: export MOONSHOT_API_KEY=sk-... (keys are made at platform.kimi.ai, or platform.kimi.com for the China region)",
             true,
         ),
     }

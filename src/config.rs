@@ -84,6 +84,9 @@ pub struct Args {
     /// ChatGPT's conversations.json) and exit; importing a file twice adds nothing
     #[arg(long, value_name = "FILE")]
     pub import: Option<PathBuf>,
+    /// Remove the API key kept in the credential store (for the profile in use) and exit
+    #[arg(long)]
+    pub logout: bool,
     /// Check the setup (config, key, the API, the balance, the database, the proxy, the
     /// terminal), one line each, and exit: 0 when chatting would work
     #[arg(long)]
@@ -178,8 +181,19 @@ pub struct Config {
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// A key typed or pasted (surrounding blank space dropped).
+    pub fn new(key: &str) -> ApiKey {
+        ApiKey(key.trim().to_string())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
     }
 }
 
@@ -492,6 +506,7 @@ mod tests {
             check: false,
             export_all: None,
             import: None,
+            logout: false,
         }
     }
 

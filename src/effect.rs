@@ -52,6 +52,21 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// `GET /models` at `profile`'s endpoint with `key`: `KeyReport::Checked`.
+    CheckKey {
+        profile: String,
+        key: crate::config::ApiKey,
+    },
+    /// Put `key` in the credential store for `profile`: `KeyReport::Saved`.
+    SaveKey {
+        profile: String,
+        key: crate::config::ApiKey,
+    },
+    /// Talk to `profile`'s endpoint with `key` from now on.
+    UseKey {
+        profile: String,
+        key: crate::config::ApiKey,
+    },
     /// Talk to this profile's endpoint with its key from now on; a failure is reported with
     /// `epoch`, the switch it undoes.
     UseProfile {

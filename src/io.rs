@@ -12,6 +12,7 @@
 pub mod clipboard;
 pub mod editor;
 pub mod files;
+pub mod keys;
 pub mod llm;
 pub mod log;
 pub mod sse;

@@ -23,12 +23,14 @@ const WHEEL_ROWS: usize = 3;
 
 /// Whether typed keys go to a one-line field (rename, search, export path) right now.
 fn field_active(state: &AppState) -> bool {
-    matches!(state.dialog, Some(Dialog::ExportPath { .. }))
-        || (state.dialog.is_none()
-            && matches!(
-                state.sidebar_mode,
-                SidebarMode::Rename { .. } | SidebarMode::Search { .. }
-            ))
+    matches!(
+        state.dialog,
+        Some(Dialog::ExportPath { .. } | Dialog::Welcome(_))
+    ) || (state.dialog.is_none()
+        && matches!(
+            state.sidebar_mode,
+            SidebarMode::Rename { .. } | SidebarMode::Search { .. }
+        ))
 }
 
 /// The contexts in force, first match first.
@@ -42,6 +44,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::ConfirmOverwrite { .. } => &[Context::ConfirmOverwrite],
             Dialog::ConfirmQuit => &[Context::ConfirmQuit],
             Dialog::DeleteMessage { .. } => &[Context::ConfirmPrune],
+            Dialog::Welcome(_) => &[Context::Field],
         })
     } else if let Some(overlay) = state.overlay {
         Some(match overlay {

@@ -99,7 +99,33 @@ fn main() -> ExitCode {
         },
         None => config::FileConfig::default(),
     };
-    let config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    let mut config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    if args.logout {
+        return match kimi_tui::io::keys::delete(&config.profile) {
+            Ok(true) => {
+                println!(
+                    "Removed the API key of profile {} from the credential store.",
+                    config.profile
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(false) => {
+                println!(
+                    "No API key of profile {} was in the credential store.",
+                    config.profile
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(err, 1),
+        };
+    }
+    // Flag and environment first; then the key kept in the credential store.
+    if config.api_key.is_none()
+        && let Ok(Some(key)) = kimi_tui::io::keys::load(&config.profile)
+    {
+        config.api_key = Some(config::ApiKey::new(&key));
+        config.api_key_source = Some("the credential store".into());
+    }
     if args.check {
         let dir = data_dir(&args);
         let found = kimi_tui::check::Found {
@@ -182,6 +208,14 @@ fn main() -> ExitCode {
     };
     if let Err(err) = choose_theme(&config, config_dir.as_deref(), &mut state) {
         return fail(err, 2);
+    }
+    if !state.settings.has_key {
+        // The first start: where to get a key, and a field to paste it.
+        kimi_tui::update::update(
+            &mut state,
+            kimi_tui::msg::Msg::from(kimi_tui::msg::FieldIntent::StartKeyEntry),
+            runtime::now_millis(),
+        );
     }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

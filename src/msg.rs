@@ -173,6 +173,8 @@ pub enum FieldIntent {
     ConfirmOverwrite(bool),
     /// Opens this conversation's system prompt to view and edit.
     EditSystemPrompt,
+    /// Opens the API key dialog (where to get a key, a masked field).
+    StartKeyEntry,
     /// A key for the system prompt editor.
     PromptKey(KeyEvent),
     PromptNewline,
@@ -233,6 +235,18 @@ pub enum TranscriptIntent {
     ConfirmDelete(bool),
 }
 
+/// What checking and storing an API key reported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyReport {
+    /// `GET /models` with the key, at `profile`'s endpoint: how many models, or the error.
+    Checked {
+        profile: String,
+        result: Result<usize, crate::error::ApiError>,
+    },
+    /// The credential store took the key, or why not.
+    Saved(Result<(), String>),
+}
+
 /// What an effect reported.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Report {
@@ -242,6 +256,7 @@ pub enum Report {
     },
     Store(StoreReport),
     Models(ModelsReport),
+    Key(KeyReport),
     Export(ExportReport),
     /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
     /// 52 always goes to the terminal).
@@ -317,6 +332,12 @@ impl From<StoreReport> for Msg {
 impl From<ModelsReport> for Msg {
     fn from(report: ModelsReport) -> Msg {
         Msg::Report(Report::Models(report))
+    }
+}
+
+impl From<KeyReport> for Msg {
+    fn from(report: KeyReport) -> Msg {
+        Msg::Report(Report::Key(report))
     }
 }
 

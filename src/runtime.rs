@@ -27,7 +27,7 @@ use crate::io::log;
 use crate::io::store::Store;
 use crate::io::store_worker::StoreReport;
 use crate::io::store_worker::{self, StoreCmd, StoreHandle};
-use crate::msg::{ChatIntent, ModelsReport, Msg, Report};
+use crate::msg::{ChatIntent, KeyReport, ModelsReport, Msg, Report};
 use crate::state::AppState;
 use crate::{keymap, ui, update};
 
@@ -199,6 +199,25 @@ struct Effects {
 }
 
 impl Effects {
+    /// The configuration for `profile` (its endpoint and fields) with `key`.
+    fn config_for(
+        &self,
+        profile: &str,
+        key: crate::config::ApiKey,
+    ) -> Option<crate::config::Config> {
+        let base = self.config.as_ref()?;
+        let mut config = base.clone();
+        // The profile the session started with keeps its endpoint (a --base-url included).
+        if base.profile != profile {
+            let found = base.profiles.iter().find(|p| p.name == profile)?;
+            config.base_url = found.base_url.clone();
+            config.kimi_fields = found.kimi_fields;
+            config.profile = profile.to_string();
+        }
+        config.api_key = Some(key);
+        Some(config)
+    }
+
     fn store(&self, cmd: StoreCmd) {
         if let Some(store) = &self.store {
             store.send(cmd);
@@ -306,6 +325,39 @@ impl Effects {
                             kept: self.profile.clone(),
                         }));
                     }
+                }
+            }
+            Effect::CheckKey { profile, key } => {
+                let tx = self.tx.clone();
+                let client = self
+                    .config_for(&profile, key)
+                    .ok_or_else(|| {
+                        crate::error::ApiError::Transport(format!("no profile named {profile}"))
+                    })
+                    .and_then(|config| LlmClient::new(&config));
+                tokio::spawn(async move {
+                    let result = match client {
+                        Ok(client) => client.list_models().await.map(|models| models.len()),
+                        Err(err) => Err(err),
+                    };
+                    let _ = tx.send(Msg::from(KeyReport::Checked { profile, result }));
+                });
+            }
+            Effect::SaveKey { profile, key } => {
+                // The credential store may block (a desktop's unlock prompt): never the loop.
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = crate::io::keys::save(&profile, key.expose());
+                    let _ = tx.send(Msg::from(KeyReport::Saved(result)));
+                });
+            }
+            Effect::UseKey { profile, key } => {
+                if let Some(Ok(client)) = self
+                    .config_for(&profile, key)
+                    .map(|config| LlmClient::new(&config))
+                {
+                    self.client = client;
+                    self.profile = profile;
                 }
             }
             Effect::CountTokens {

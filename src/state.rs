@@ -134,9 +134,50 @@ pub struct HistoryWalk {
 /// How many earlier prompts the input history keeps.
 pub const HISTORY_KEPT: usize = 1000;
 
+/// Entering the API key (at the first start, or F5): the key typed (shown masked), the
+/// profile it is for, and where the check stands.
+#[derive(Clone, PartialEq)]
+pub struct Welcome {
+    pub field: String,
+    pub profile: String,
+    pub phase: WelcomePhase,
+}
+
+impl std::fmt::Debug for Welcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Welcome")
+            .field(
+                "field",
+                &format_args!("<{} chars>", self.field.chars().count()),
+            )
+            .field("profile", &self.profile)
+            .field("phase", &self.phase)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WelcomePhase {
+    Typing,
+    /// `GET /models` with the key is on its way.
+    Checking,
+    /// The API refused the key; it may be one of the other region's (`other` is that
+    /// profile, `endpoint` its host). Enter tries there.
+    WrongRegion {
+        other: String,
+        endpoint: String,
+    },
+    /// The check failed for another reason; Enter tries again.
+    Failed(String),
+    /// The key works but could not be stored: why (it works for this session).
+    NotStored(String),
+}
+
 /// A question in a dialog box over everything.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dialog {
+    /// The API key: where to get one, and a masked field to paste it.
+    Welcome(Welcome),
     /// Where to export the open conversation (a path without extension; .md and .json are
     /// written).
     ExportPath { id: ConversationId, text: String },

@@ -7,6 +7,7 @@ mod branches;
 mod chat;
 mod composer;
 mod fields;
+mod key;
 mod messages;
 mod nav;
 mod palette;
@@ -113,6 +114,7 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
         Report::Stream { stream, event } => chat::on_stream_event(state, stream, event, now),
         Report::Store(report) => sidebar::on_store(state, report),
         Report::Models(report) => picker::on_report(state, report),
+        Report::Key(report) => key::on_report(state, report),
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
         Report::Edited(result) => composer::edited(state, result),

@@ -121,6 +121,9 @@ fn without_a_key_the_screen_says_how_to_set_one() {
     let mock = MockKimi::start();
     let home = tempfile::tempdir().expect("temp home");
     let mut app = App::start_at(home.path(), &mock.base_url(), &[], None);
+    // The first start opens on where to get a key; Esc leaves it for later.
+    app.wait_for("Welcome to kimi-tui");
+    app.keys("\x1b");
     app.wait_for("MOONSHOT_API_KEY");
     app.keys("hello");
     app.keys("\r");
@@ -128,6 +131,34 @@ fn without_a_key_the_screen_says_how_to_set_one() {
     app.keys("\x11");
     app.wait_exit();
     assert!(mock.requests().is_empty());
+}
+
+/// The first start with no key: paste one, it is checked against the API and used at once.
+/// Here there is no credential store (no D-Bus session in the pseudo-terminal), so the dialog
+/// says how to keep it instead.
+#[test]
+fn the_first_start_takes_a_pasted_key_checks_it_and_chats_with_it() {
+    let mock = MockKimi::start();
+    mock.reject_key("sk-wrong");
+    let home = tempfile::tempdir().expect("temp home");
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], None);
+    app.wait_for("Welcome to kimi-tui");
+    app.keys("\x1b[200~sk-first-run-key\x1b[201~");
+    app.wait_for("••••");
+    assert!(!app.contents().contains("sk-first"), "the key is masked");
+    app.keys("\r");
+    app.wait_for("export MOONSHOT_API_KEY=<your key>");
+    app.keys("\r");
+    app.keys("hello with a key");
+    app.keys("\r");
+    app.wait_for("Echo #2: hello with a key");
+    let log = mock.wait_for_requests(1, PATIENCE);
+    assert_eq!(
+        log[0].authorization.as_deref(),
+        Some("Bearer sk-first-run-key")
+    );
+    app.keys("\x11");
+    assert!(app.wait_exit().success());
 }
 
 #[test]

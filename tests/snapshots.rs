@@ -716,3 +716,24 @@ fn no_color_sets_no_colour_in_any_cell_and_stays_readable() {
         "the match is marked"
     );
 }
+
+#[test]
+fn the_first_start_asks_for_a_key_and_masks_it() {
+    let mut state = app();
+    state.settings.has_key = false;
+    update(&mut state, Msg::from(FieldIntent::StartKeyEntry), T0);
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(kimi_tui::msg::FieldEdit::Paste(
+            "sk-abcdefghijklmnop1234".into(),
+        ))),
+        T0,
+    );
+    both_sizes("welcome", &mut state);
+    let terminal = draw(&mut state, 80, 24);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(
+        text.contains("1234") && !text.contains("abcdefgh"),
+        "{text}"
+    );
+}

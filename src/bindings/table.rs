@@ -173,6 +173,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "export the open conversation as Markdown and JSON (Ctrl+E outside the input box)", ""),
     row(C::Global, &["F2"], "rename", Intent::Sidebar(Sidebar::StartRename),
         "rename the open conversation", ""),
+    row(C::Global, &["F5"], "enter_api_key", Intent::Field(Field::StartKeyEntry),
+        "enter or change the API key (checked, then kept in the credential store)", ""),
     row(C::Global, &["F3"], "edit_system_prompt", Intent::Field(Field::EditSystemPrompt),
         "view and edit the open conversation's system prompt", ""),
     row(C::Global, &["Alt+y", "Ctrl+Y"], "copy_last_reply",

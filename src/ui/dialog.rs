@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::bindings::hint_line;
 use crate::bindings::table::Context;
-use crate::state::{AppState, Dialog};
+use crate::state::{AppState, Dialog, Welcome, WelcomePhase};
 use crate::text::plain::sanitize;
 
 /// The system prompt editor: most of the screen, wrapped text, the keys at the bottom.
@@ -31,10 +31,118 @@ fn render_prompt(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(&state.prompt_editor, inner);
 }
 
+/// The API key dialog: where to get a key, the masked field, and where the check stands.
+fn render_welcome(state: &AppState, welcome: &Welcome, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    // The profile in use talks to the endpoint the session has (a --base-url included).
+    let endpoint = if welcome.profile == state.settings.profile {
+        state.settings.endpoint.as_str()
+    } else {
+        state
+            .settings
+            .profiles
+            .iter()
+            .find(|p| p.name == welcome.profile)
+            .map_or(state.settings.endpoint.as_str(), |p| p.endpoint.as_str())
+    };
+    let mut lines = vec![
+        Line::from("kimi-tui talks to Kimi with your API key. Make one at"),
+        Line::from(vec![
+            Span::styled("platform.kimi.ai", theme.link),
+            Span::raw(" (global) or "),
+            Span::styled("platform.kimi.com", theme.link),
+            Span::raw(" (China region),"),
+        ]),
+        Line::from("then paste it here. It is checked at once and kept in your system's"),
+        Line::from("credential store, never in a file."),
+        Line::default(),
+    ];
+    // Masked: a dot per character, the last four shown so a paste can be told apart.
+    let count = welcome.field.chars().count();
+    let tail: String = welcome
+        .field
+        .chars()
+        .skip(count.saturating_sub(4))
+        .collect();
+    let shown = if count > 8 {
+        format!("{}{}", "•".repeat(count - 4), sanitize(&tail))
+    } else {
+        "•".repeat(count)
+    };
+    lines.push(Line::from(vec![
+        Span::raw(format!("Key for {}: ", sanitize(endpoint))),
+        Span::styled(shown, theme.field),
+        Span::styled(" ", theme.cursor),
+    ]));
+    lines.push(Line::default());
+    let (status, style) = match &welcome.phase {
+        WelcomePhase::Typing => (
+            "Enter checks it · Esc: later (F5, or MOONSHOT_API_KEY)".to_string(),
+            theme.header_meta,
+        ),
+        WelcomePhase::Checking => (
+            "Checking the key with GET /models…".to_string(),
+            theme.status_busy,
+        ),
+        WelcomePhase::WrongRegion { endpoint, .. } => (
+            format!(
+                "Refused here (401). Keys work only in their own region: Enter tries {}, Esc edits the key.",
+                sanitize(endpoint)
+            ),
+            theme.warning,
+        ),
+        WelcomePhase::Failed(why) => (
+            format!("Could not check it: {} · Enter tries again", sanitize(why)),
+            theme.error,
+        ),
+        WelcomePhase::NotStored(why) => {
+            lines.push(Line::styled(
+                format!(
+                    "It works for this session, but it was not stored: {}.",
+                    sanitize(why)
+                ),
+                theme.warning,
+            ));
+            lines.push(Line::from(
+                "To keep it, add this line to your shell's profile:",
+            ));
+            lines.push(Line::styled(
+                "  export MOONSHOT_API_KEY=<your key>",
+                theme.inline_code,
+            ));
+            ("Enter closes".to_string(), theme.header_meta)
+        }
+    };
+    lines.push(Line::styled(status, style));
+    let width = area.width.saturating_sub(4).min(76);
+    // As tall as its lines once wrapped, plus the border.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(inner).max(1))
+        .sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let popup = super::centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(theme.dialog)
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::bordered()
+                    .border_type(BorderType::Rounded)
+                    .border_style(theme.border_focused)
+                    .title(Span::styled(" Welcome to kimi-tui ", theme.title)),
+            ),
+        popup,
+    );
+}
+
 pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let (title, lines) = match dialog {
         Dialog::SystemPrompt { .. } => return render_prompt(state, frame, area),
+        Dialog::Welcome(welcome) => return render_welcome(state, welcome, frame, area),
         Dialog::ExportPath { text, .. } => (
             " Export conversation ",
             vec![

@@ -11,6 +11,18 @@ use crate::state::{AppState, Dialog, SidebarMode};
 
 pub fn update(state: &mut AppState, intent: FieldIntent) -> Vec<Effect> {
     match intent {
+        FieldIntent::Edit(edit) if matches!(state.dialog, Some(Dialog::Welcome(_))) => {
+            super::key::edit(state, &edit);
+            Vec::new()
+        }
+        FieldIntent::Submit if matches!(state.dialog, Some(Dialog::Welcome(_))) => {
+            super::key::submit(state)
+        }
+        FieldIntent::Cancel if matches!(state.dialog, Some(Dialog::Welcome(_))) => {
+            super::key::cancel(state);
+            Vec::new()
+        }
+        FieldIntent::StartKeyEntry => super::key::open(state),
         FieldIntent::Edit(edit) => edit_field(state, edit),
         FieldIntent::Submit => submit_field(state),
         FieldIntent::Cancel => {

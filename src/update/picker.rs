@@ -11,7 +11,7 @@ use crate::state::{AppState, Effort, Overlay};
 /// Switches the provider: its endpoint, key and default model from now on (the runtime
 /// builds the new client); the open conversation moves to the profile's model.
 /// The session's settings and the open conversation's model follow `choice`.
-fn apply_profile(state: &mut AppState, choice: &crate::state::ProfileChoice) {
+pub(super) fn apply_profile(state: &mut AppState, choice: &crate::state::ProfileChoice) {
     state.settings.profile = choice.name.clone();
     state.settings.endpoint = choice.endpoint.clone();
     state.settings.has_key = choice.has_key;

@@ -89,6 +89,7 @@ pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::
         check: false,
         export_all: None,
         import: None,
+        logout: false,
     }
 }
 
