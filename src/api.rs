@@ -50,6 +50,10 @@ pub struct ChatRequest {
     /// kimi-k3's effort (low, high, max), sent only to models that take it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<String>,
+    /// Kimi's prefix cache hits more often when the requests of one conversation say so: the
+    /// conversation's id (Kimi profiles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_cache_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

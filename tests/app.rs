@@ -318,3 +318,40 @@ fn ctrl_x_ctrl_e_edits_the_message_in_the_editor_and_a_failing_editor_changes_no
     let screen = app.wait_for("exited with status 3");
     assert!(screen.contains("│kept as typed"), "{screen}");
 }
+
+/// Kimi's prefix cache: every request of a conversation names it (`prompt_cache_key`), each
+/// starts with the previous one byte for byte, and the reply's footer says how much the cache
+/// served (the mock counts the shared prefix as Kimi would).
+#[test]
+fn requests_keep_their_prefix_for_the_cache_and_the_footer_shows_the_hits() {
+    let mock = MockKimi::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("a first question, long enough to be worth caching");
+    app.press("Enter");
+    app.wait_for("Echo #2: a first question");
+    app.wait_for("completion tokens");
+    app.paste("and a second one");
+    app.press("Enter");
+    app.wait_for("Echo #4: and a second one");
+    let screen = app.wait_for("cached of");
+    let sent = mock.requests();
+    let key = |i: usize| sent[i].body["prompt_cache_key"].as_str().map(String::from);
+    assert!(key(0).is_some_and(|k| k.starts_with("kimi-tui-")));
+    assert_eq!(key(0), key(1), "one key per conversation");
+    let first = sent[0].body["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let second = sent[1].body["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        second[..first.len()],
+        first[..],
+        "the second request starts with the first"
+    );
+    assert!(screen.contains("cached of"), "{screen}");
+    app.close();
+}

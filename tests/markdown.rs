@@ -264,11 +264,11 @@ fn a_narrow_footer_wraps_instead_of_cutting_the_usage() {
     );
     let terminal = draw(&mut state, 30, 16);
     assert!(
-        find(&terminal, "1300 completion").is_some(),
-        "the completion count is on screen"
+        find(&terminal, "1.3k completion").is_some(),
+        "the completion count is on screen, the last piece, not cut off"
     );
     assert!(
-        find(&terminal, "800 cached").is_some(),
-        "the last piece is on screen, not cut off"
+        find(&terminal, "800 cached of 1.9k").is_some(),
+        "how much of the prompt the cache served"
     );
 }

@@ -230,6 +230,23 @@ fn notice_item<'a>(text: &str, width: u16, theme: &'a Theme) -> Item<'a> {
     }
 }
 
+/// A token count as people read it: "950", "8.2k", "12k", "1.3M".
+pub fn token_count(n: u64) -> String {
+    let tenths = |n: u64, unit: u64| {
+        let t = (n * 10 + unit / 2) / unit;
+        if t < 100 {
+            format!("{}.{}", t / 10, t % 10)
+        } else {
+            format!("{}", t / 10)
+        }
+    };
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_999 => format!("{}k", tenths(n, 1_000)),
+        _ => format!("{}M", tenths(n, 1_000_000)),
+    }
+}
+
 /// "0.4 s", "12 s", "2m 05s".
 pub fn duration_label(ms: Millis) -> String {
     let secs = ms / 1000;
@@ -376,17 +393,20 @@ fn footer(message: &Message, width: u16, theme: &Theme) -> Vec<Part> {
         status.push(Span::styled("Ctrl+G continues", theme.footer));
     }
     if let Some(usage) = message.usage {
+        // How much of the prompt the prefix cache served (billed for less).
+        let prompt = match usage.cached_tokens.filter(|&c| c > 0) {
+            Some(cached) => format!(
+                "{} cached of {} prompt",
+                token_count(cached),
+                token_count(usage.prompt_tokens)
+            ),
+            None => format!("{} prompt", token_count(usage.prompt_tokens)),
+        };
+        status.push(Span::styled(prompt, theme.footer));
         status.push(Span::styled(
-            format!("{} prompt", usage.prompt_tokens),
+            format!("{} completion tokens", token_count(usage.completion_tokens)),
             theme.footer,
         ));
-        status.push(Span::styled(
-            format!("{} completion tokens", usage.completion_tokens),
-            theme.footer,
-        ));
-        if let Some(cached) = usage.cached_tokens.filter(|&c| c > 0) {
-            status.push(Span::styled(format!("{cached} cached"), theme.footer));
-        }
     }
     // The pieces go on one line, separated by dots, and on more lines when it is narrow.
     let mut spans = vec![Span::raw(CONTENT_INDENT)];

@@ -126,6 +126,9 @@ fn request_from<'a>(
             (ThinkingControl::Effort, Some(effort)) => Some(effort.as_str().into()),
             _ => None,
         },
+        prompt_cache_key: settings
+            .kimi_fields
+            .then(|| format!("kimi-tui-{}", conv.id.0)),
     }
 }
 

@@ -74,6 +74,21 @@ impl Reply {
         }
     }
 
+    /// The same reply with these token counts in its usage chunk.
+    pub fn with_usage(mut self, prompt: u64, completion: u64, cached: u64) -> Self {
+        let usage = json!({"prompt_tokens": prompt, "completion_tokens": completion,
+                           "total_tokens": prompt + completion, "cached_tokens": cached});
+        if let Some(frame) = self
+            .frames
+            .iter_mut()
+            .rev()
+            .find(|(_, text)| text.contains("\"usage\""))
+        {
+            frame.1 = chunk(json!({}), Some("stop"), Some(usage));
+        }
+        self
+    }
+
     /// Content only, no delay.
     pub fn text(content: &[&str]) -> Self {
         Self::chat::<&str, &str>(&[], content, Duration::ZERO)
@@ -192,6 +207,28 @@ struct Shared {
     last_sent: Mutex<Option<Instant>>,
     /// Keys answered 401 on every endpoint, as the API answers a key of the other region.
     rejected: Mutex<Vec<String>>,
+    /// The prompt cache: the last request's messages (as JSON) for each `prompt_cache_key`.
+    cache: Mutex<std::collections::HashMap<String, String>>,
+}
+
+/// The echo reply's usage, as Kimi's prefix cache would count it: a token per three bytes of
+/// the messages' JSON, and as cached the bytes this request shares from the start with the
+/// last one of the same `prompt_cache_key` (none without a key).
+fn cache_usage(shared: &Shared, body: &Value) -> (u64, u64) {
+    let messages = body["messages"].to_string();
+    let prompt = (messages.len() / 3) as u64;
+    let Some(key) = body["prompt_cache_key"].as_str() else {
+        return (prompt, 0);
+    };
+    let previous = lock(&shared.cache).insert(key.to_string(), messages.clone());
+    let shared_bytes = previous.map_or(0, |before| {
+        before
+            .bytes()
+            .zip(messages.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    (prompt, (shared_bytes / 3) as u64)
 }
 
 /// The API's answer to a key it does not know, if `headers` carry one of those.
@@ -404,8 +441,10 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
             .and_then(|v| v.to_str().ok())
             .map(String::from),
     });
+    let (prompt, cached) = cache_usage(&shared, &value);
     let queued = lock(&shared.replies).pop_front();
-    let reply = queued.unwrap_or_else(|| echo(&value, *lock(&shared.echo_delay)));
+    let reply = queued
+        .unwrap_or_else(|| echo(&value, *lock(&shared.echo_delay)).with_usage(prompt, 13, cached));
     let frames = reply.frames.clone();
     let done = shared.clone();
     let stream = futures::stream::unfold(frames.into_iter(), move |mut frames| {

@@ -123,6 +123,7 @@ pub fn chat_request(sampling: SamplingOptions) -> kimi_tui::api::ChatRequest {
         sampling,
         thinking: None,
         reasoning_effort: None,
+        prompt_cache_key: None,
     }
 }
 
