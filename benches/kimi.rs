@@ -939,6 +939,7 @@ fn tree_store(
             thinking: None,
             effort: None,
             draft: String::new(),
+            web_search: false,
         })
         .expect("conversation");
     let text =

@@ -6,9 +6,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 
 /// One message of the history as the API wants it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChatMessage {
     pub role: String,
+    /// Left out when empty (an assistant message that only asked for tools: the API refuses
+    /// an empty text).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
     pub content: String,
     /// Thinking models require the reasoning of earlier assistant turns to be sent back.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -16,7 +19,34 @@ pub struct ChatMessage {
     /// Partial Mode: on the last assistant message, the reply continues this text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub partial: Option<bool>,
+    /// An assistant message that asked for tools (sent back unchanged in a tool loop).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_calls: Option<Vec<ToolCall>>,
+    /// A tool message: the call it answers, and the tool's name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_call_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
 }
+
+/// A tool the model asked for, assembled from the stream's pieces.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub function: ToolFunction,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolFunction {
+    pub name: String,
+    /// JSON, as the model wrote it (echoed back unchanged for `$web_search`).
+    pub arguments: String,
+}
+
+/// Kimi's built-in web search, as a request declares it.
+pub const WEB_SEARCH: &str = "$web_search";
 
 /// Options a user may set in the config. Kimi's current models reject sampling values other
 /// than their fixed ones, so every field here is sent only when the user set it.
@@ -50,6 +80,9 @@ pub struct ChatRequest {
     /// kimi-k3's effort (low, high, max), sent only to models that take it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<String>,
+    /// Tools the model may call: Kimi's `$web_search` when the conversation has it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<serde_json::Value>>,
     /// Kimi's prefix cache hits more often when the requests of one conversation say so: the
     /// conversation's id (Kimi profiles only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +113,14 @@ pub enum StreamEvent {
     Content(String),
     Usage(Usage),
     Finish(String),
+    /// A piece of a tool call: its index among the reply's calls, and its id and name (in the
+    /// first piece) or more of its JSON arguments.
+    ToolCall {
+        index: usize,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: String,
+    },
     /// The server asked to wait this many seconds before trying again (`Retry-After`).
     RetryAfter(u64),
     /// `data: [DONE]`: the reply is complete.

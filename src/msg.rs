@@ -83,6 +83,8 @@ pub enum ChatIntent {
     ContinueReply,
     /// Asks the last question again; the old reply is kept as a branch.
     Regenerate,
+    /// Kimi's web search on or off for the open conversation.
+    ToggleWebSearch,
 }
 
 /// The input box.
@@ -104,6 +106,8 @@ pub enum ComposerIntent {
     UnfoldPaste,
     /// Stops editing a sent message; the input box gets back what it held.
     CancelEdit,
+    /// Tab: completes a command's name (`/we` → `/web `), else moves the focus.
+    Complete,
 }
 
 /// What the shell's editing keys do in the input box.

@@ -18,7 +18,7 @@ mod tree;
 
 pub use conversation::{Conversation, Editing, Scroll, StreamPhase};
 pub use conversations::{Conversations, Removed};
-pub use message::{Message, MessageId};
+pub use message::{Message, MessageId, ToolRound};
 pub use tree::{Tree, Versions};
 
 /// What the session was started with (resolved from flags, env and the config file).

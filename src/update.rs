@@ -5,6 +5,7 @@
 
 mod branches;
 mod chat;
+mod commands;
 mod composer;
 mod fields;
 mod key;
@@ -21,6 +22,7 @@ use crate::effect::Effect;
 use crate::ids::Millis;
 use crate::msg::{ChatIntent, ComposerIntent, EditOp, Focus, Intent, Msg, NavIntent, Report};
 
+pub use commands::complete as complete_command;
 pub use request::build_request;
 pub use retry::retry_delay;
 
@@ -75,6 +77,10 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
             }
             ChatIntent::ContinueReply => turns::continue_reply(state, now),
             ChatIntent::Regenerate => turns::regenerate(state, now),
+            ChatIntent::ToggleWebSearch => {
+                let on = !state.active_conversation().web_search;
+                commands::set_web(state, on)
+            }
         },
         Intent::Composer(intent) => {
             // Typing goes to the input box, wherever the focus was.
@@ -98,6 +104,17 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::Paste(text) => composer::paste(state, &text),
                 ComposerIntent::UnfoldPaste => composer::unfold(state),
                 ComposerIntent::CancelEdit => return branches::cancel_edit(state),
+                ComposerIntent::Complete => {
+                    let text = state.input_text();
+                    match commands::complete(&text) {
+                        Some(done) => {
+                            state.input = crate::state::composer::new_textarea(&state.theme);
+                            state.input.insert_str(done);
+                        }
+                        // Tab elsewhere moves the focus, as everywhere else.
+                        None => return nav::update(state, NavIntent::FocusNext, now),
+                    }
+                }
             }
             Vec::new()
         }

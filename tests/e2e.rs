@@ -269,6 +269,7 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                     thinking: None,
                     effort: None,
                     draft: String::new(),
+                    web_search: false,
                 })
                 .expect("save conversation");
             for (seq, role, text) in [

@@ -84,6 +84,7 @@ fn tree_db(dir: &std::path::Path) {
             thinking: None,
             effort: None,
             draft: String::new(),
+            web_search: false,
         })
         .expect("conversation");
     store

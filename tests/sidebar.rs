@@ -46,6 +46,7 @@ fn saved(id: u64, title: &str) -> kimi_tui::state::Conversation {
         thinking: None,
         effort: None,
         draft: String::new(),
+        web_search: false,
     })
 }
 

@@ -324,6 +324,7 @@ fn sidebar_state() -> AppState {
                 thinking: None,
                 effort: None,
                 draft: String::new(),
+                web_search: false,
             })
         })
         .collect();
@@ -735,5 +736,53 @@ fn the_first_start_asks_for_a_key_and_masks_it() {
     assert!(
         text.contains("1234") && !text.contains("abcdefgh"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_reply_that_searched_the_web_says_so_line_by_line() {
+    let mut state = app();
+    state.active_conversation_mut().web_search = true;
+    let stream = send(&mut state, "What happened today?", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::ToolCall {
+                index: 0,
+                id: Some("c1".into()),
+                name: Some("$web_search".into()),
+                arguments: r#"{"query":"news","usage":{"total_tokens":1240}}"#.into(),
+            },
+            StreamEvent::Finish("tool_calls".into()),
+            StreamEvent::Done,
+        ],
+        T0,
+    );
+    let stream = state
+        .conversations
+        .streams()
+        .next()
+        .map(|(s, _)| s)
+        .expect("the next round");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("Here is the news.".into()),
+            StreamEvent::Done,
+        ],
+        T0 + 1,
+    );
+    both_sizes("web_search", &mut state);
+    let terminal = draw(&mut state, 80, 24);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(
+        text.contains("searched the web · 1,240 tokens of results"),
+        "{text}"
+    );
+    assert!(
+        text.contains("· web"),
+        "the status bar says web search is on: {text}"
     );
 }

@@ -31,6 +31,7 @@ fn meta(id: u64, title: &str, updated: u64) -> ConversationMeta {
         thinking: None,
         effort: None,
         draft: String::new(),
+        web_search: false,
     }
 }
 

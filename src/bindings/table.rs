@@ -173,6 +173,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "export the open conversation as Markdown and JSON (Ctrl+E outside the input box)", ""),
     row(C::Global, &["F2"], "rename", Intent::Sidebar(Sidebar::StartRename),
         "rename the open conversation", ""),
+    row(C::Global, &["Alt+w"], "toggle_web_search", Intent::Chat(Chat::ToggleWebSearch),
+        "Kimi's web search on or off for this conversation (as /web on, /web off)", ""),
     row(C::Global, &["F5"], "enter_api_key", Intent::Field(Field::StartKeyEntry),
         "enter or change the API key (checked, then kept in the credential store)", ""),
     row(C::Global, &["F3"], "edit_system_prompt", Intent::Field(Field::EditSystemPrompt),
@@ -190,6 +192,8 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "thinking on/off (kimi-k2.6), or the next reasoning effort (kimi-k3)", ""),
     // Input box
     row(C::Input, &["Enter"], "send", Intent::Chat(Chat::Submit), "send the message", "send"),
+    row(C::Input, &["Tab"], "complete_command", Intent::Composer(Composer::Complete),
+        "complete a /command's name (elsewhere Tab moves the focus)", ""),
     row(C::Input, &["Shift+Enter", "Alt+Enter", "Ctrl+J"], "new_line",
         Intent::Composer(Composer::NewLine),
         "new line (terminals differ in which they send)", "newline"),

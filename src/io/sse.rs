@@ -64,6 +64,28 @@ struct Delta {
     content: Option<String>,
     #[serde(default)]
     reasoning_content: Option<String>,
+    #[serde(default)]
+    tool_calls: Option<Vec<RawToolCall>>,
+}
+
+/// A piece of a tool call in a delta (OpenAI's shape; `type` is not checked: the docs
+/// disagree on it for `$web_search`).
+#[derive(Deserialize)]
+struct RawToolCall {
+    #[serde(default)]
+    index: Option<u64>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    function: Option<RawFunction>,
+}
+
+#[derive(Deserialize)]
+struct RawFunction {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    arguments: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +178,21 @@ pub fn map_data(data: &str) -> Vec<StreamEvent> {
             }
             if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
                 out.push(StreamEvent::Content(text));
+            }
+            for (i, call) in delta.tool_calls.unwrap_or_default().into_iter().enumerate() {
+                let function = call.function;
+                out.push(StreamEvent::ToolCall {
+                    index: call
+                        .index
+                        .and_then(|n| usize::try_from(n).ok())
+                        .unwrap_or(i),
+                    id: call.id.filter(|id| !id.is_empty()),
+                    name: function
+                        .as_ref()
+                        .and_then(|f| f.name.clone())
+                        .filter(|n| !n.is_empty()),
+                    arguments: function.and_then(|f| f.arguments).unwrap_or_default(),
+                });
             }
         }
         if usage.is_none() {

@@ -24,7 +24,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -32,7 +32,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -123,6 +123,8 @@ const MIGRATIONS: [&str; 7] = [
      BEGIN
         SELECT RAISE(ABORT, 'kimi-tui: the message this one follows is not in its conversation');
      END;",
+    // 7 -> 8: a conversation's web search switch (`/web on`).
+    "ALTER TABLE conversations ADD COLUMN web_search INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -473,7 +475,7 @@ impl Store {
 
     pub fn list(&self) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, model, created_at, updated_at, thinking, effort, draft
+            "SELECT id, title, model, created_at, updated_at, thinking, effort, draft, web_search
              FROM conversations ORDER BY updated_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -486,6 +488,7 @@ impl Store {
                 thinking: row.get::<_, Option<bool>>(5)?,
                 effort: row.get::<_, Option<String>>(6)?,
                 draft: row.get(7)?,
+                web_search: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -560,11 +563,12 @@ impl Store {
     pub fn save_conversation(&self, meta: &ConversationMeta) -> Result<(), StoreError> {
         let changed = self.conn.prepare_cached(
             "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at,
-                thinking, effort, draft)
-             VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9)
+                thinking, effort, draft, web_search)
+             VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model,
                 system_prompt = COALESCE(?4, system_prompt), thinking = excluded.thinking,
                 effort = excluded.effort, draft = excluded.draft,
+                web_search = excluded.web_search,
                 updated_at = MAX(updated_at, excluded.updated_at)
              WHERE conversations.created_at = excluded.created_at",
         )?
@@ -578,6 +582,7 @@ impl Store {
             meta.thinking,
             meta.effort,
             meta.draft,
+            meta.web_search,
         ])?;
         // Nothing written: the id belongs to another conversation (another window made it).
         if changed == 0 {

@@ -230,6 +230,33 @@ fn notice_item<'a>(text: &str, width: u16, theme: &'a Theme) -> Item<'a> {
     }
 }
 
+/// One line per web search of a reply: `🔎 searched the web · 1,240 tokens of results`.
+fn search_lines(searches: &[Option<u64>], theme: &Theme) -> Vec<Part> {
+    searches
+        .iter()
+        .map(|tokens| {
+            let text = match tokens {
+                Some(n) => format!("  🔎 searched the web · {} tokens of results", grouped(*n)),
+                None => "  🔎 searched the web".to_string(),
+            };
+            Part::Line(Line::styled(text, theme.reasoning_label))
+        })
+        .collect()
+}
+
+/// 1240 as "1,240".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A token count as people read it: "950", "8.2k", "12k", "1.3M".
 pub fn token_count(n: u64) -> String {
     let tenths = |n: u64, unit: u64| {
@@ -279,6 +306,11 @@ fn message_item<'a>(
     });
     let streaming = message.status == MessageStatus::Streaming;
     let mut parts = Vec::new();
+    let searches: Vec<Option<u64>> = message
+        .tool_rounds
+        .iter()
+        .flat_map(crate::state::ToolRound::searches)
+        .collect();
     let mut header = match message.role {
         Role::User => vec![Span::styled("You", theme.user_header)],
         Role::Assistant => {
@@ -312,8 +344,15 @@ fn message_item<'a>(
             let arrow = if folded { "▸" } else { "▾" };
             format!("  {arrow} Thought for {took} · ~{tokens} tokens")
         };
+        let label = match searches.len() {
+            0 => label,
+            1 if folded => format!("{label} · 🔎 1 web search"),
+            n if folded => format!("{label} · 🔎 {n} web searches"),
+            _ => label,
+        };
         parts.push(Part::Line(Line::styled(label, theme.reasoning_label)));
         if !folded {
+            parts.extend(search_lines(&searches, theme));
             let (skip, count) = match (thinking, message.reasoning_folded) {
                 (true, None) => {
                     let shown = reasoning_rows.min(REASONING_PREVIEW_ROWS);
@@ -323,6 +362,9 @@ fn message_item<'a>(
             };
             parts.push(Part::Reasoning { skip, count });
         }
+    }
+    if reasoning_rows == 0 {
+        parts.extend(search_lines(&searches, theme));
     }
     if message.role == Role::User && content_rows > FOLDED_ROWS + 2 && !message.unfolded {
         // A long message (a big paste) shows its start; Enter on it shows the rest.

@@ -98,6 +98,8 @@ pub struct Conversation {
     pub thinking: Option<bool>,
     /// Reasoning effort chosen by the user (models that take one); `None`: the default.
     pub effort: Option<Effort>,
+    /// Kimi's `$web_search` tool is offered (`/web on`; saved with the conversation).
+    pub web_search: bool,
     /// Oldest messages left out of the last request to fit the model's window.
     pub left_out: usize,
     /// Messages the user asked to leave out on top of that, after the API said the
@@ -133,6 +135,7 @@ impl Conversation {
             model,
             thinking: None,
             effort: None,
+            web_search: false,
             left_out: 0,
             trim_extra: 0,
             token_scale: 1.0,

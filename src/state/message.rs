@@ -58,6 +58,33 @@ pub struct Message {
     pub saved_bytes: usize,
     /// Rendered, wrapped lines; a cache keyed by width and text length.
     pub layout: MessageLayout,
+    /// The tool calls of this reply's earlier rounds (web searches), each where the reply's
+    /// text and reasoning stood when it asked (not saved: a reopened reply shows its text).
+    pub tool_rounds: Vec<ToolRound>,
+    /// The tool calls of the round arriving now, as their pieces come in.
+    pub pending_calls: Vec<crate::api::ToolCall>,
+}
+
+/// One round of a tool loop: where the reply stood, and what it asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolRound {
+    pub content_end: usize,
+    pub reasoning_end: usize,
+    pub calls: Vec<crate::api::ToolCall>,
+}
+
+impl ToolRound {
+    /// The size of each web search's results, as the model reported it in the arguments.
+    pub fn searches(&self) -> impl Iterator<Item = Option<u64>> + '_ {
+        self.calls
+            .iter()
+            .filter(|c| c.function.name == crate::api::WEB_SEARCH)
+            .map(|c| {
+                serde_json::from_str::<serde_json::Value>(&c.function.arguments)
+                    .ok()
+                    .and_then(|v| v["usage"]["total_tokens"].as_u64())
+            })
+    }
 }
 
 impl Message {
@@ -112,6 +139,8 @@ impl Message {
             saved_at: at,
             saved_bytes: 0,
             layout: MessageLayout::default(),
+            tool_rounds: Vec::new(),
+            pending_calls: Vec::new(),
         }
     }
 

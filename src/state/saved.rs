@@ -16,6 +16,7 @@ pub fn conversation_from(summary: Summary) -> Conversation {
         .as_deref()
         .and_then(crate::state::Effort::parse);
     conv.draft = summary.draft;
+    conv.web_search = summary.web_search;
     conv.loaded = false;
     conv.saved = true;
     conv
@@ -43,6 +44,7 @@ pub fn meta_of(conv: &Conversation) -> ConversationMeta {
         thinking: conv.thinking,
         effort: conv.effort.map(|e| e.as_str().to_string()),
         draft: conv.draft.clone(),
+        web_search: conv.web_search,
     }
 }
 

@@ -107,6 +107,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         (_, Some(effort)) => model.push_str(&format!(" · {} effort", effort.as_str())),
         _ => {}
     }
+    if conv.web_search {
+        model.push_str(" · web");
+    }
     model.push(' ');
     let (text, busy) = activity(state);
     let mut spans = vec![Span::styled(model, theme.status_model)];

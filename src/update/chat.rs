@@ -14,15 +14,58 @@ use crate::state::saved::{meta_of, record_of};
 use crate::state::{AppState, Conversation, Message, Scroll, StreamPhase};
 use crate::text::plain::shorten;
 
+/// The next request of a tool loop: the history, the reply's rounds so far with their calls
+/// echoed back, on a fresh stream into the same reply (Esc stops it like any other).
+fn tool_loop(
+    state: &mut AppState,
+    id: ConversationId,
+    old: StreamId,
+    reply: u64,
+    now: Millis,
+) -> Vec<Effect> {
+    let stream = StreamId(state.next_id());
+    state.conversations.end_stream(old);
+    let Some(conv) = state.conversations.get(id) else {
+        return Vec::new();
+    };
+    let request = super::request::build_request_to(conv, reply, &state.settings, &state.models);
+    state.conversations.start_stream(id, stream, now);
+    let mut effects: Vec<Effect> = state
+        .conversations
+        .get_mut(id)
+        .and_then(|conv| save(conv, reply, now))
+        .into_iter()
+        .collect();
+    effects.push(Effect::StartStream {
+        stream,
+        conversation: id,
+        request,
+    });
+    effects
+}
+
 /// Cells of the sidebar a default title may take.
 const TITLE_CELLS: usize = 40;
 
 pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
-    let text = state.message_text();
-    let text = text.trim_end();
-    if text.trim().is_empty() {
+    let typed = state.message_text();
+    let typed = typed.trim_end();
+    if typed.trim().is_empty() {
         return Vec::new();
     }
+    let mut unknown = None;
+    let text = match super::commands::classify(typed) {
+        super::commands::Line::Run(name, arg) if state.editing.is_none() => {
+            super::composer::remember(state, typed);
+            return super::commands::run(state, name, arg, now);
+        }
+        super::commands::Line::Unknown(name) => {
+            unknown = Some(name.to_string());
+            typed
+        }
+        super::commands::Line::Send(text) => text,
+        super::commands::Line::Run(..) => typed,
+    };
     if !state.settings.has_key {
         let conv = state.active_conversation_mut();
         conv.notice = Some(format!(
@@ -109,6 +152,13 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.pastes.clear();
     state.conversations.move_to_top(active);
+    if let Some(name) = unknown {
+        let known: Vec<&str> = super::commands::COMMANDS.iter().map(|(c, _)| *c).collect();
+        state.flash = Some(format!(
+            "/{name} is not a command, so it was sent as a message (commands: {}; // sends a leading /).",
+            known.join(", ")
+        ));
+    }
     effects
 }
 
@@ -268,6 +318,7 @@ pub fn on_stream_event(
     conv.updated_at = now;
     message.updated_at = now;
     let mut finished = false;
+    let mut follow_up = false;
     match event {
         StreamEvent::Opened => {}
         StreamEvent::Reasoning(text) => {
@@ -292,9 +343,70 @@ pub fn on_stream_event(
                 + usage.completion_tokens;
         }
         StreamEvent::Finish(reason) => message.finish_reason = Some(reason),
+        StreamEvent::ToolCall {
+            index,
+            id,
+            name,
+            arguments,
+        } => {
+            // A call's pieces: the first brings its id and name, the rest its arguments.
+            if index < 64 {
+                while message.pending_calls.len() <= index {
+                    message.pending_calls.push(crate::api::ToolCall::default());
+                }
+                let call = &mut message.pending_calls[index];
+                if let Some(id) = id {
+                    call.id = id;
+                }
+                if let Some(name) = name {
+                    call.kind = if name.starts_with('$') {
+                        "builtin_function"
+                    } else {
+                        "function"
+                    }
+                    .into();
+                    call.function.name = name;
+                }
+                call.function.arguments.push_str(&arguments);
+            }
+        }
         StreamEvent::Malformed(_) => message.malformed_events += 1,
         StreamEvent::InvalidBytes(n) => message.invalid_bytes += n,
         StreamEvent::RetryAfter(secs) => message.retry_after = Some(secs),
+        StreamEvent::Done
+            if message.finish_reason.as_deref() == Some("tool_calls")
+                && !message.pending_calls.is_empty() =>
+        {
+            let calls = std::mem::take(&mut message.pending_calls);
+            let asked: Vec<&str> = calls
+                .iter()
+                .map(|c| c.function.name.as_str())
+                .filter(|n| *n != crate::api::WEB_SEARCH)
+                .collect();
+            if asked.is_empty() && conv.web_search {
+                // Kimi's web search: the call goes back as it came, and Kimi searches and
+                // goes on (`tool_loop` below sends it).
+                message.tool_rounds.push(crate::state::ToolRound {
+                    content_end: message.content.len(),
+                    reasoning_end: message.reasoning.len(),
+                    calls,
+                });
+                message.finish_reason = None;
+                follow_up = true;
+            } else {
+                let names = if asked.is_empty() {
+                    crate::api::WEB_SEARCH.to_string()
+                } else {
+                    asked.join(", ")
+                };
+                message.status = MessageStatus::Failed;
+                message.error = Some(format!(
+                    "The model asked for a tool kimi-tui does not offer here ({}); the turn ends here. Ctrl+R asks again.",
+                    shorten(&names, 200)
+                ));
+                finished = true;
+            }
+        }
         StreamEvent::Done => {
             message.status = MessageStatus::Complete;
             finished = true;
@@ -341,6 +453,9 @@ pub fn on_stream_event(
             }
             finished = true;
         }
+    }
+    if follow_up {
+        return tool_loop(state, conv_id, stream, reply, now);
     }
     if !finished {
         return Vec::new();

@@ -41,28 +41,22 @@ fn request_from<'a>(
     settings: &Settings,
     models: &[ModelInfo],
 ) -> ChatRequest {
-    let mut history: Vec<ChatMessage> = branch
-        .filter(|m| !m.content.is_empty())
-        .map(|message| match message.role {
-            Role::User => ChatMessage {
+    let mut history: Vec<ChatMessage> = Vec::new();
+    for message in branch {
+        match message.role {
+            Role::User if !message.content.is_empty() => history.push(ChatMessage {
                 role: "user".into(),
                 content: message.content.clone(),
-                reasoning_content: None,
-                partial: None,
-            },
-            Role::Assistant => ChatMessage {
-                role: "assistant".into(),
-                content: message.content.clone(),
-                reasoning_content: Some(message.reasoning.clone()).filter(|r| !r.is_empty()),
-                partial: None,
-            },
-        })
-        .collect();
+                ..ChatMessage::default()
+            }),
+            Role::User => {}
+            Role::Assistant => assistant_turn(message, &mut history),
+        }
+    }
     let system = (!conv.system_prompt.trim().is_empty()).then(|| ChatMessage {
         role: "system".into(),
         content: conv.system_prompt.clone(),
-        reasoning_content: None,
-        partial: None,
+        ..ChatMessage::default()
     });
     let window = catalog::context_length(&conv.model, models);
     // The local estimate, scaled by what the tokenizer endpoint taught about this
@@ -126,9 +120,60 @@ fn request_from<'a>(
             (ThinkingControl::Effort, Some(effort)) => Some(effort.as_str().into()),
             _ => None,
         },
+        tools: (conv.web_search && settings.kimi_fields).then(|| {
+            vec![serde_json::json!({
+                "type": "builtin_function",
+                "function": {"name": crate::api::WEB_SEARCH},
+            })]
+        }),
         prompt_cache_key: settings
             .kimi_fields
             .then(|| format!("kimi-tui-{}", conv.id.0)),
+    }
+}
+
+/// A reply as the API wants it back: each tool round as the assistant message that asked
+/// (its text and reasoning up to then, its calls) and a tool message per call echoing the
+/// arguments (what `$web_search` wants), then the rest of the reply, if any. Empty text is
+/// left out (the API rejects an empty content).
+fn assistant_turn(message: &Message, history: &mut Vec<ChatMessage>) {
+    let (mut content_at, mut reasoning_at) = (0, 0);
+    for round in &message.tool_rounds {
+        let content = message
+            .content
+            .get(content_at..round.content_end)
+            .unwrap_or_default();
+        let reasoning = message
+            .reasoning
+            .get(reasoning_at..round.reasoning_end)
+            .unwrap_or_default();
+        history.push(ChatMessage {
+            role: "assistant".into(),
+            content: content.to_string(),
+            reasoning_content: Some(reasoning.to_string()).filter(|r| !r.is_empty()),
+            tool_calls: Some(round.calls.clone()),
+            ..ChatMessage::default()
+        });
+        for call in &round.calls {
+            history.push(ChatMessage {
+                role: "tool".into(),
+                content: call.function.arguments.clone(),
+                tool_call_id: Some(call.id.clone()),
+                name: Some(call.function.name.clone()),
+                ..ChatMessage::default()
+            });
+        }
+        (content_at, reasoning_at) = (round.content_end, round.reasoning_end);
+    }
+    let content = message.content.get(content_at..).unwrap_or_default();
+    if !content.is_empty() {
+        let reasoning = message.reasoning.get(reasoning_at..).unwrap_or_default();
+        history.push(ChatMessage {
+            role: "assistant".into(),
+            content: content.to_string(),
+            reasoning_content: Some(reasoning.to_string()).filter(|r| !r.is_empty()),
+            ..ChatMessage::default()
+        });
     }
 }
 

@@ -74,6 +74,46 @@ impl Reply {
         }
     }
 
+    /// A reply that asks for a tool: the call's id and name first, then its JSON arguments in
+    /// `pieces` (as Kimi streams them), then `finish_reason: "tool_calls"`.
+    pub fn tool_call(id: &str, name: &str, pieces: &[&str]) -> Self {
+        let mut frames = vec![(
+            Duration::ZERO,
+            chunk(json!({"role": "assistant", "content": ""}), None, None),
+        )];
+        frames.push((
+            Duration::ZERO,
+            chunk(
+                json!({"tool_calls": [{"index": 0, "id": id, "type": "builtin_function",
+                                       "function": {"name": name, "arguments": ""}}]}),
+                None,
+                None,
+            ),
+        ));
+        for piece in pieces {
+            frames.push((
+                Duration::ZERO,
+                chunk(
+                    json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}),
+                    None,
+                    None,
+                ),
+            ));
+        }
+        let usage = json!({"prompt_tokens": 30, "completion_tokens": 5, "total_tokens": 35});
+        frames.push((
+            Duration::ZERO,
+            chunk(json!({}), Some("tool_calls"), Some(usage)),
+        ));
+        frames.push((Duration::ZERO, "data: [DONE]\n\n".into()));
+        Reply {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            frames,
+            headers: Vec::new(),
+        }
+    }
+
     /// The same reply with these token counts in its usage chunk.
     pub fn with_usage(mut self, prompt: u64, completion: u64, cached: u64) -> Self {
         let usage = json!({"prompt_tokens": prompt, "completion_tokens": completion,

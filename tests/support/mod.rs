@@ -113,8 +113,7 @@ pub fn chat_request(sampling: SamplingOptions) -> kimi_tui::api::ChatRequest {
         messages: vec![kimi_tui::api::ChatMessage {
             role: "user".into(),
             content: "hi".into(),
-            reasoning_content: None,
-            partial: None,
+            ..Default::default()
         }],
         stream: true,
         stream_options: kimi_tui::api::StreamOptions {
@@ -124,6 +123,7 @@ pub fn chat_request(sampling: SamplingOptions) -> kimi_tui::api::ChatRequest {
         thinking: None,
         reasoning_effort: None,
         prompt_cache_key: None,
+        tools: None,
     }
 }
 

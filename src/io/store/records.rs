@@ -19,6 +19,8 @@ pub struct ConversationMeta {
     pub effort: Option<String>,
     /// The unsent text of the input box, kept while the conversation is not open.
     pub draft: String,
+    /// Kimi's web search is on for it (`/web on`).
+    pub web_search: bool,
 }
 
 /// One stored message, a node of its conversation's tree: `parent_id` is the message it
@@ -66,6 +68,7 @@ pub struct Summary {
     pub effort: Option<String>,
     /// The unsent text of the input box, kept while the conversation is not open.
     pub draft: String,
+    pub web_search: bool,
 }
 
 /// A search result: the conversation, and the first message that matched (if the match was
