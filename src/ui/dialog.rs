@@ -114,28 +114,7 @@ fn render_welcome(state: &AppState, welcome: &Welcome, frame: &mut Frame, area: 
         }
     };
     lines.push(Line::styled(status, style));
-    let width = area.width.saturating_sub(4).min(76);
-    // As tall as its lines once wrapped, plus the border.
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|line| line.width().div_ceil(inner).max(1))
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-    let popup = super::centered(area, width, height);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .style(theme.dialog)
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .border_style(theme.border_focused)
-                    .title(Span::styled(" Welcome to kimi-tui ", theme.title)),
-            ),
-        popup,
-    );
+    boxed(frame, area, " Welcome to kimi-tui ", lines, 76, theme);
 }
 
 pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) {
@@ -209,8 +188,28 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             ],
         ),
     };
-    let width = area.width.saturating_sub(4).min(72);
-    let height = 6.min(area.height);
+    boxed(frame, area, title, lines, 72, theme);
+}
+
+/// A bordered box over everything, at most `max_width` wide and as tall as its lines once
+/// wrapped.
+fn boxed(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    max_width: u16,
+    theme: &crate::theme::Theme,
+) {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(inner).max(1))
+        .sum();
+    let height = u16::try_from(rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
@@ -221,7 +220,7 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 Block::bordered()
                     .border_type(BorderType::Rounded)
                     .border_style(theme.border_focused)
-                    .title(Span::styled(title, theme.title)),
+                    .title(Span::styled(title.to_string(), theme.title)),
             ),
         popup,
     );
