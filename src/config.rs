@@ -157,6 +157,8 @@ pub struct Config {
     pub no_color: bool,
     /// Print the open conversation when quitting (flag or file).
     pub print_on_exit: bool,
+    /// The config file in use (it may not exist yet): where a theme chosen to keep is written.
+    pub config_path: Option<PathBuf>,
     pub max_retries: u32,
     pub kimi_fields: bool,
     /// The proxy for the base URL's scheme, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (any
@@ -265,6 +267,38 @@ pub fn light_from_colorfgbg(value: Option<&str>) -> Option<bool> {
     Some(matches!(background, 7 | 9..=15))
 }
 
+/// `text` (a config file's, or empty) with `theme = "name"` set, the rest kept as it was
+/// (comments and order included).
+pub fn with_theme(text: &str, name: &str) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| format!("the config file cannot be read: {e}"))?;
+    doc["theme"] = toml_edit::value(name);
+    Ok(doc.to_string())
+}
+
+/// Writes `theme = "name"` into the config file at `path` (made if missing), through a file
+/// beside it moved into place.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "writing the config file the user asked to change is the edge"
+)]
+pub fn save_theme(path: &Path, name: &str) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
+    };
+    let updated = with_theme(&text, name)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    }
+    let partial = path.with_extension("toml.partial");
+    std::fs::write(&partial, updated)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 /// Reads the config file. A missing default file is fine; a missing file the user named is
 /// not, and a malformed one never is.
 #[allow(
@@ -371,6 +405,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
             .or(file.theme.clone())
             .unwrap_or_else(|| "auto".into()),
         print_on_exit: args.print_on_exit || file.print_on_exit.unwrap_or(false),
+        config_path: None,
         no_color: match args.color.as_deref() {
             Some("never") => true,
             Some("always") => false,

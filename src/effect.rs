@@ -52,6 +52,10 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Write `theme = "name"` into the config file: `Report::ThemeSaved`.
+    SaveTheme {
+        name: String,
+    },
     /// `GET /models` at `profile`'s endpoint with `key`: `KeyReport::Checked`.
     CheckKey {
         profile: String,

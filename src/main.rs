@@ -100,6 +100,7 @@ fn main() -> ExitCode {
         None => config::FileConfig::default(),
     };
     let mut config = config::resolve(&args, file, |name| std::env::var(name).ok());
+    config.config_path.clone_from(&path);
     if args.logout {
         return match kimi_tui::io::keys::delete(&config.profile) {
             Ok(true) => {

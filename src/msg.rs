@@ -261,6 +261,8 @@ pub enum Report {
     Store(StoreReport),
     Models(ModelsReport),
     Key(KeyReport),
+    /// Where the theme was saved, or why not.
+    ThemeSaved(Result<String, String>),
     Export(ExportReport),
     /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
     /// 52 always goes to the terminal).

@@ -327,6 +327,18 @@ impl Effects {
                     }
                 }
             }
+            Effect::SaveTheme { name } => {
+                let tx = self.tx.clone();
+                let path = self.config.as_ref().and_then(|c| c.config_path.clone());
+                tokio::task::spawn_blocking(move || {
+                    let result = match path {
+                        Some(path) => crate::config::save_theme(&path, &name)
+                            .map(|()| format!("theme = \"{name}\" in {}", path.display())),
+                        None => Err("there is no config file on this system".into()),
+                    };
+                    let _ = tx.send(Msg::Report(Report::ThemeSaved(result)));
+                });
+            }
             Effect::CheckKey { profile, key } => {
                 let tx = self.tx.clone();
                 let client = self

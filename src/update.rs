@@ -132,6 +132,13 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
         Report::Store(report) => sidebar::on_store(state, report),
         Report::Models(report) => picker::on_report(state, report),
         Report::Key(report) => key::on_report(state, report),
+        Report::ThemeSaved(result) => {
+            state.flash = Some(match result {
+                Ok(place) => format!("Saved: this theme opens from now on ({place})."),
+                Err(why) => format!("The theme was not saved: {why}"),
+            });
+            Vec::new()
+        }
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
         Report::Edited(result) => composer::edited(state, result),

@@ -170,3 +170,60 @@ fn the_readme_names_every_style_a_theme_file_may_set() {
         );
     }
 }
+
+#[test]
+fn keeping_a_theme_writes_only_the_theme_key_into_the_config_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("kimi-tui").join("config.toml");
+    // No file yet: made.
+    kimi_tui::config::save_theme(&path, "light").expect("save");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read").trim(),
+        "theme = \"light\""
+    );
+    // A file with comments and other keys: only the theme changes.
+    std::fs::write(
+        &path,
+        "# my settings\nmodel = \"kimi-k3\" # the big one\ntheme = \"dark\"\n\n[profiles.local]\nbase_url = \"http://localhost:8080/v1\"\n",
+    )
+    .expect("write");
+    kimi_tui::config::save_theme(&path, "high-contrast").expect("save");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.contains("# my settings\nmodel = \"kimi-k3\" # the big one\n"),
+        "{text}"
+    );
+    assert!(text.contains("theme = \"high-contrast\""), "{text}");
+    assert!(text.contains("[profiles.local]"), "{text}");
+    // A broken file is left alone.
+    std::fs::write(&path, "model = [").expect("write");
+    assert!(kimi_tui::config::save_theme(&path, "light").is_err());
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "model = [");
+}
+
+#[test]
+fn the_palette_offers_to_keep_the_theme_in_use() {
+    use kimi_tui::msg::{Msg, PaletteIntent};
+    let mut state = support::app();
+    state.themes = ["dark", "light"]
+        .iter()
+        .filter_map(|n| kimi_tui::theme::Theme::built_in(n))
+        .collect();
+    state.set_theme(kimi_tui::theme::Theme::light());
+    let t0 = support::T0;
+    kimi_tui::update::update(&mut state, Msg::from(PaletteIntent::Open), t0);
+    for c in "keep light".chars() {
+        kimi_tui::update::update(
+            &mut state,
+            Msg::from(PaletteIntent::Edit(kimi_tui::msg::FieldEdit::Insert(c))),
+            t0,
+        );
+    }
+    let effects = kimi_tui::update::update(&mut state, Msg::from(PaletteIntent::Run), t0);
+    assert_eq!(
+        effects,
+        [kimi_tui::effect::Effect::SaveTheme {
+            name: "light".into()
+        }]
+    );
+}

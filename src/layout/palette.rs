@@ -31,6 +31,8 @@ pub enum Entry {
     Prompt(String),
     /// A theme to switch to, by name.
     Theme(String),
+    /// Keep the theme in use: write it into the config file.
+    SaveTheme(String),
 }
 
 impl Entry {
@@ -42,6 +44,7 @@ impl Entry {
             Entry::Model(PickerRow::Model(id)) => format!("Model: {id}"),
             Entry::Model(PickerRow::Profile(name)) => format!("Profile: {name}"),
             Entry::Theme(name) => format!("Theme: {name}"),
+            Entry::SaveTheme(name) => format!("Theme: keep {name} (write it into the config file)"),
             // One line of it: the first, with the count of the others.
             Entry::Prompt(text) => {
                 let mut lines = text.lines();
@@ -110,7 +113,15 @@ fn all(state: &AppState) -> Vec<Entry> {
         .themes
         .iter()
         .filter(|t| t.name != state.theme.name)
-        .map(|t| Entry::Theme(t.name.clone()));
+        .map(|t| Entry::Theme(t.name.clone()))
+        .chain(
+            // Only a theme the palette can list can be kept (not no-color).
+            state
+                .themes
+                .iter()
+                .find(|t| t.name == state.theme.name && t.name != "no-color")
+                .map(|t| Entry::SaveTheme(t.name.clone())),
+        );
     actions
         .into_iter()
         .chain(conversations)

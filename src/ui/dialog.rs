@@ -207,9 +207,7 @@ fn boxed(
         .iter()
         .map(|line| line.width().div_ceil(inner).max(1))
         .sum();
-    let height = u16::try_from(rows + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
     let popup = super::centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(

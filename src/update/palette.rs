@@ -58,11 +58,12 @@ pub fn update(state: &mut AppState, intent: PaletteIntent, now: Millis) -> Vec<E
                     super::composer::recall(state, &text);
                     Vec::new()
                 }
+                Entry::SaveTheme(name) => vec![Effect::SaveTheme { name }],
                 Entry::Theme(name) => {
                     if let Some(theme) = state.themes.iter().find(|t| t.name == name).cloned() {
                         state.set_theme(theme);
                         state.flash = Some(format!(
-                            "Theme {name}. To keep it, set theme = \"{name}\" in the config file."
+                            "Theme {name}. To keep it, choose \"Theme: keep {name}\" here (Ctrl+P)."
                         ));
                     }
                     Vec::new()
