@@ -265,6 +265,14 @@ impl SseDecoder {
                     self.line.extend_from_slice(&rest[..end]);
                     self.after_cr = rest[end] == b'\r';
                     rest = &rest[end + 1..];
+                    // The whole line is measured before it is taken apart, as it is when it
+                    // arrives in pieces (found by fuzzing: a line just under the cap whose
+                    // field name pushed the pieces over it decoded differently).
+                    if self.line.len() + self.data.len() > self.cap {
+                        self.failed = true;
+                        out.push(Decoded::TooLong(self.cap));
+                        break;
+                    }
                     self.end_line(out);
                 }
                 None => {
