@@ -2,6 +2,7 @@
 //! a callback. Timeouts: one to connect, and an idle timeout on every read (including the wait
 //! for the response headers), so a silent server is given up on but a slow thinker is not.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +19,9 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct LlmClient {
-    http: reqwest::Client,
+    /// Made on a thread of its own: loading the system's certificates takes about 10 ms,
+    /// which the first frame must not wait for. The first request waits for it if it must.
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     base_url: String,
     api_key: Option<ApiKey>,
     idle_timeout: Duration,
@@ -58,9 +61,25 @@ impl LlmClient {
                 );
             builder = builder.proxy(proxy);
         }
-        let http = builder
-            .build()
-            .map_err(|e| ApiError::Transport(format!("cannot set up HTTP: {e}")))?;
+        let http = Arc::new(OnceLock::new());
+        let ready = http.clone();
+        let build = move || {
+            ready.get_or_init(|| {
+                builder
+                    .build()
+                    .map_err(|e| format!("cannot set up HTTP: {e}"))
+            });
+        };
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the client's edge: its TLS set-up runs beside the first frame"
+        )]
+        let spawned = std::thread::Builder::new()
+            .name("kimi-http-setup".into())
+            .spawn(build);
+        if let Err(err) = spawned {
+            return Err(ApiError::Transport(format!("cannot set up HTTP: {err}")));
+        }
         Ok(LlmClient {
             http,
             base_url: config.base_url.clone(),
@@ -100,8 +119,11 @@ impl LlmClient {
             return;
         };
         let url = format!("{}/chat/completions", self.base_url);
-        let send = self
-            .http
+        let http = match self.http() {
+            Ok(http) => http,
+            Err(err) => return emit(StreamEvent::Failed(err)),
+        };
+        let send = http
             .post(&url)
             .bearer_auth(key.expose())
             .json(request)
@@ -152,10 +174,20 @@ impl LlmClient {
 }
 
 impl LlmClient {
+    /// The HTTP client, once its set-up thread made it (waiting for it if it has not yet).
+    fn http(&self) -> Result<&reqwest::Client, ApiError> {
+        let made = match self.http.get() {
+            Some(made) => made,
+            // Not ready: wait for the set-up thread (it holds the cell's lock while it builds).
+            None => self.http.wait(),
+        };
+        made.as_ref().map_err(|e| ApiError::Transport(e.clone()))
+    }
+
     async fn get_json(&self, path: &str) -> Result<String, ApiError> {
         let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
         let url = format!("{}{path}", self.base_url);
-        let send = self.http.get(&url).bearer_auth(key.expose()).send();
+        let send = self.http()?.get(&url).bearer_auth(key.expose()).send();
         let response = match tokio::time::timeout(self.idle_timeout, send).await {
             Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs())),
             Ok(Err(err)) => return Err(transport_error(&url, &err)),
@@ -180,7 +212,7 @@ impl LlmClient {
         let url = format!("{}/tokenizers/estimate-token-count", self.base_url);
         let body = serde_json::json!({"model": request.model, "messages": request.messages});
         let send = self
-            .http
+            .http()?
             .post(&url)
             .bearer_auth(key.expose())
             .json(&body)

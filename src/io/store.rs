@@ -123,8 +123,11 @@ const MIGRATIONS: [&str; 8] = [
      BEGIN
         SELECT RAISE(ABORT, 'kimi-tui: the message this one follows is not in its conversation');
      END;",
-    // 7 -> 8: a conversation's web search switch (`/web on`).
-    "ALTER TABLE conversations ADD COLUMN web_search INTEGER NOT NULL DEFAULT 0;",
+    // 7 -> 8: a conversation's web search switch (`/web on`), and an index of your messages
+    // by time: the input history reads the newest at start-up (a scan and a sort of every
+    // message took 300 ms with 500,000).
+    "ALTER TABLE conversations ADD COLUMN web_search INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX messages_prompts ON messages(created_at, id) WHERE role = 'user';",
 ];
 
 #[derive(Debug, thiserror::Error)]
