@@ -970,6 +970,7 @@ fn tree_store(
             chosen_at: chosen,
             uid: uuid::Uuid::from_u64_pair(1, n),
             siblings,
+            tool_rounds: String::new(),
         };
     let mut next = 10_000;
     for seq in 0..1000u32 {

@@ -67,6 +67,7 @@ fn record(
         chosen_at: chosen,
         uid: uuid::Uuid::from_u64_pair(7, id),
         siblings: 0,
+        tool_rounds: String::new(),
     }
 }
 

@@ -72,6 +72,7 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
         chosen_at: T0,
         uid: uuid::Uuid::from_u64_pair(conv, id),
         siblings: 0,
+        tool_rounds: String::new(),
     }
 }
 

@@ -117,7 +117,22 @@ fn web_search_runs_its_rounds_and_the_transcript_shows_each_search() {
     app.wait_for("Echo #");
     let last = mock.requests().last().cloned().expect("a request");
     assert!(last.body.get("tools").is_none());
+    // Later turns send the searching reply whole, its rounds included.
+    let messages = last.body["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(messages.iter().any(|m| m["role"] == "tool"), "{messages:?}");
     app.close();
+    // The searches are saved with the reply.
+    let app = support::app::App::start(&mock, dir.path());
+    app.wait_for("searched the web · 1,240 tokens of results");
+    app.close();
+    let saved = kimi_tui::io::store::Store::open(&kimi_tui::config::database_path(dir.path()))
+        .expect("the database");
+    let id = saved.list().expect("list")[0].id;
+    let records = saved.load(id).expect("load");
+    assert!(records.iter().any(|r| r.tool_rounds.contains("call_2")));
 }
 
 #[test]

@@ -123,10 +123,12 @@ const MIGRATIONS: [&str; 8] = [
      BEGIN
         SELECT RAISE(ABORT, 'kimi-tui: the message this one follows is not in its conversation');
      END;",
-    // 7 -> 8: a conversation's web search switch (`/web on`), and an index of your messages
+    // 7 -> 8: a conversation's web search switch (`/web on`), a reply's web searches (its
+    // tool rounds, as JSON), and an index of your messages
     // by time: the input history reads the newest at start-up (a scan and a sort of every
     // message took 300 ms with 500,000).
     "ALTER TABLE conversations ADD COLUMN web_search INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE messages ADD COLUMN tool_rounds TEXT NOT NULL DEFAULT '';
      CREATE INDEX messages_prompts ON messages(created_at, id) WHERE role = 'user';",
 ];
 
@@ -512,7 +514,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
                     model, prompt_tokens, completion_tokens, cached_tokens, created_at,
-                    updated_at, reasoning_started_at, reasoning_ended_at, chosen_at, uid
+                    updated_at, reasoning_started_at, reasoning_ended_at, chosen_at, uid,
+                    tool_rounds
              FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
         )?;
         let rows = stmt.query_map([id], |row| {
@@ -556,6 +559,7 @@ impl Store {
                         uuid::Builder::from_unix_timestamp_millis(created, &bytes).into_uuid()
                     }),
                 siblings: 0,
+                tool_rounds: row.get(19)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -624,9 +628,9 @@ impl Store {
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
                 cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
-                chosen_at, uid)
+                chosen_at, uid, tool_rounds)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20)
+                ?19, ?20, ?21)
              ON CONFLICT(id) DO UPDATE SET content = excluded.content,
                 reasoning = excluded.reasoning, status = excluded.status, error = excluded.error,
                 finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
@@ -634,7 +638,8 @@ impl Store {
                 cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
-                chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid)
+                chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid),
+                tool_rounds = excluded.tool_rounds
              WHERE messages.conversation_id = excluded.conversation_id
                 AND messages.created_at = excluded.created_at",
         )?
@@ -659,6 +664,7 @@ impl Store {
             m.reasoning_ended_at,
             m.chosen_at,
             m.uid.to_string(),
+            m.tool_rounds,
         ])
         .map_err(|e| match e {
             rusqlite::Error::SqliteFailure(ref f, _)

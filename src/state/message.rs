@@ -59,14 +59,14 @@ pub struct Message {
     /// Rendered, wrapped lines; a cache keyed by width and text length.
     pub layout: MessageLayout,
     /// The tool calls of this reply's earlier rounds (web searches), each where the reply's
-    /// text and reasoning stood when it asked (not saved: a reopened reply shows its text).
+    /// text and reasoning stood when it asked; saved with it.
     pub tool_rounds: Vec<ToolRound>,
     /// The tool calls of the round arriving now, as their pieces come in.
     pub pending_calls: Vec<crate::api::ToolCall>,
 }
 
 /// One round of a tool loop: where the reply stood, and what it asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ToolRound {
     pub content_end: usize,
     pub reasoning_end: usize,

@@ -70,6 +70,11 @@ pub fn record_of(conversation: ConversationId, message: &Message) -> MessageReco
         chosen_at: message.chosen_at,
         uid: message.uid,
         siblings: message.siblings,
+        tool_rounds: if message.tool_rounds.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&message.tool_rounds).unwrap_or_default()
+        },
     }
 }
 
@@ -86,6 +91,8 @@ pub fn message_from(record: MessageRecord) -> Message {
     message.parent = record.parent_id;
     message.depth = record.seq;
     message.chosen_at = record.chosen_at;
+    // Rounds that do not read back (a damaged row) are dropped: the text stays.
+    message.tool_rounds = serde_json::from_str(&record.tool_rounds).unwrap_or_default();
     message.reasoning = record.reasoning;
     message.status = match record.status {
         MessageStatus::Streaming => MessageStatus::Interrupted,

@@ -54,6 +54,8 @@ pub struct MessageRecord {
     /// another window wrote to the conversation first (`StoreError::ChangedElsewhere`).
     #[serde(skip)]
     pub siblings: u32,
+    /// A reply's web searches (its tool rounds), as JSON; empty when it made none.
+    pub tool_rounds: String,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
