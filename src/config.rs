@@ -521,28 +521,9 @@ mod tests {
     }
 
     fn args(base_url: Option<&str>) -> Args {
-        Args {
-            base_url: base_url.map(String::from),
-            model: None,
-            config: None,
-            data_dir: None,
-            profile: None,
-            list: false,
-            keys: false,
-            r#continue: false,
-            new: false,
-            print: None,
-            show_reasoning: false,
-            no_save: false,
-            system: None,
-            theme: None,
-            color: None,
-            print_on_exit: false,
-            check: false,
-            export_all: None,
-            import: None,
-            logout: false,
-        }
+        let mut args = Args::parse_from(["kimi-tui"]);
+        args.base_url = base_url.map(String::from);
+        args
     }
 
     #[test]

@@ -273,3 +273,23 @@ fn f5_changes_the_key_and_the_next_request_carries_it() {
     );
     app.close();
 }
+
+#[test]
+fn a_huge_paste_into_the_key_field_is_cut_to_a_key_s_length() {
+    let mut state = no_key();
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(FieldEdit::Paste("k".repeat(1 << 20)))),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(FieldIntent::Edit(FieldEdit::Insert('x'))),
+        T0,
+    );
+    let Some(Dialog::Welcome(welcome)) = &state.dialog else {
+        panic!("{:?}", state.dialog)
+    };
+    assert_eq!(welcome.field.len(), 256);
+    assert!(!welcome.field.contains('x'));
+}

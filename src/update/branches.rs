@@ -221,27 +221,21 @@ fn delete(state: &mut AppState, conversation: ConversationId, id: u64) -> Vec<Ef
     let Some(conv) = state.conversations.get(conversation) else {
         return effects;
     };
+    // Whether message `message` is `id` or under it.
+    let below = |message: u64| conv.branch_to(message).iter().any(|m| m.id == id);
     let streams_below = conv
         .live_reply
         .filter(|_| conv.phase.is_live())
-        .is_some_and(|reply| conv.branch_to(reply).iter().any(|m| m.id == id));
+        .is_some_and(below);
+    let editing_below = state
+        .editing
+        .as_ref()
+        .is_some_and(|e| e.conversation == conversation && below(e.id));
     if streams_below {
         effects.extend(super::chat::stop(state, conversation));
     }
-    if state
-        .editing
-        .as_ref()
-        .is_some_and(|e| e.conversation == conversation)
-    {
-        let editing_below = state.conversations.get(conversation).is_some_and(|conv| {
-            state
-                .editing
-                .as_ref()
-                .is_some_and(|e| conv.branch_to(e.id).iter().any(|m| m.id == id))
-        });
-        if editing_below {
-            cancel_edit(state);
-        }
+    if editing_below {
+        cancel_edit(state);
     }
     let Some(conv) = state.conversations.get_mut(conversation) else {
         return effects;

@@ -10,6 +10,9 @@ use crate::error::ApiError;
 use crate::msg::{FieldEdit, KeyReport};
 use crate::state::{AppState, Dialog, Welcome, WelcomePhase};
 
+/// The most a key field takes.
+const KEY_CHARS: usize = 256;
+
 /// The dialog, for the profile in use.
 pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.dialog = Some(Dialog::Welcome(Welcome {
@@ -51,13 +54,19 @@ pub fn edit(state: &mut AppState, edit: &FieldEdit) {
         return;
     }
     welcome.phase = WelcomePhase::Typing;
+    // A key is a few dozen characters: a paste of a whole file is cut here, so the masked
+    // field stays one line and every frame cheap.
+    let room = KEY_CHARS.saturating_sub(welcome.field.chars().count());
     match edit {
-        FieldEdit::Insert(c) if !c.is_control() && !c.is_whitespace() => welcome.field.push(*c),
+        FieldEdit::Insert(c) if !c.is_control() && !c.is_whitespace() && room > 0 => {
+            welcome.field.push(*c);
+        }
         FieldEdit::Insert(_) => {}
         // A key has no blank space; a pasted line break or two is dropped with it.
         FieldEdit::Paste(text) => welcome.field.extend(
             text.chars()
-                .filter(|c| !c.is_control() && !c.is_whitespace()),
+                .filter(|c| !c.is_control() && !c.is_whitespace())
+                .take(room),
         ),
         FieldEdit::Backspace => {
             welcome.field.pop();

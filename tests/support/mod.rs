@@ -69,28 +69,11 @@ pub fn draw(
 
 /// Command-line arguments naming only a base URL (and a profile, if any).
 pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::Args {
-    kimi_tui::config::Args {
-        base_url: base_url.map(String::from),
-        model: None,
-        config: None,
-        data_dir: None,
-        profile: profile.map(String::from),
-        list: false,
-        keys: false,
-        r#continue: false,
-        new: false,
-        print: None,
-        show_reasoning: false,
-        no_save: false,
-        system: None,
-        theme: None,
-        color: None,
-        print_on_exit: false,
-        check: false,
-        export_all: None,
-        import: None,
-        logout: false,
-    }
+    use clap::Parser;
+    let mut args = kimi_tui::config::Args::parse_from(["kimi-tui"]);
+    args.base_url = base_url.map(String::from);
+    args.profile = profile.map(String::from);
+    args
 }
 
 /// A real HTTP client for `base_url` with `key` as MOONSHOT_API_KEY and `file` as the config.
