@@ -26,7 +26,12 @@ fn every_corpus_file_runs_clean_through_its_target() {
                     Err(err) => panic!("{}: {err}", entry.path().display()),
                 };
                 let run = std::panic::catch_unwind(|| target(&data));
-                assert!(run.is_ok(), "{name}: {} fails", entry.path().display());
+                assert!(
+                    run.is_ok(),
+                    "{name}: {} fails on {:?}",
+                    entry.path().display(),
+                    String::from_utf8_lossy(&data[..data.len().min(400)])
+                );
                 count += 1;
             }
         }

@@ -272,3 +272,66 @@ fn a_narrow_footer_wraps_instead_of_cutting_the_usage() {
         "how much of the prompt the cache served"
     );
 }
+
+/// The rows of `text` rendered in one pass, the way a reply read from disk is.
+fn one_pass(text: &str, width: usize) -> Vec<ratatui::text::Line<'static>> {
+    let mut rows = Vec::new();
+    kimi_tui::text::markdown::Renderer::new(&Theme::dark(), width, &mut rows, false, 0)
+        .render(text);
+    rows
+}
+
+#[test]
+fn a_code_block_streamed_a_few_bytes_at_a_time_ends_as_rendered_whole() {
+    let mut code = String::new();
+    for i in 0..8 {
+        code.push_str(&format!(
+            "    let x{i} = \"中文 {i}\"; // a comment long enough to wrap\n"
+        ));
+    }
+    let texts = [
+        // After a paragraph with no blank line; then a list after the block.
+        format!("Here it is:\n```rust\n{code}```\n- one\n- two\n"),
+        // A blank line before, text after, a longer fence, an unknown language, no language.
+        format!("Intro.\n\n````text\n{code}```\n{code}````\nAfter.\n\n```\n{code}```"),
+        format!("```nosuchlang\n{code}\n\n```\n\n~~~python\n{code}~~~\n"),
+        // Closed with no line break after the fence, and never closed.
+        format!("```rust\n{code}```"),
+        format!("```rust\n{code}"),
+        "```rust\n```\n".to_string(),
+        "```rust\n".to_string(),
+    ];
+    for text in &texts {
+        for (width, step) in [(60, 1), (37, 5), (80, 64)] {
+            let mut layout = MarkdownLayout::default();
+            let mut end = 0;
+            while end < text.len() {
+                end = (end + step).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                layout.sync(&text[..end], width, &Theme::dark());
+                assert_eq!(
+                    layout.rows(),
+                    one_pass(&text[..end], width),
+                    "{:?} at byte {end}, width {width}",
+                    &text[..end.min(40)]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_fence_at_no_indent_is_a_block_of_its_own() {
+    use kimi_tui::text::markdown::open_block_start;
+    // It starts a block even with no blank line before it…
+    assert_eq!(open_block_start("Here:\n```rust\nfn x\n", 0), 6);
+    // …and the line after its closing fence starts the next one.
+    let text = "```rust\nfn x\n```\nAfter";
+    assert_eq!(open_block_start(text, 0), text.find("After").unwrap_or(0));
+    // Indented, it may belong to a list item; after a line starting with `<`, to an HTML
+    // block: both stay in their block.
+    assert_eq!(open_block_start("- item\n  ```\ncode\n", 0), 0);
+    assert_eq!(open_block_start("<div>\n```\ncode\n", 0), 0);
+}

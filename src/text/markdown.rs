@@ -15,6 +15,7 @@ mod runs;
 mod table;
 
 pub use blocks::{code_blocks, defines_link, open_block_start};
+pub use code::{OpenFence, Unsupported};
 use runs::{Runs, prefix_width, wrap_runs};
 
 use super::plain::display_width;

@@ -188,11 +188,16 @@ pub struct MarkdownLayout {
     whole: bool,
     /// Where the lines not yet checked for a link reference definition start.
     checked: usize,
+    /// The open block is a fenced code block streaming in line by line (it starts at
+    /// `done_bytes`).
+    fence: Option<super::markdown::OpenFence>,
+    /// The open block at this byte could not go line by line: rendered the usual way.
+    fence_refused: Option<usize>,
 }
 
 impl MarkdownLayout {
     pub fn sync(&mut self, text: &str, width: usize, theme: &Theme) {
-        use super::markdown::{Renderer, open_block_start};
+        use super::markdown::{OpenFence, Renderer, open_block_start};
         let width = width.max(1);
         if !self.valid || self.width != width || text.len() < self.covered || self.theme != theme.id
         {
@@ -230,26 +235,59 @@ impl MarkdownLayout {
                 ..MarkdownLayout::default()
             };
         }
-        self.rows.truncate(self.done_rows);
         let open = if self.whole {
             0
         } else {
             open_block_start(text, self.done_bytes)
         };
         if open > self.done_bytes {
-            let mut renderer = Renderer::new(
-                theme,
-                width,
-                &mut self.rows,
-                self.done_gap,
-                self.done_code_blocks,
-            );
-            renderer.render(&text[self.done_bytes..open]);
-            self.done_code_blocks = renderer.code_blocks;
-            self.done_gap = renderer.gap;
-            self.done_bytes = open;
-            self.done_rows = self.rows.len();
+            // A code block that streamed in line by line and has closed keeps its rows.
+            if let Some(mut fence) = self.fence.take()
+                && let Ok(end) = fence.close(text, theme, width, &mut self.rows)
+            {
+                self.done_bytes = end;
+                self.done_rows = self.rows.len();
+                self.done_code_blocks += 1;
+                self.done_gap = true;
+            }
+            self.rows.truncate(self.done_rows);
+            if open > self.done_bytes {
+                let mut renderer = Renderer::new(
+                    theme,
+                    width,
+                    &mut self.rows,
+                    self.done_gap,
+                    self.done_code_blocks,
+                );
+                renderer.render(&text[self.done_bytes..open]);
+                self.done_code_blocks = renderer.code_blocks;
+                self.done_gap = renderer.gap;
+                self.done_bytes = open;
+                self.done_rows = self.rows.len();
+            }
         }
+        self.covered = text.len();
+        if !self.whole && self.fence_refused != Some(self.done_bytes) {
+            if self.fence.is_none() {
+                self.rows.truncate(self.done_rows);
+                self.fence = OpenFence::open(
+                    text,
+                    self.done_bytes,
+                    self.done_gap,
+                    self.done_code_blocks + 1,
+                    theme,
+                    &mut self.rows,
+                );
+            }
+            if let Some(fence) = self.fence.as_mut() {
+                if fence.extend(text, theme, width, &mut self.rows).is_ok() {
+                    return;
+                }
+                self.fence = None;
+                self.fence_refused = Some(self.done_bytes);
+            }
+        }
+        self.rows.truncate(self.done_rows);
         let mut renderer = Renderer::new(
             theme,
             width,
@@ -258,7 +296,6 @@ impl MarkdownLayout {
             self.done_code_blocks,
         );
         renderer.render(&text[self.done_bytes..]);
-        self.covered = text.len();
     }
 
     pub fn len(&self) -> usize {
