@@ -186,17 +186,7 @@ fn markdown_pieces(bytes: usize, piece: usize) -> Vec<String> {
     while doc.len() < bytes {
         doc.push_str(block);
     }
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < doc.len() {
-        let mut end = (start + piece).min(doc.len());
-        while !doc.is_char_boundary(end) {
-            end += 1;
-        }
-        out.push(doc[start..end].to_string());
-        start = end;
-    }
-    out
+    split_pieces(&doc, piece)
 }
 
 fn settings() -> Settings {
@@ -1057,6 +1047,220 @@ fn tree(table: &mut Table, rounds: usize) {
     );
 }
 
+// ---------------------------------------------------------------- big content (issue 15)
+
+/// A Rust-looking code block of about `bytes`, fenced, in `count` pieces.
+fn code_block_pieces(bytes: usize, count: usize) -> Vec<String> {
+    let mut doc = String::from("Here it is:\n\n```rust\n");
+    let mut i = 0;
+    while doc.len() < bytes {
+        doc.push_str(&format!(
+            "    let value_{i} = compute(&input[{i}..], {i} * 2); // step {i} of the loop\n"
+        ));
+        i += 1;
+    }
+    doc.push_str("```\n\nDone.");
+    split_pieces(&doc, doc.len().div_ceil(count))
+}
+
+/// Prose of about `bytes`: sentences, a paragraph break every few hundred bytes.
+fn prose_pieces(bytes: usize, piece: usize) -> Vec<String> {
+    let words: String = token_pieces(40).concat();
+    let mut doc = String::new();
+    while doc.len() < bytes {
+        doc.push_str(&words);
+    }
+    split_pieces(&doc, piece)
+}
+
+fn split_pieces(doc: &str, piece: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < doc.len() {
+        let mut end = (start + piece).min(doc.len());
+        while !doc.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(doc[start..end].to_string());
+        start = end;
+    }
+    out
+}
+
+/// Types `keys` letters, one every `every`, each waiting for its echo in the input box;
+/// returns the milliseconds from each key to its echo.
+fn echo_times(app: &mut App, keys: usize, every: Duration) -> Vec<f64> {
+    let mut out = Vec::new();
+    for i in 1..=keys {
+        std::thread::sleep(every);
+        let typed = "Z".repeat(i);
+        let start = Instant::now();
+        app.writer.write_all(b"Z").expect("type");
+        app.writer.flush().expect("flush");
+        match wait_screen(app, &format!("│{typed} "), Duration::from_secs(30)) {
+            Some(seen) => out.push((seen - start).as_secs_f64() * 1000.0),
+            None => {
+                eprintln!("key {i} never echoed");
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn worst(values: &[f64]) -> Stat {
+    stat(vec![values.iter().copied().fold(0.0, f64::max)])
+}
+
+/// Keys typed while a 512 KB code block streams at 20 deltas a second: key to echo, and the
+/// app's CPU share meanwhile.
+fn code_block_keys(table: &mut Table, rounds: usize) {
+    let mock = MockKimi::start();
+    let (mut medians, mut worsts, mut cpu) = (vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        let pieces = code_block_pieces(512 * 1024, 200);
+        mock.push(Reply::chat::<&str, String>(
+            &[],
+            &pieces,
+            Duration::from_millis(50),
+        ));
+        let mut app = App::start(&mock.base_url(), &[]);
+        wait_screen(&app, "Type a message below", Duration::from_secs(10));
+        app.keys("go\r");
+        wait_screen(&app, "┌ rust", Duration::from_secs(10));
+        let (cpu0, t0) = (proc_cpu(app.pid()), Instant::now());
+        // 20 keys over the stream's last three quarters, when the block is large.
+        std::thread::sleep(Duration::from_millis(2500));
+        let keys = echo_times(&mut app, 20, Duration::from_millis(300));
+        let share = (proc_cpu(app.pid()) - cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+        cpu.push(share * 100.0);
+        if !keys.is_empty() {
+            medians.push(stat(keys.clone()).median);
+            worsts.push(worst(&keys).median);
+        }
+        quit(app);
+    }
+    let w = stat(worsts);
+    table.row(
+        "Key to echo while a 512 KB code block streams (20 deltas/s): worst of 20 keys",
+        &w,
+        "ms",
+        1,
+        "< 50 ms",
+        Some(w.median < 50.0),
+    );
+    table.row(
+        "Key to echo while a 512 KB code block streams: median of 20 keys",
+        &stat(medians),
+        "ms",
+        1,
+        "",
+        None,
+    );
+    let c = stat(cpu);
+    table.row(
+        "App CPU while a 512 KB code block streams",
+        &c,
+        "%",
+        0,
+        "< 20 %",
+        Some(c.median < 20.0),
+    );
+}
+
+/// A 20 MB reply streamed as fast as loopback allows: Esc to "stopped" shortly after it
+/// starts; then again, whole, with keys typed meanwhile; peak memory; then the conversation
+/// reopened: spawn to the first frame showing the reply's end.
+fn huge_reply(table: &mut Table, rounds: usize) {
+    let mock = MockKimi::start();
+    let (mut worsts, mut medians, mut esc, mut peak, mut reopen) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let mb = 20;
+    for _ in 0..rounds {
+        let mut pieces = prose_pieces(mb * 1024 * 1024, 200);
+        pieces.push("\n\nTHE END.".into());
+        mock.push(Reply::chat::<&str, String>(&[], &pieces, Duration::ZERO));
+        mock.push(Reply::chat::<&str, String>(&[], &pieces, Duration::ZERO));
+        let home = tempfile::tempdir().expect("home");
+        let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-bench"));
+        wait_screen(&app, "Type a message below", Duration::from_secs(10));
+        app.keys("go\r");
+        wait_screen(&app, "fox", Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(50));
+        let start = Instant::now();
+        app.keys("\x1b");
+        match wait_screen(&app, "stopped", Duration::from_secs(60)) {
+            Some(seen) => esc.push((seen - start).as_secs_f64() * 1000.0),
+            None => eprintln!("the reply was not stopped"),
+        }
+        app.keys("again\r");
+        wait_screen(&app, "fox", Duration::from_secs(10));
+        let keys = echo_times(&mut app, 20, Duration::from_millis(20));
+        if !keys.is_empty() {
+            medians.push(stat(keys.clone()).median);
+            worsts.push(worst(&keys).median);
+        }
+        if wait_screen(&app, "THE END", Duration::from_secs(120)).is_none() {
+            eprintln!("the second reply never ended");
+        }
+        peak.push(proc_field(app.pid(), "status", "VmHWM:") as f64 / 1024.0);
+        quit(app);
+        // Reopen: the last conversation opens at its end.
+        let start = Instant::now();
+        let app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-bench"));
+        match wait_screen(&app, "THE END", Duration::from_secs(60)) {
+            Some(seen) => reopen.push((seen - start).as_secs_f64() * 1000.0),
+            None => eprintln!("the reopened reply's end never showed"),
+        }
+        quit(app);
+    }
+    let w = stat(worsts);
+    table.row(
+        &format!("Key to echo while a {mb} MB reply streams at full speed: worst of 20 keys"),
+        &w,
+        "ms",
+        1,
+        "< 50 ms",
+        Some(w.median < 50.0),
+    );
+    table.row(
+        &format!("Key to echo while a {mb} MB reply streams: median of 20 keys"),
+        &stat(medians),
+        "ms",
+        1,
+        "",
+        None,
+    );
+    let e = stat(esc);
+    table.row(
+        &format!("Esc to \"stopped\" on screen during the {mb} MB reply"),
+        &e,
+        "ms",
+        1,
+        "< 100 ms",
+        Some(e.median < 100.0),
+    );
+    let p = stat(peak);
+    let budget = (mb * 4 + 30) as f64;
+    table.row(
+        &format!("Peak RSS with the {mb} MB reply"),
+        &p,
+        "MB",
+        0,
+        &format!("< {budget} MB"),
+        Some(p.median < budget),
+    );
+    let r = stat(reopen);
+    table.row(
+        &format!("Reopening it: spawn to first frame showing the {mb} MB reply's end"),
+        &r,
+        "ms",
+        1,
+        "< 100 ms",
+        Some(r.median < 100.0),
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
@@ -1114,7 +1318,13 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "quick");
-    let rounds = if quick { 3 } else { 5 };
+    let rounds = if args.iter().any(|a| a == "once") {
+        1
+    } else if quick {
+        3
+    } else {
+        5
+    };
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -1167,6 +1377,10 @@ fn main() {
     }
     if run("tree") {
         tree(&mut table, rounds);
+    }
+    if run("big") {
+        code_block_keys(&mut table, rounds);
+        huge_reply(&mut table, rounds);
     }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });
