@@ -208,6 +208,8 @@ pub struct AppState {
     pub sidebar_visible: bool,
     /// Every style the views use.
     pub theme: crate::theme::Theme,
+    /// The transcript pane's cells from the last frame (see `text::cells`).
+    pub transcript_cells: crate::text::cells::CellCache,
     pub focus: Focus,
     pub input: TextArea<'static>,
     pub overlay: Option<Overlay>,
@@ -278,6 +280,7 @@ impl AppState {
             focus: Focus::Input,
             input: crate::state::composer::new_textarea(&theme),
             theme,
+            transcript_cells: crate::text::cells::CellCache::default(),
             overlay: None,
             help_scroll: 0,
             sidebar_mode: SidebarMode::List,

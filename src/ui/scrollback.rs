@@ -58,7 +58,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect, inner: Rect) {
         focus,
         &state.theme,
     );
-    frame.render_widget(Paragraph::new(view.lines), inner);
+    state
+        .transcript_cells
+        .draw(view.lines, inner, frame.buffer_mut());
     if view.more_below {
         let label = " ▼ more below · End follows ";
         let width = crate::num::cells(label.chars().count()).min(inner.width);

@@ -99,12 +99,18 @@ impl OpenFence {
         let rest = &text[start..];
         let line = &rest[..rest.find('\n')?];
         let fence = super::blocks::fence_opener(line)?;
-        let info = line[fence.1..].trim_matches([' ', '\t']);
-        // Escapes and entities in the info string, and characters the parser replaces, are
-        // left to the parser.
-        if info.contains(['\\', '&', '\r', '\0']) {
+        if line.contains(['\r', '\0']) {
             return None;
         }
+        // The language as the parser reads the info string (escapes, entities, which
+        // whitespace it trims).
+        let opener = &rest[..=line.len()];
+        let info = pulldown_cmark::Parser::new(opener).find_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(
+                pulldown_cmark::CodeBlockKind::Fenced(info),
+            )) => Some(info),
+            _ => None,
+        })?;
         let lang = info.split([' ', ',', '{']).next().unwrap_or("");
         if gap {
             out.push(Line::default());
