@@ -1333,6 +1333,34 @@ fn main() {
         println!("{:.3} s", (thread_cpu() - start).as_secs_f64());
         return;
     }
+    if args.iter().any(|a| a == "profile-huge") {
+        // For `perf record`: the first frame of a conversation whose reply is 20 MB.
+        let mut state = state_with_transcript(0);
+        let conv = state.active_conversation_mut();
+        conv.messages
+            .push(Message::user(NO_ID, "Tell me more, please.".into(), T0));
+        let mut reply = Message::assistant_streaming(NO_ID, "kimi-k2.6".into(), T0);
+        reply.content = prose_pieces(20 * 1024 * 1024, 1 << 30).concat();
+        reply.status = MessageStatus::Complete;
+        conv.messages.push(reply);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        let rss = self_rss_kb();
+        let start = Instant::now();
+        draw(&mut terminal, &state);
+        println!("first frame: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+        println!(
+            "RSS {} MB before the frame, {} MB after",
+            rss / 1024,
+            self_rss_kb() / 1024
+        );
+        let start = Instant::now();
+        draw(&mut terminal, &state);
+        println!(
+            "second frame: {:.3} ms",
+            start.elapsed().as_secs_f64() * 1e3
+        );
+        return;
+    }
     if args.iter().any(|a| a == "profile-typing") {
         // For `perf record`: keys typed with a 200 KB transcript on screen.
         let mut state = state_with_transcript(200 * 1024);

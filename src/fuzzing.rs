@@ -74,7 +74,7 @@ pub fn markdown(data: &[u8]) {
     let theme = Theme::dark();
     let mut whole = MarkdownLayout::default();
     whole.sync(&text, width, &theme);
-    for row in whole.rows() {
+    for row in whole.lines() {
         for span in &row.spans {
             assert!(
                 !span.content.chars().any(char::is_control),
@@ -90,7 +90,7 @@ pub fn markdown(data: &[u8]) {
     if !text.contains('\r') {
         let mut single = Vec::new();
         crate::text::markdown::Renderer::new(&theme, width, &mut single, false, 0).render(&text);
-        assert_eq!(whole.rows(), single, "blocks rendered apart differently");
+        assert_eq!(whole.lines(), single, "blocks rendered apart differently");
     }
     // Streamed in four pieces (a code block then goes line by line), it ends the same.
     let chars = text.chars().count();
@@ -105,8 +105,8 @@ pub fn markdown(data: &[u8]) {
     }
     growing.sync(&text, width, &theme);
     assert_eq!(
-        whole.rows(),
-        growing.rows(),
+        whole.lines(),
+        growing.lines(),
         "streaming rendered differently"
     );
 }

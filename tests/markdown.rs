@@ -191,7 +191,7 @@ fn finished_blocks_never_change_while_the_reply_streams() {
         }
         layout.sync(&text[..end], 50, &Theme::dark());
         let rows: Vec<String> = layout
-            .rows()
+            .lines()
             .iter()
             .map(std::string::ToString::to_string)
             .collect();
@@ -209,8 +209,8 @@ fn finished_blocks_never_change_while_the_reply_streams() {
     let mut whole = MarkdownLayout::default();
     whole.sync(&text, 50, &Theme::dark());
     assert_eq!(
-        layout.rows().len(),
-        whole.rows().len(),
+        layout.lines().len(),
+        whole.lines().len(),
         "streamed and whole render alike"
     );
 }
@@ -312,7 +312,7 @@ fn a_code_block_streamed_a_few_bytes_at_a_time_ends_as_rendered_whole() {
                 }
                 layout.sync(&text[..end], width, &Theme::dark());
                 assert_eq!(
-                    layout.rows(),
+                    layout.lines(),
                     one_pass(&text[..end], width),
                     "{:?} at byte {end}, width {width}",
                     &text[..end.min(40)]

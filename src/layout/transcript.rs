@@ -96,11 +96,11 @@ impl Item<'_> {
                         if let Some(message) = self.message {
                             with_layout(message, width, theme, |layouts| {
                                 if message.role == Role::Assistant {
-                                    for line in &layouts.markdown.rows()[from - row..to - row] {
-                                        let mut spans = vec![Span::raw(CONTENT_INDENT)];
-                                        spans.extend(line.spans.iter().cloned());
-                                        out.push(Line::from(spans));
-                                    }
+                                    layouts.markdown.push_lines(
+                                        from - row..to - row,
+                                        &Span::raw(CONTENT_INDENT),
+                                        out,
+                                    );
                                 } else {
                                     for text in &layouts.plain.rows()[from - row..to - row] {
                                         out.push(Line::from(vec![

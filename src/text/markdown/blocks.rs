@@ -17,6 +17,12 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// a fence inside an HTML block that ends at a blank line (`<div>`…): a line starting with
 /// `<` since the last blank line keeps the fence in its block.
 pub fn open_block_start(text: &str, from: usize) -> usize {
+    block_starts(text, from, |_| {})
+}
+
+/// As `open_block_start`, also calling `each` with every block start found after `from`, in
+/// order (the last is the one returned).
+pub fn block_starts(text: &str, from: usize, mut each: impl FnMut(usize)) -> usize {
     let mut fence: Option<(char, usize)> = None;
     // The fence open now started at no indent, outside HTML: a block of its own.
     let mut top = false;
@@ -38,6 +44,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
             && !starts_list_item(line)
         {
             boundary = pos;
+            each(boundary);
         }
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
@@ -68,6 +75,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
                     top = indent == 0 && !html_line && !line.contains('\r');
                     if top {
                         boundary = pos;
+                        each(boundary);
                     }
                 }
             }
@@ -75,6 +83,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
                 fence = None;
                 if top {
                     boundary = next;
+                    each(boundary);
                     top = false;
                 }
             }
@@ -97,6 +106,7 @@ pub fn open_block_start(text: &str, from: usize) -> usize {
         && !might_start_list_item(&text[pos..])
     {
         boundary = pos;
+        each(boundary);
     }
     boundary
 }
