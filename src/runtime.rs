@@ -509,6 +509,7 @@ where
     // frame per interval.
     let mut urgent = false;
     let mut last_draw: Option<Instant> = None;
+    let mut laid_out: Option<usize> = None;
     loop {
         if let Some(text) = effects.edit_request.take() {
             // The editor gets the terminal and every key until it exits; nothing else runs
@@ -535,9 +536,12 @@ where
             terminal
                 .draw(|frame| ui::render(state, frame))
                 .map_err(Into::into)?;
-            dirty = false;
             urgent = false;
             last_draw = Some(Instant::now());
+            // A long reply is laid out a little per frame: draw again while that advances.
+            let progress = state.layout_progress();
+            dirty = progress.is_some() && progress != laid_out;
+            laid_out = progress;
         }
         let draw_at = last_draw.map_or_else(Instant::now, |t| t + FRAME);
         tokio::select! {

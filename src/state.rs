@@ -409,6 +409,18 @@ impl AppState {
         self.conversations.live_count() > 0
     }
 
+    /// While replies on screen are being laid out over several frames: how far they got (a
+    /// sum of bytes). The loop draws again while this changes, and stops when it does not (a
+    /// reply scrolled out of view waits until it is seen again).
+    pub fn layout_progress(&self) -> Option<usize> {
+        self.active_conversation()
+            .messages
+            .iter()
+            .filter_map(|m| m.layout.progress())
+            .map(|(done, _)| done)
+            .reduce(usize::saturating_add)
+    }
+
     pub fn input_text(&self) -> String {
         self.input.lines().join("\n")
     }

@@ -294,15 +294,12 @@ fn message_item<'a>(
     versions: Option<crate::state::Versions>,
     theme: &'a Theme,
 ) -> Item<'a> {
-    let (reasoning_rows, content_rows) = with_layout(message, width, theme, |l| {
-        (
-            l.reasoning.len(),
-            if message.role == Role::Assistant {
-                l.markdown.len()
-            } else {
-                l.plain.len()
-            },
-        )
+    let (reasoning_rows, content_rows, progress) = with_layout(message, width, theme, |l| {
+        if message.role == Role::Assistant {
+            (l.reasoning.len(), l.markdown.len(), l.markdown.progress())
+        } else {
+            (l.reasoning.len(), l.plain.len(), None)
+        }
     });
     let streaming = message.status == MessageStatus::Streaming;
     let mut parts = Vec::new();
@@ -376,8 +373,19 @@ fn message_item<'a>(
             ),
             theme.header_meta,
         )));
-    } else if content_rows > 0 {
+    } else if content_rows > 0 || progress.is_some() {
         parts.push(Part::Content(content_rows));
+        if let Some((done, of)) = progress {
+            // A long reply is laid out over a few frames; what follows it waits.
+            parts.push(Part::Line(Line::styled(
+                format!(
+                    "{CONTENT_INDENT}⋯ laying out {} of {}",
+                    crate::text::plain::size_label(done),
+                    crate::text::plain::size_label(of)
+                ),
+                theme.header_meta,
+            )));
+        }
     } else if let Some(at) = retry_at {
         let secs = at.saturating_sub(now).div_ceil(1000);
         parts.push(Part::Line(Line::styled(

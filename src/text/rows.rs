@@ -121,14 +121,26 @@ impl MessageLayout {
     ) -> R {
         let mut layouts = self.inner.borrow_mut();
         if markdown {
-            layouts.markdown.sync(content.0, content.1, theme);
+            layouts
+                .markdown
+                .sync_some(content.0, content.1, theme, LAYOUT_BUDGET);
         } else {
             layouts.plain.sync(content.0, content.1);
         }
         layouts.reasoning.sync(reasoning.0, reasoning.1);
         f(&layouts)
     }
+
+    /// While the reply's rows are behind its text (laid out over several frames): bytes laid
+    /// out, of how many.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.inner.try_borrow().ok()?.markdown.progress()
+    }
 }
+
+/// Bytes of a reply's finished blocks laid out per look at it (a few milliseconds): see
+/// `MarkdownLayout::sync_some`.
+pub const LAYOUT_BUDGET: usize = 256 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -191,8 +203,9 @@ pub struct MarkdownLayout {
     valid: bool,
     /// The theme the rows were styled with (`Theme::id`).
     theme: u64,
-    /// The text defines a link reference, which block-by-block rendering gets wrong: it is
-    /// then rendered whole each time (rare in replies).
+    /// The text defines a link reference (or holds a lone carriage return), which
+    /// block-by-block rendering gets wrong: it is then rendered whole each time (rare in
+    /// replies).
     whole: bool,
     /// Where the lines not yet checked for a link reference definition start.
     checked: usize,
@@ -201,10 +214,23 @@ pub struct MarkdownLayout {
     fence: Option<super::markdown::OpenFence>,
     /// The open block at this byte could not go line by line: rendered the usual way.
     fence_refused: Option<usize>,
+    /// Where the chunks of finished blocks not rendered yet end, the next one last.
+    cuts: Vec<usize>,
+    /// Where the text not yet looked at for a lone carriage return starts.
+    cr_checked: usize,
 }
 
 impl MarkdownLayout {
     pub fn sync(&mut self, text: &str, width: usize, theme: &Theme) {
+        self.sync_some(text, width, theme, usize::MAX);
+    }
+
+    /// As `sync`, but rendering about `budget` bytes of finished blocks at most (at least
+    /// one chunk of them): a reply read from disk, or megabytes arriving at once, are laid
+    /// out over several frames instead of holding up one. Returns whether the rows are up to
+    /// date; until they are, `progress` says how far they got, and the block still arriving
+    /// waits.
+    pub fn sync_some(&mut self, text: &str, width: usize, theme: &Theme, budget: usize) -> bool {
         use super::markdown::{OpenFence, Renderer, block_starts, open_block_start};
         let width = width.max(1);
         if !self.valid || self.width != width || text.len() < self.covered || self.theme != theme.id
@@ -216,8 +242,8 @@ impl MarkdownLayout {
                 ..MarkdownLayout::default()
             };
         }
-        if text.len() == self.covered {
-            return;
+        if text.len() == self.covered && self.cuts.is_empty() {
+            return true;
         }
         // Only lines not looked at before (and the start of the one still arriving) are
         // checked, so this costs what arrived, not the reply or its longest line.
@@ -233,6 +259,27 @@ impl MarkdownLayout {
             }
             self.checked = from;
             defines_link |= super::markdown::defines_link(&text[from..]);
+            // A carriage return not followed by a line feed is a line break to the parser
+            // in some places and not in others, and the block finder reads only `\n`: such
+            // a text is rendered whole too (found by fuzzing; models do not send them).
+            while let Some(cr) = text[self.cr_checked..].find('\r') {
+                let at = self.cr_checked + cr;
+                match text.as_bytes().get(at + 1) {
+                    Some(b'\n') => self.cr_checked = at + 2,
+                    Some(_) => {
+                        defines_link = true;
+                        break;
+                    }
+                    // A `\n` may yet follow.
+                    None => {
+                        self.cr_checked = at;
+                        break;
+                    }
+                }
+            }
+            if !text[self.cr_checked..].ends_with('\r') {
+                self.cr_checked = text.len();
+            }
         }
         if defines_link {
             *self = MarkdownLayout {
@@ -243,54 +290,68 @@ impl MarkdownLayout {
                 ..MarkdownLayout::default()
             };
         }
-        let open = if self.whole {
-            0
-        } else {
-            open_block_start(text, self.done_bytes)
-        };
-        if open > self.done_bytes {
-            // A code block that streamed in line by line and has closed keeps its rows.
-            if let Some(mut fence) = self.fence.take()
-                && let Ok(end) = fence.close(text, theme, width, &mut self.open)
-            {
-                self.done_bytes = end;
-                self.done.extend(self.open.drain(..));
-                self.done_code_blocks += 1;
-                self.done_gap = true;
-            }
-            self.open.clear();
-            // Finished blocks are rendered a chunk of blocks at a time and packed, so a long
-            // text (a reply read from disk) never holds all its rows unpacked at once.
-            let mut cuts = Vec::new();
-            if open - self.done_bytes > CHUNK {
-                let mut last = self.done_bytes;
-                block_starts(text, self.done_bytes, |start| {
-                    if start >= last + CHUNK && start < open {
-                        cuts.push(start);
-                        last = start;
-                    }
-                });
-            }
-            cuts.push(open);
-            for cut in cuts {
-                if cut <= self.done_bytes {
-                    continue;
-                }
-                let mut renderer = Renderer::new(
-                    theme,
-                    width,
-                    &mut self.open,
-                    self.done_gap,
-                    self.done_code_blocks,
-                );
-                renderer.render(&text[self.done_bytes..cut]);
-                self.done_code_blocks = renderer.code_blocks;
-                self.done_gap = renderer.gap;
-                self.done_bytes = cut;
-                self.done.extend(self.open.drain(..));
-            }
-        }
         self.covered = text.len();
+        let mut spent = 0;
+        loop {
+            if self.cuts.is_empty() {
+                let open = if self.whole {
+                    0
+                } else {
+                    open_block_start(text, self.done_bytes)
+                };
+                if open <= self.done_bytes {
+                    break;
+                }
+                // A code block that streamed in line by line and has closed keeps its rows.
+                if let Some(mut fence) = self.fence.take()
+                    && let Ok(end) = fence.close(text, theme, width, &mut self.open)
+                {
+                    self.done_bytes = end;
+                    self.done.extend(self.open.drain(..));
+                    self.done_code_blocks += 1;
+                    self.done_gap = true;
+                }
+                self.open.clear();
+                // Finished blocks are rendered a chunk of blocks at a time and packed, so a
+                // long text never holds all its rows unpacked at once.
+                self.cuts.push(open);
+                if open.saturating_sub(self.done_bytes) > CHUNK {
+                    let mut last = self.done_bytes;
+                    let mut cuts = Vec::new();
+                    block_starts(text, self.done_bytes, |start| {
+                        if start >= last + CHUNK && start < open {
+                            cuts.push(start);
+                            last = start;
+                        }
+                    });
+                    // Popped from the end: the nearest cut last.
+                    self.cuts.extend(cuts.into_iter().rev());
+                }
+            }
+            let Some(cut) = self.cuts.pop() else {
+                break;
+            };
+            if cut <= self.done_bytes {
+                continue;
+            }
+            if spent >= budget {
+                self.cuts.push(cut);
+                return false;
+            }
+            let mut renderer = Renderer::new(
+                theme,
+                width,
+                &mut self.open,
+                self.done_gap,
+                self.done_code_blocks,
+            );
+            renderer.render(&text[self.done_bytes..cut]);
+            self.done_code_blocks = renderer.code_blocks;
+            self.done_gap = renderer.gap;
+            spent += cut - self.done_bytes;
+            self.done_bytes = cut;
+            self.done.extend(self.open.drain(..));
+        }
         if !self.whole && self.fence_refused != Some(self.done_bytes) {
             if self.fence.is_none() {
                 self.open.clear();
@@ -305,7 +366,7 @@ impl MarkdownLayout {
             }
             if let Some(fence) = self.fence.as_mut() {
                 if fence.extend(text, theme, width, &mut self.open).is_ok() {
-                    return;
+                    return true;
                 }
                 self.fence = None;
                 self.fence_refused = Some(self.done_bytes);
@@ -320,6 +381,12 @@ impl MarkdownLayout {
             self.done_code_blocks,
         );
         renderer.render(&text[self.done_bytes..]);
+        true
+    }
+
+    /// While the rows are behind the text (see `sync_some`): bytes laid out, of how many.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        (!self.cuts.is_empty()).then_some((self.done_bytes, self.covered))
     }
 
     pub fn len(&self) -> usize {
