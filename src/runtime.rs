@@ -538,9 +538,10 @@ where
                 .map_err(Into::into)?;
             urgent = false;
             last_draw = Some(Instant::now());
-            // A long reply is laid out a little per frame: draw again while that advances.
+            // A long reply is laid out a little per frame: draw again while that advances
+            // (and once more when it is done).
             let progress = state.layout_progress();
-            dirty = progress.is_some() && progress != laid_out;
+            dirty = progress != laid_out;
             laid_out = progress;
         }
         let draw_at = last_draw.map_or_else(Instant::now, |t| t + FRAME);

@@ -355,3 +355,30 @@ fn requests_keep_their_prefix_for_the_cache_and_the_footer_shows_the_hits() {
     assert!(screen.contains("cached of"), "{screen}");
     app.close();
 }
+
+#[test]
+fn a_long_reply_is_laid_out_over_frames_without_a_key_and_reopens_the_same_way() {
+    // 3 MB in one delta: more than one look lays out, so the loop must draw again by itself.
+    let paragraph = "A sentence of a long reply, and another one after it. ".repeat(4);
+    let mut long = format!("{paragraph}\n\n").repeat(3 * 1024 * 1024 / (paragraph.len() + 2));
+    long.push_str("THE END OF IT.");
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&[long.as_str()]));
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::start(&mock, dir.path());
+    app.paste("go");
+    app.press("Enter");
+    app.wait_for("THE END OF IT.");
+    drop(app);
+
+    let app = App::start(&mock, dir.path());
+    let screen = app.wait_for("THE END OF IT.");
+    assert!(!screen.contains("laying out"), "{screen}");
+    let state = app.close();
+    let reply = state
+        .active_conversation()
+        .messages
+        .last()
+        .map(|m| m.content.len());
+    assert_eq!(reply, Some(long.len()));
+}

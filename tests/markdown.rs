@@ -335,3 +335,26 @@ fn a_fence_at_no_indent_is_a_block_of_its_own() {
     assert_eq!(open_block_start("- item\n  ```\ncode\n", 0), 0);
     assert_eq!(open_block_start("<div>\n```\ncode\n", 0), 0);
 }
+
+#[test]
+fn a_long_text_laid_out_a_little_at_a_time_ends_as_laid_out_at_once() {
+    let block = "Some **bold** text.\n\n```rust\nfn main() {}\n```\n\n- a list\n- of two\n\n";
+    let text = block.repeat(400_000 / block.len());
+    let mut whole = MarkdownLayout::default();
+    whole.sync(&text, 70, &Theme::dark());
+    let mut layout = MarkdownLayout::default();
+    let mut looks = 0;
+    let mut last = 0;
+    while !layout.sync_some(&text, 70, &Theme::dark(), 32 * 1024) {
+        looks += 1;
+        let (done, of) = layout.progress().expect("behind, so progress is known");
+        assert!(done > last && done < of, "{done} of {of} after {last}");
+        assert_eq!(of, text.len());
+        last = done;
+        // Rows laid out so far are the first rows of the whole.
+        assert_eq!(layout.line(layout.len() - 1), whole.line(layout.len() - 1));
+    }
+    assert!(looks > 4, "laid out in {looks} looks");
+    assert_eq!(layout.progress(), None);
+    assert_eq!(layout.lines(), whole.lines());
+}

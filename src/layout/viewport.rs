@@ -93,6 +93,33 @@ pub fn view(
         resolve_top(conv, conv.scroll, width, height, now, theme);
     let mut lines = Vec::with_capacity(height);
     let count = item_count(conv);
+    if !anchored {
+        // Following the end: the items are measured and drawn from one build each, from the
+        // bottom up, so a reply still being laid out (it grows each time it is looked at)
+        // is drawn at the height it was measured at.
+        let mut items = Vec::new();
+        let mut need = height;
+        let mut index = count;
+        while index > 0 && need > 0 {
+            index -= 1;
+            let mut it = item(conv, index, width, now, theme);
+            it.focused = focus == Some(index);
+            let h = it.height();
+            need = need.saturating_sub(h);
+            items.push((it, h));
+        }
+        let total: usize = items.iter().map(|(_, h)| h).sum();
+        let mut skip = total.saturating_sub(height);
+        for (it, h) in items.iter().rev() {
+            let from = skip.min(*h);
+            skip -= from;
+            it.lines(from..*h, width, &mut lines);
+        }
+        return View {
+            lines,
+            more_below: false,
+        };
+    }
     while lines.len() < height && index < count {
         let mut it = item(conv, index, width, now, theme);
         it.focused = focus == Some(index);
