@@ -666,7 +666,20 @@ fn generate_db(path: &std::path::Path) -> (u64, f64) {
         }
     }
     tx.commit().expect("commit");
-    let mb = std::fs::metadata(path).map_or(0, |m| m.len()) as f64 / 1e6;
+    // The bigram index is written by the store with each message; rows inserted here get
+    // theirs as the migration gives them, and its size is what the file grows by.
+    let size = |path: &std::path::Path| std::fs::metadata(path).map_or(0, |m| m.len()) as f64;
+    let before = size(path);
+    let tx = conn.transaction().expect("tx");
+    kimi_tui::io::store::fill_bigrams(&tx).expect("bigrams");
+    tx.commit().expect("commit");
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .expect("checkpoint");
+    let mb = size(path) / 1e6;
+    println!(
+        "<!-- the bigram index takes {:.1} MB of the {mb:.0} MB database -->",
+        (size(path) - before) / 1e6
+    );
     (total, mb)
 }
 
@@ -770,7 +783,7 @@ fn big_database(table: &mut Table, rounds: usize) {
             Some(met),
         );
     }
-    for (label, query) in [("common", "中文"), ("no match, so a full scan", "斑马")] {
+    for (label, query) in [("common", "中文"), ("no match", "斑马")] {
         let mut times = Vec::new();
         for _ in 0..rounds {
             let start = Instant::now();
@@ -780,7 +793,7 @@ fn big_database(table: &mut Table, rounds: usize) {
         let s = stat(times);
         let met = s.median < 100.0;
         table.row(
-            &format!("Search, two-character Chinese query, {label} (no index)"),
+            &format!("Search, two-character Chinese query, {label} (bigram index)"),
             &s,
             "ms",
             1,

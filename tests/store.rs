@@ -1025,3 +1025,90 @@ fn a_message_written_without_a_uid_gets_one_that_sticks() {
     assert_eq!(stored, Some(loaded[0].uid.to_string()));
     assert_eq!(store.load(ConversationId(1)).expect("load"), loaded);
 }
+
+#[test]
+fn two_character_chinese_queries_answer_from_the_bigram_index_as_a_scan_would() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    let texts = [
+        "我们今天去北京看看长城",
+        "北京的天气很好。Tokyo 東京はどうですか",
+        "没有这个词",
+        "한국어 문장도 있습니다",
+        "北",
+        "mixed 北x京 not a pair",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let id = u64::try_from(i).expect("small") + 1;
+        store
+            .save_conversation(&meta(id, &format!("chat {id}"), id))
+            .expect("conv");
+        store
+            .save_message(&message(id * 10, id, 0, Role::User, text))
+            .expect("save");
+    }
+    let found = |q: &str| -> Vec<u64> {
+        let mut ids: Vec<u64> = store
+            .search(q, 50)
+            .expect("search")
+            .iter()
+            .map(|h| h.conversation_id.0)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    // What a scan of the text finds, for pairs from the texts and a few that are in none.
+    for query in [
+        "北京", "长城", "東京", "문장", "京は", "天气", "这个", "京看", "城北",
+    ] {
+        let expected: Vec<u64> = (1..)
+            .zip(texts)
+            .filter(|(_, t)| t.contains(query))
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(found(query), expected, "{query}");
+    }
+    // An edit re-indexes the message; a delete drops it.
+    store
+        .save_message(&message(30, 3, 0, Role::User, "现在有长城了"))
+        .expect("save");
+    assert_eq!(found("长城"), [1, 3]);
+    assert_eq!(found("这个"), Vec::<u64>::new());
+    store
+        .delete_conversation(ConversationId(1))
+        .expect("delete");
+    assert_eq!(found("长城"), [3]);
+    let rows: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(*) FROM messages_bigrams WHERE messages_bigrams MATCH '\"北京\"'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("count");
+    assert_eq!(rows, 1, "the deleted message left the index");
+}
+
+#[test]
+fn the_bigram_index_is_filled_for_messages_written_before_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let conn = Store::create_at_version(&path, 8).expect("v8");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, model, system_prompt, created_at, updated_at)
+                 VALUES (7, 'from v8', 'kimi-k2.6', '', 1, 1);
+             INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at,
+                 updated_at, chosen_at, uid)
+                 VALUES (70, 7, 0, 'user', '一个关于企鹅的旧消息', 'complete', 1, 1, 1,
+                 '0190163d-8694-739b-aea5-966c26f8ad91');",
+        )
+        .expect("v8 data");
+    }
+    let store = Store::open(&path).expect("migrate");
+    let hits = store.search("企鹅", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].message, Some(70));
+}

@@ -124,6 +124,7 @@ impl Store {
                     m.chosen_at,
                     m.uid.to_string(),
                 ])?;
+                super::index_bigrams(&tx, u64::try_from(id).unwrap_or_default(), &m.content)?;
                 placed.insert(m.uid, (id, seq));
                 report.messages_added += 1;
             }

@@ -1,5 +1,6 @@
-//! Full-text search: titles by LIKE, message text through the FTS5 trigram index (or a scan
-//! for queries shorter than three characters), newest first, stopping at the limit.
+//! Full-text search: titles by LIKE, message text through the FTS5 trigram index, or for two
+//! CJK characters the bigram index (other queries shorter than three characters are a scan),
+//! newest first, stopping at the limit.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -43,7 +44,13 @@ impl Store {
             // The trigram index answers queries of three or more characters; shorter ones
             // are a scan (still newest first, still stopping early).
             let indexed = query.chars().count() >= 3;
-            let sql = if indexed {
+            // Two CJK characters: the bigram index.
+            let pair = query.chars().count() == 2 && query.chars().all(is_cjk);
+            let sql = if pair {
+                "SELECT (SELECT conversation_id FROM messages
+                         WHERE id = messages_bigrams.rowid)
+                 FROM messages_bigrams WHERE messages_bigrams MATCH ?1 ORDER BY rowid DESC"
+            } else if indexed {
                 // Walks the index newest first; each hit's conversation is one lookup by key.
                 "SELECT (SELECT conversation_id FROM messages
                          WHERE id = messages_fts.rowid)
@@ -54,7 +61,7 @@ impl Store {
             };
             let phrase = format!("\"{}\"", query.replace('"', "\"\""));
             let mut stmt = self.conn.prepare_cached(sql)?;
-            let mut rows = if indexed {
+            let mut rows = if indexed || pair {
                 stmt.query(params![phrase])?
             } else {
                 stmt.query(params![phrase, like])?
@@ -139,4 +146,39 @@ pub fn snippet(text: &str, query: &str) -> String {
     } else {
         piece
     }
+}
+
+/// Whether `c` is a CJK character the bigram index holds: ideographs, kana and Hangul
+/// syllables (each a letter to FTS5's unicode61 tokenizer, so a pair of them is one word).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{AC00}'..='\u{D7A3}')
+}
+
+/// Every pair of neighbouring CJK characters in `text`, each once, separated by spaces:
+/// what the bigram index holds for a message.
+pub fn cjk_bigrams(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let cjk = is_cjk(c);
+        if let Some(p) = previous
+            && cjk
+            && seen.insert((p, c))
+        {
+            out.push(p);
+            out.push(c);
+            out.push(' ');
+        }
+        previous = cjk.then_some(c);
+    }
+    out.pop();
+    out
 }
