@@ -14,7 +14,7 @@ mod code;
 mod runs;
 mod table;
 
-pub use blocks::{block_starts, code_blocks, defines_link, open_block_start};
+pub use blocks::{BlockScan, code_blocks, defines_link, open_block_start};
 pub use code::{OpenFence, Unsupported};
 use runs::{Runs, prefix_width, wrap_runs};
 

@@ -214,8 +214,14 @@ pub struct MarkdownLayout {
     fence: Option<super::markdown::OpenFence>,
     /// The open block at this byte could not go line by line: rendered the usual way.
     fence_refused: Option<usize>,
-    /// Where the chunks of finished blocks not rendered yet end, the next one last.
-    cuts: Vec<usize>,
+    /// Block starts found so far (the scan resumes where it stopped).
+    scan: super::markdown::BlockScan,
+    /// Block starts at least `CHUNK` apart, not yet rendered past: where finished blocks
+    /// are cut for rendering.
+    cuts: std::collections::VecDeque<usize>,
+    last_cut: usize,
+    /// The rows are behind the text: finished blocks wait to be rendered.
+    behind: bool,
     /// Where the text not yet looked at for a lone carriage return starts.
     cr_checked: usize,
 }
@@ -231,7 +237,7 @@ impl MarkdownLayout {
     /// date; until they are, `progress` says how far they got, and the block still arriving
     /// waits.
     pub fn sync_some(&mut self, text: &str, width: usize, theme: &Theme, budget: usize) -> bool {
-        use super::markdown::{OpenFence, Renderer, block_starts, open_block_start};
+        use super::markdown::{OpenFence, Renderer};
         let width = width.max(1);
         if !self.valid || self.width != width || text.len() < self.covered || self.theme != theme.id
         {
@@ -242,7 +248,7 @@ impl MarkdownLayout {
                 ..MarkdownLayout::default()
             };
         }
-        if text.len() == self.covered && self.cuts.is_empty() {
+        if text.len() == self.covered && !self.behind {
             return true;
         }
         // Only lines not looked at before (and the start of the one still arriving) are
@@ -291,67 +297,67 @@ impl MarkdownLayout {
             };
         }
         self.covered = text.len();
-        let mut spent = 0;
-        loop {
-            if self.cuts.is_empty() {
-                let open = if self.whole {
-                    0
-                } else {
-                    open_block_start(text, self.done_bytes)
-                };
-                if open <= self.done_bytes {
-                    break;
+        // Block starts come from one scan kept across calls (each line is looked at once);
+        // those at least a chunk apart are where finished blocks are cut for rendering.
+        if !self.whole {
+            let (cuts, last) = (&mut self.cuts, &mut self.last_cut);
+            self.scan.advance(text, |start| {
+                if start >= *last + CHUNK {
+                    cuts.push_back(start);
+                    *last = start;
                 }
-                // A code block that streamed in line by line and has closed keeps its rows.
-                if let Some(mut fence) = self.fence.take()
-                    && let Ok(end) = fence.close(text, theme, width, &mut self.open)
-                {
-                    self.done_bytes = end;
-                    self.done.extend(self.open.drain(..));
-                    self.done_code_blocks += 1;
-                    self.done_gap = true;
-                }
-                self.open.clear();
-                // Finished blocks are rendered a chunk of blocks at a time and packed, so a
-                // long text never holds all its rows unpacked at once.
-                self.cuts.push(open);
-                if open.saturating_sub(self.done_bytes) > CHUNK {
-                    let mut last = self.done_bytes;
-                    let mut cuts = Vec::new();
-                    block_starts(text, self.done_bytes, |start| {
-                        if start >= last + CHUNK && start < open {
-                            cuts.push(start);
-                            last = start;
-                        }
-                    });
-                    // Popped from the end: the nearest cut last.
-                    self.cuts.extend(cuts.into_iter().rev());
-                }
-            }
-            let Some(cut) = self.cuts.pop() else {
-                break;
-            };
-            if cut <= self.done_bytes {
-                continue;
-            }
-            if spent >= budget {
-                self.cuts.push(cut);
-                return false;
-            }
-            let mut renderer = Renderer::new(
-                theme,
-                width,
-                &mut self.open,
-                self.done_gap,
-                self.done_code_blocks,
-            );
-            renderer.render(&text[self.done_bytes..cut]);
-            self.done_code_blocks = renderer.code_blocks;
-            self.done_gap = renderer.gap;
-            spent += cut - self.done_bytes;
-            self.done_bytes = cut;
-            self.done.extend(self.open.drain(..));
+            });
         }
+        let open = if self.whole {
+            0
+        } else {
+            self.scan.open_start(text)
+        };
+        if open > self.done_bytes {
+            // A code block that streamed in line by line and has closed keeps its rows.
+            if let Some(mut fence) = self.fence.take()
+                && let Ok(end) = fence.close(text, theme, width, &mut self.open)
+            {
+                self.done_bytes = end;
+                self.done.extend(self.open.drain(..));
+                self.done_code_blocks += 1;
+                self.done_gap = true;
+            }
+            self.open.clear();
+            // Finished blocks are rendered a chunk at a time and packed, so a long text
+            // never holds all its rows unpacked at once, and at most `budget` bytes of them
+            // per call.
+            let mut spent = 0;
+            while self.done_bytes < open {
+                while self.cuts.front().is_some_and(|&c| c <= self.done_bytes) {
+                    self.cuts.pop_front();
+                }
+                if spent >= budget {
+                    self.behind = true;
+                    return false;
+                }
+                let cut = self
+                    .cuts
+                    .front()
+                    .copied()
+                    .filter(|&c| c < open)
+                    .unwrap_or(open);
+                let mut renderer = Renderer::new(
+                    theme,
+                    width,
+                    &mut self.open,
+                    self.done_gap,
+                    self.done_code_blocks,
+                );
+                renderer.render(&text[self.done_bytes..cut]);
+                self.done_code_blocks = renderer.code_blocks;
+                self.done_gap = renderer.gap;
+                spent += cut - self.done_bytes;
+                self.done_bytes = cut;
+                self.done.extend(self.open.drain(..));
+            }
+        }
+        self.behind = false;
         if !self.whole && self.fence_refused != Some(self.done_bytes) {
             if self.fence.is_none() {
                 self.open.clear();
@@ -386,7 +392,7 @@ impl MarkdownLayout {
 
     /// While the rows are behind the text (see `sync_some`): bytes laid out, of how many.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        (!self.cuts.is_empty()).then_some((self.done_bytes, self.covered))
+        self.behind.then_some((self.done_bytes, self.covered))
     }
 
     pub fn len(&self) -> usize {

@@ -17,98 +17,123 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// a fence inside an HTML block that ends at a blank line (`<div>`…): a line starting with
 /// `<` since the last blank line keeps the fence in its block.
 pub fn open_block_start(text: &str, from: usize) -> usize {
-    block_starts(text, from, |_| {})
+    let mut scan = BlockScan::new(from);
+    scan.advance(text, |_| {});
+    scan.open_start(text)
 }
 
-/// As `open_block_start`, also calling `each` with every block start found after `from`, in
-/// order (the last is the one returned).
-pub fn block_starts(text: &str, from: usize, mut each: impl FnMut(usize)) -> usize {
-    let mut fence: Option<(char, usize)> = None;
-    // The fence open now started at no indent, outside HTML: a block of its own.
-    let mut top = false;
-    // A line since the last blank one started with `<`: maybe an HTML block (types 6 and 7)
-    // that runs to the next blank line.
-    let mut html_line = false;
-    let mut html: Option<&'static str> = None;
-    let mut boundary = from;
-    let mut pos = from;
-    let mut after_blank = false;
-    while let Some(nl) = text[pos..].find('\n') {
-        let line = &text[pos..pos + nl];
-        let next = pos + nl + 1;
-        if fence.is_none()
-            && html.is_none()
-            && after_blank
-            && !line.starts_with([' ', '\t'])
-            && !is_blank(line)
-            && !starts_list_item(line)
-        {
-            boundary = pos;
-            each(boundary);
+/// The scan behind `open_block_start`, kept between calls: text only grows while it streams,
+/// so each call looks only at lines not seen before.
+#[derive(Debug, Clone, Default)]
+pub struct BlockScan {
+    /// Where the first line not scanned yet starts.
+    pos: usize,
+    /// The last block start found among whole lines.
+    boundary: usize,
+    fence: Option<(char, usize)>,
+    /// The fence open now started at no indent, outside HTML: a block of its own.
+    top: bool,
+    /// A line since the last blank one started with `<`: maybe an HTML block (types 6 and
+    /// 7) that runs to the next blank line.
+    html_line: bool,
+    html: Option<&'static str>,
+    after_blank: bool,
+}
+
+impl BlockScan {
+    /// A scan from `from`, which must start a block (and not be inside a code fence).
+    pub fn new(from: usize) -> Self {
+        BlockScan {
+            pos: from,
+            boundary: from,
+            ..BlockScan::default()
         }
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
-        if let Some(end) = html {
-            if line.to_ascii_lowercase().contains(end) {
-                html = None;
+    }
+
+    /// Scans the whole lines of `text` not seen before, calling `each` with every block
+    /// start found, in order.
+    pub fn advance(&mut self, text: &str, mut each: impl FnMut(usize)) {
+        while let Some(nl) = text.get(self.pos..).and_then(|rest| rest.find('\n')) {
+            let pos = self.pos;
+            let line = &text[pos..pos + nl];
+            let next = pos + nl + 1;
+            self.pos = next;
+            if self.fence.is_none()
+                && self.html.is_none()
+                && self.after_blank
+                && !line.starts_with([' ', '\t'])
+                && !is_blank(line)
+                && !starts_list_item(line)
+            {
+                self.boundary = pos;
+                each(pos);
             }
-            after_blank = false;
-            pos = next;
-            continue;
-        }
-        if fence.is_none()
-            && indent <= 3
-            && let Some((end, opened)) = html_block(trimmed)
-            && !trimmed[opened..].to_ascii_lowercase().contains(end)
-        {
-            html = Some(end);
-            after_blank = false;
-            pos = next;
-            continue;
-        }
-        match fence {
-            None if indent <= 3 => {
-                if let Some(opened) = fence_opener(trimmed) {
-                    fence = Some(opened);
-                    // (A carriage return is read by the parser in ways that differ in
-                    // corners, found by fuzzing: such a fence stays in its block.)
-                    top = indent == 0 && !html_line && !line.contains('\r');
-                    if top {
-                        boundary = pos;
-                        each(boundary);
+            let trimmed = line.trim_start_matches(' ');
+            let indent = line.len() - trimmed.len();
+            if let Some(end) = self.html {
+                if line.to_ascii_lowercase().contains(end) {
+                    self.html = None;
+                }
+                self.after_blank = false;
+                continue;
+            }
+            if self.fence.is_none()
+                && indent <= 3
+                && let Some((end, opened)) = html_block(trimmed)
+                && !trimmed[opened..].to_ascii_lowercase().contains(end)
+            {
+                self.html = Some(end);
+                self.after_blank = false;
+                continue;
+            }
+            match self.fence {
+                None if indent <= 3 => {
+                    if let Some(opened) = fence_opener(trimmed) {
+                        self.fence = Some(opened);
+                        // (A carriage return is read by the parser in ways that differ in
+                        // corners, found by fuzzing: such a fence stays in its block.)
+                        self.top = indent == 0 && !self.html_line && !line.contains('\r');
+                        if self.top {
+                            self.boundary = pos;
+                            each(pos);
+                        }
                     }
                 }
-            }
-            Some((open, n)) if indent <= 3 && closes_fence(trimmed, open, n) => {
-                fence = None;
-                if top {
-                    boundary = next;
-                    each(boundary);
-                    top = false;
+                Some((open, n)) if indent <= 3 && closes_fence(trimmed, open, n) => {
+                    self.fence = None;
+                    if self.top {
+                        self.boundary = next;
+                        each(next);
+                        self.top = false;
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+            self.after_blank = self.fence.is_none() && is_blank(line);
+            if self.after_blank {
+                self.html_line = false;
+            } else if self.fence.is_none() && indent <= 3 && trimmed.starts_with('<') {
+                self.html_line = true;
+            }
         }
-        after_blank = fence.is_none() && is_blank(line);
-        if after_blank {
-            html_line = false;
-        } else if fence.is_none() && indent <= 3 && trimmed.starts_with('<') {
-            html_line = true;
+    }
+
+    /// Where the last, unfinished block starts: the last start among whole lines, or the
+    /// line still arriving when it already shows that a new block began.
+    pub fn open_start(&self, text: &str) -> usize {
+        let pos = self.pos;
+        if self.fence.is_none()
+            && self.html.is_none()
+            && self.after_blank
+            && pos < text.len()
+            && !text[pos..].starts_with([' ', '\t'])
+            && !might_start_list_item(&text[pos..])
+        {
+            pos
+        } else {
+            self.boundary
         }
-        pos = next;
     }
-    // The line still arriving may already show that a new block began.
-    if fence.is_none()
-        && html.is_none()
-        && after_blank
-        && pos < text.len()
-        && !text[pos..].starts_with([' ', '\t'])
-        && !might_start_list_item(&text[pos..])
-    {
-        boundary = pos;
-        each(boundary);
-    }
-    boundary
 }
 
 /// If `line` (its indent taken off) opens a code fence: its character and length. A
