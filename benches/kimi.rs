@@ -867,6 +867,32 @@ fn transcript_keys(table: &mut Table, rounds: usize) {
     );
 }
 
+/// Key press to frame after a 1 MB single line came back from the editor (kept folded).
+fn line_keys(table: &mut Table, rounds: usize) {
+    let mut state = AppState::new(settings(), T0);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    let line = "0123456789".repeat(100_000);
+    update(&mut state, Msg::Report(Report::Edited(Ok(line))), T0);
+    draw(&mut terminal, &state);
+    let s = typing(&mut state, &mut terminal, rounds);
+    table.row(
+        "Key to frame with a 1 MB single line put in the input box (120x40)",
+        &s,
+        "ms",
+        3,
+        "< 50 ms",
+        Some(s.max < 50.0),
+    );
+}
+
 /// Key press to frame while a 5 MB paste sits (folded) in the input box: the reducer and a
 /// full draw at 120x40, per key.
 fn paste_keys(table: &mut Table, rounds: usize) {
@@ -1467,6 +1493,7 @@ fn main() {
     }
     if run("paste") {
         transcript_keys(&mut table, rounds);
+        line_keys(&mut table, rounds);
         paste_keys(&mut table, rounds);
         error_keys(&mut table, rounds);
     }

@@ -392,7 +392,7 @@ impl AppState {
     pub fn take_draft(&mut self) {
         let draft = std::mem::take(&mut self.conversations.active_mut().draft);
         self.input = crate::state::composer::new_textarea(&self.theme);
-        self.input.insert_str(draft);
+        self.put_text(&draft);
         self.history_walk = None;
     }
 

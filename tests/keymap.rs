@@ -565,3 +565,86 @@ fn alt_r_searches_the_prompts_sent_before() {
     press(&mut state, KeyCode::Down, KeyModifiers::NONE);
     assert_eq!(state.input_text(), "typing");
 }
+
+/// The text the next Enter would send.
+fn would_send(state: &mut kimi_tui::AppState) -> String {
+    let effects = update(state, Msg::from(ChatIntent::Submit), T0);
+    effects
+        .iter()
+        .find_map(|e| match e {
+            kimi_tui::effect::Effect::StartStream { request, .. } => {
+                request.messages.last().map(|m| m.content.clone())
+            }
+            _ => None,
+        })
+        .expect("sent")
+}
+
+#[test]
+fn text_too_long_for_the_box_stays_folded_wherever_it_comes_from() {
+    // One line of a megabyte: wrapping it on every frame made each key wait 0.4 s.
+    let huge = "0123456789".repeat(100_000);
+    // A paste of it does not unfold.
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(huge.clone())),
+        T0,
+    );
+    press(&mut state, KeyCode::Char('u'), KeyModifiers::ALT);
+    assert!(state.input_text().len() < 100, "unfolded into the box");
+    let flash = state.flash.clone().unwrap_or_default();
+    assert!(
+        flash.contains("too long to edit in the box") && flash.contains("Ctrl+X Ctrl+E"),
+        "{flash}"
+    );
+    assert_eq!(would_send(&mut state), huge);
+
+    // The editor's text comes back folded, and is sent whole.
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::Report(kimi_tui::msg::Report::Edited(Ok(huge.clone()))),
+        T0,
+    );
+    assert!(state.input_text().starts_with("[Paste 1: 1 lines, "));
+    assert_eq!(would_send(&mut state), huge);
+
+    // A draft left in a conversation comes back folded.
+    let mut state = app();
+    let first = state.active_conversation().id;
+    send(&mut state, "hello", T0);
+    support::end_streams(&mut state);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(huge.clone())),
+        T0,
+    );
+    update(&mut state, Msg::from(NavIntent::NewConversation), T0);
+    assert_eq!(state.input_text(), "");
+    state.switch_to(first);
+    assert!(
+        state.input_text().starts_with("[Paste 1: "),
+        "{}",
+        state.input_text().len()
+    );
+    assert_eq!(state.message_text(), huge);
+    // An earlier prompt recalled from history comes back folded too.
+    let sent = would_send(&mut state);
+    assert_eq!(sent, huge);
+    press(&mut state, KeyCode::Up, KeyModifiers::NONE);
+    assert!(
+        state.input_text().starts_with("[Paste 1: "),
+        "{}",
+        state.input_text().len()
+    );
+    assert_eq!(state.message_text(), huge);
+    // Text that fits is text.
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::Report(kimi_tui::msg::Report::Edited(Ok("short one".into()))),
+        T0,
+    );
+    assert_eq!(state.input_text(), "short one");
+}

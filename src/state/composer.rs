@@ -23,3 +23,55 @@ pub fn show_cursor(textarea: &mut TextArea<'static>, focused: bool) {
         Style::default()
     });
 }
+
+/// The longest text, and the longest line, the input box holds as text: the box wraps every
+/// line on every frame, so a longer one would make each key wait (a 1 MB line took 0.4 s
+/// a key). Longer text stays folded as a chip, sent whole.
+pub const BOX_BYTES: usize = 64 * 1024;
+pub const BOX_LINE_BYTES: usize = 8 * 1024;
+
+pub fn too_long_for_the_box(text: &str) -> bool {
+    text.len() > BOX_BYTES || text.split('\n').any(|line| line.len() > BOX_LINE_BYTES)
+}
+
+impl super::AppState {
+    /// Puts `text` in the input box at the cursor: as text, or folded as a chip when it is
+    /// too long for the box (`BOX_BYTES`), which the status bar says.
+    pub fn put_text(&mut self, text: &str) {
+        if too_long_for_the_box(text) {
+            self.fold(text.to_string());
+            self.flash = Some(format!(
+                "{} is kept folded: too long to edit in the box.{}",
+                crate::text::plain::size_label(text.len()),
+                self.editor_hint()
+            ));
+        } else {
+            self.input.insert_str(text);
+        }
+    }
+
+    /// " Ctrl+X Ctrl+E edits it in your editor." with the user's key, if it has one.
+    pub fn editor_hint(&self) -> String {
+        crate::bindings::hint_of(
+            &self.keys,
+            crate::bindings::table::Context::Input,
+            "edit_in_editor",
+            "",
+        )
+        .map(|k| format!(" {} edits it in your editor.", k.trim_end()))
+        .unwrap_or_default()
+    }
+
+    /// Puts `text` in the box as a chip (`[Paste 1: 240 lines, 9.1 KB]`) that stands for it
+    /// when the message is sent.
+    pub fn fold(&mut self, text: String) {
+        let n = self.pastes.len() + 1;
+        let chip = format!(
+            "[Paste {n}: {} lines, {}]",
+            text.lines().count(),
+            crate::text::plain::size_label(text.len())
+        );
+        self.input.insert_str(&chip);
+        self.pastes.push((chip, text));
+    }
+}

@@ -46,7 +46,7 @@ pub fn edit(state: &mut AppState) -> Vec<Effect> {
     state.pastes.clear();
     state.history_walk = None;
     state.input = crate::state::composer::new_textarea(&state.theme);
-    state.input.insert_str(text);
+    state.put_text(&text);
     state.focus = Focus::Input;
     Vec::new()
 }
@@ -55,8 +55,8 @@ pub fn edit(state: &mut AppState) -> Vec<Effect> {
 pub fn cancel_edit(state: &mut AppState) -> Vec<Effect> {
     if let Some(editing) = state.editing.take() {
         state.input = crate::state::composer::new_textarea(&state.theme);
-        state.input.insert_str(editing.before);
         state.pastes.clear();
+        state.put_text(&editing.before);
         state.flash = Some("Edit cancelled; the message is unchanged.".into());
     }
     Vec::new()

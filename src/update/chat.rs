@@ -192,7 +192,7 @@ fn changed_elsewhere(state: &mut AppState, id: ConversationId, stream: StreamId)
         && id == active
         && state.input_text().is_empty()
     {
-        state.input.insert_str(text);
+        state.put_text(&text);
     }
     vec![Effect::LoadConversation(id)]
 }

@@ -73,7 +73,7 @@ pub fn remember(state: &mut AppState, text: &str) {
 fn replace_input(state: &mut AppState, text: &str) {
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.pastes.clear();
-    state.input.insert_str(text);
+    state.put_text(text);
 }
 
 /// A paste longer than this many lines, or characters, shows folded as one chip.
@@ -89,13 +89,7 @@ pub fn paste(state: &mut AppState, text: &str) {
         state.input.insert_str(clean);
         return;
     }
-    let n = state.pastes.len() + 1;
-    let chip = format!(
-        "[Paste {n}: {lines} lines, {}]",
-        crate::text::plain::size_label(clean.len())
-    );
-    state.input.insert_str(&chip);
-    state.pastes.push((chip, clean));
+    state.fold(clean);
 }
 
 /// Backspace right after a chip deletes the whole chip (and the paste with it).
@@ -142,6 +136,14 @@ pub fn unfold(state: &mut AppState) {
         state.flash = Some("No folded paste before the cursor.".into());
         return;
     };
+    if crate::state::composer::too_long_for_the_box(&state.pastes[i].1) {
+        state.flash = Some(format!(
+            "This paste is too long to edit in the box ({}).{}",
+            crate::text::plain::size_label(state.pastes[i].1.len()),
+            state.editor_hint()
+        ));
+        return;
+    }
     let (chip, pasted) = state.pastes.remove(i);
     // Rebuild the box with this chip expanded and the others kept as chips.
     let others = std::mem::take(&mut state.pastes);
