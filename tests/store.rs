@@ -1103,7 +1103,11 @@ fn the_bigram_index_is_filled_for_messages_written_before_it() {
              INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at,
                  updated_at, chosen_at, uid)
                  VALUES (70, 7, 0, 'user', '一个关于企鹅的旧消息', 'complete', 1, 1, 1,
-                 '0190163d-8694-739b-aea5-966c26f8ad91');",
+                 '0190163d-8694-739b-aea5-966c26f8ad91');
+             INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, status,
+                 created_at, updated_at, chosen_at, uid)
+                 VALUES (71, 7, 70, 1, 'assistant', '企鹅 live in the south', 'streaming', 2, 2,
+                 2, '0190163d-8694-739b-aea5-966c26f8ad92');",
         )
         .expect("v8 data");
     }
@@ -1111,4 +1115,68 @@ fn the_bigram_index_is_filled_for_messages_written_before_it() {
     let hits = store.search("企鹅", 10).expect("search");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].message, Some(70));
+    // The reply saved while it streamed left the trigram index with the migration.
+    assert!(store.search("the south", 10).expect("search").is_empty());
+    let mut reply = store.load(ConversationId(7)).expect("load")[1].clone();
+    reply.status = MessageStatus::Stopped;
+    store.save_message(&reply).expect("save");
+    assert_eq!(store.search("the south", 10).expect("search").len(), 1);
+    rusqlite::Connection::open(&path)
+        .and_then(|c| {
+            c.execute(
+                "INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')",
+                [],
+            )
+        })
+        .expect("the index is whole");
+}
+
+#[test]
+fn a_reply_is_searchable_once_it_stops_streaming_and_the_indexes_stay_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+    store
+        .save_message(&message(10, 1, 0, Role::User, "问一个问题"))
+        .expect("save");
+    // Saved every second while it streams: not indexed yet.
+    let mut reply = message(11, 1, 1, Role::Assistant, "");
+    reply.status = MessageStatus::Streaming;
+    for text in ["长城 is", "长城 is long", "长城 is long, about 21,000 km"] {
+        reply.content = text.into();
+        store.save_message(&reply).expect("save streaming");
+    }
+    assert!(store.search("about 21", 10).expect("search").is_empty());
+    assert_eq!(store.search("长城", 10).expect("search").len(), 0);
+    // Finished: found by both indexes.
+    reply.status = MessageStatus::Complete;
+    store.save_message(&reply).expect("save done");
+    let hits = store.search("about 21", 10).expect("search");
+    assert_eq!(hits.first().and_then(|h| h.message), Some(11));
+    assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    // Saved again (a rename of nothing, an edit) and deleted: the indexes stay consistent.
+    reply.content = "长城 is long".into();
+    store.save_message(&reply).expect("save again");
+    assert!(store.search("about 21", 10).expect("search").is_empty());
+    let check = |path: &Path| {
+        rusqlite::Connection::open(path)
+            .and_then(|c| {
+                c.execute(
+                    "INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')",
+                    [],
+                )?;
+                c.execute(
+                    "INSERT INTO messages_bigrams(messages_bigrams) VALUES ('integrity-check')",
+                    [],
+                )
+            })
+            .expect("the indexes are whole");
+    };
+    check(&path);
+    store
+        .delete_conversation(ConversationId(1))
+        .expect("delete");
+    check(&path);
+    assert!(store.search("long", 10).expect("search").is_empty());
 }

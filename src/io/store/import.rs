@@ -124,7 +124,9 @@ impl Store {
                     m.chosen_at,
                     m.uid.to_string(),
                 ])?;
-                super::index_bigrams(&tx, u64::try_from(id).unwrap_or_default(), &m.content)?;
+                if m.status != crate::io::store::records::MessageStatus::Streaming {
+                    super::index_bigrams(&tx, u64::try_from(id).unwrap_or_default(), &m.content)?;
+                }
                 placed.insert(m.uid, (id, seq));
                 report.messages_added += 1;
             }
