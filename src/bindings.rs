@@ -23,6 +23,9 @@ pub struct Bound {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyTable {
     rows: Vec<Bound>,
+    /// `groups` of each context, in `Context::ALL`'s order: made when the rows are, since
+    /// the hints in the status bar and the panes read them on every frame.
+    grouped: Vec<Vec<Group>>,
 }
 
 /// What a key means, given the keys pressed before it.
@@ -65,7 +68,7 @@ impl KeyTable {
                 chords,
             });
         }
-        let table = KeyTable { rows };
+        let table = KeyTable::from_rows(rows);
         if errors.is_empty() {
             Ok(table)
         } else {
@@ -117,7 +120,7 @@ impl KeyTable {
         }
         errors.extend(self.conflicts());
         if errors.is_empty() {
-            Ok(self)
+            Ok(KeyTable::from_rows(self.rows))
         } else {
             Err(errors)
         }
@@ -177,27 +180,43 @@ impl KeyTable {
         }
     }
 
+    fn from_rows(rows: Vec<Bound>) -> KeyTable {
+        let grouped = Context::ALL
+            .iter()
+            .map(|&context| group_rows(&rows, context))
+            .collect();
+        KeyTable { rows, grouped }
+    }
+
     /// The rows of one context grouped by action, in table order: (keys shown, label, hint).
-    pub fn groups(&self, context: Context) -> Vec<Group> {
-        let mut groups: Vec<Group> = Vec::new();
-        let mut by_label: HashMap<&str, usize> = HashMap::new();
-        for bound in self.rows.iter().filter(|b| b.binding.context == context) {
-            let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
-            match by_label.get(bound.binding.label) {
-                Some(&i) => groups[i].keys.extend(keys),
-                None => {
-                    by_label.insert(bound.binding.label, groups.len());
-                    groups.push(Group {
-                        name: bound.binding.name,
-                        keys,
-                        label: bound.binding.label,
-                        hint: bound.binding.hint,
-                    });
-                }
+    pub fn groups(&self, context: Context) -> &[Group] {
+        Context::ALL
+            .iter()
+            .position(|&c| c == context)
+            .and_then(|i| self.grouped.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn group_rows(rows: &[Bound], context: Context) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_label: HashMap<&str, usize> = HashMap::new();
+    for bound in rows.iter().filter(|b| b.binding.context == context) {
+        let keys: Vec<String> = bound.chords.iter().map(|c| display_chord(c)).collect();
+        match by_label.get(bound.binding.label) {
+            Some(&i) => groups[i].keys.extend(keys),
+            None => {
+                by_label.insert(bound.binding.label, groups.len());
+                groups.push(Group {
+                    name: bound.binding.name,
+                    keys,
+                    label: bound.binding.label,
+                    hint: bound.binding.hint,
+                });
             }
         }
-        groups
     }
+    groups
 }
 
 /// One line of `[keys]` in the config file: `action = "key"` or a list of keys, for one
@@ -358,7 +377,7 @@ pub fn hint_line(table: &KeyTable, contexts: &[Context]) -> String {
 
 /// "Ctrl+N new": the first key of action `name` in `context` and `word`, if it is bound.
 pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Option<String> {
-    let group = table.groups(context).into_iter().find(|g| g.name == name)?;
+    let group = table.groups(context).iter().find(|g| g.name == name)?;
     Some(format!("{} {word}", group.keys.first()?))
 }
 

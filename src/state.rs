@@ -208,8 +208,10 @@ pub struct AppState {
     pub sidebar_visible: bool,
     /// Every style the views use.
     pub theme: crate::theme::Theme,
-    /// The transcript pane's cells from the last frame (see `text::cells`).
+    /// The transcript pane's and the sidebar list's cells from the last frame (see
+    /// `text::cells`).
     pub transcript_cells: crate::text::cells::CellCache,
+    pub sidebar_cells: crate::text::cells::CellCache,
     pub focus: Focus,
     pub input: TextArea<'static>,
     pub overlay: Option<Overlay>,
@@ -281,6 +283,7 @@ impl AppState {
             input: crate::state::composer::new_textarea(&theme),
             theme,
             transcript_cells: crate::text::cells::CellCache::default(),
+            sidebar_cells: crate::text::cells::CellCache::default(),
             overlay: None,
             help_scroll: 0,
             sidebar_mode: SidebarMode::List,

@@ -1,7 +1,7 @@
-//! Frames drawn with the transcript's cells from the last frame (`text::cells`) are the
-//! frames drawn afresh, whatever changed in between: a delta, a scroll, a resize, focus, a
-//! fold, a theme, a branch, an edit, the clock. And when following the end, the pane shows
-//! the conversation's last row at its bottom.
+//! Frames drawn with the transcript's and the sidebar's cells from the last frame
+//! (`text::cells`) are the frames drawn afresh, whatever changed in between: a delta, a
+//! scroll, a resize, focus, a fold, a theme, a branch, an edit, the clock. And when following
+//! the end, the pane shows the conversation's last row at its bottom.
 #![allow(
     clippy::disallowed_methods,
     clippy::disallowed_types,
@@ -23,6 +23,7 @@ use support::{T0, app, draw, feed, send};
 fn same_as_fresh(state: &mut AppState, size: (u16, u16), what: &str) -> Buffer {
     let warm = draw(state, size.0, size.1).backend().buffer().clone();
     state.transcript_cells.clear();
+    state.sidebar_cells.clear();
     let cold = draw(state, size.0, size.1).backend().buffer().clone();
     assert_eq!(
         warm, cold,

@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::bindings::table::Context;
 use crate::bindings::{hint_line, hint_of};
@@ -145,7 +144,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         } => search_lines(state, query, hits, *selected, inner),
         _ => list_lines(state, inner),
     };
-    frame.render_widget(Paragraph::new(lines), inner);
+    state.sidebar_cells.draw(lines, inner, frame.buffer_mut());
 }
 
 fn list_lines(state: &AppState, inner: Rect) -> Vec<Line<'static>> {
