@@ -381,6 +381,19 @@ pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Op
     Some(format!("{} {word}", group.keys.first()?))
 }
 
+/// The commands typed in the input box, with what they do (completion, the unknown-command
+/// note, the help, the README).
+pub const COMMANDS: [(&str, &str); 5] = [
+    (
+        "/attach",
+        "PATH…: text files (up to 1 MB each) go into the message, fenced with their names",
+    ),
+    ("/web", "on or off: Kimi's web search for this conversation"),
+    ("/model", "pick the model"),
+    ("/new", "a new conversation"),
+    ("/help", "every key and command"),
+];
+
 /// The help overlay's rows: (keys, what they do); a heading has empty keys.
 pub fn help_rows(table: &KeyTable) -> Vec<(String, &'static str)> {
     let mut rows = Vec::new();
@@ -393,6 +406,13 @@ pub fn help_rows(table: &KeyTable) -> Vec<(String, &'static str)> {
         for group in groups {
             rows.push((group.keys_text(), group.label));
         }
+    }
+    rows.push((
+        String::new(),
+        "Commands (typed in the input box, Tab completes)",
+    ));
+    for (name, what) in COMMANDS {
+        rows.push((name.to_string(), what));
     }
     rows
 }

@@ -17,6 +17,11 @@ pub enum Effect {
         request: ChatRequest,
     },
     /// Hand the terminal to the user's editor on `text`; `Report::Edited` answers.
+    /// Read files for `/attach` (typed as `line`), reported as `Report::Attached`.
+    ReadAttachments {
+        line: String,
+        paths: Vec<String>,
+    },
     EditInEditor {
         text: String,
     },

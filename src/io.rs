@@ -9,6 +9,7 @@
     reason = "io/ is the edge: it owns the network, the database, files and the clipboard"
 )]
 
+pub mod attach;
 pub mod clipboard;
 pub mod editor;
 pub mod files;

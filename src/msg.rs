@@ -268,6 +268,11 @@ pub enum Report {
     /// 52 always goes to the terminal).
     /// The editor closed: the text it saved, or why it failed (the input stays as it was).
     Edited(Result<String, String>),
+    /// The files of `/attach` (typed as `line`): each read, or why not.
+    Attached {
+        line: String,
+        files: Vec<Result<crate::io::attach::Attachment, String>>,
+    },
     Copied {
         what: String,
         native: bool,

@@ -290,6 +290,15 @@ impl Effects {
                     let _ = tx.send(Msg::from(msg));
                 });
             }
+            Effect::ReadAttachments { line, paths } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let files = crate::io::attach::read(&paths, &cwd, home.as_deref());
+                    let _ = tx.send(Msg::Report(Report::Attached { line, files }));
+                });
+            }
             Effect::Copy { text, what } => {
                 let native = self.clipboard.copy(&text);
                 let _ = self.tx.send(Msg::Report(Report::Copied { what, native }));

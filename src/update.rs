@@ -142,6 +142,7 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
         Report::Edited(result) => composer::edited(state, result),
+        Report::Attached { line, files } => composer::attached(state, &line, files),
     }
 }
 

@@ -382,3 +382,34 @@ fn a_long_reply_is_laid_out_over_frames_without_a_key_and_reopens_the_same_way()
         .map(|m| m.content.len());
     assert_eq!(reply, Some(long.len()));
 }
+
+#[test]
+fn attach_puts_a_text_file_in_the_message_fenced_with_its_name() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["It is a list of notes."]));
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("my notes.md");
+    std::fs::write(&file, "# Notes\n- 长城\n- ```code```\n").expect("write");
+    let app = App::start(&mock, dir.path());
+    // A wrong path: said, and the line stays to be mended.
+    app.paste("/attach nowhere.md");
+    app.press("Enter");
+    app.wait_for("nowhere.md: no such file.");
+    assert!(app.screen().contains("/attach nowhere.md"));
+    app.press("Ctrl+U");
+    app.paste(&format!("/attach '{}'", file.display()));
+    app.press("Enter");
+    app.wait_for(" my notes.md · 30 bytes · ~8 tokens]");
+    app.paste("What is this?");
+    app.press("Enter");
+    app.wait_for("It is a list of notes.");
+    let requests = mock.requests();
+    let sent = requests
+        .last()
+        .and_then(|r| r.messages().last().map(|(_, content)| content.clone()))
+        .unwrap_or_default();
+    assert_eq!(
+        sent,
+        "````my notes.md\n# Notes\n- 长城\n- ```code```\n````\n\nWhat is this?"
+    );
+}

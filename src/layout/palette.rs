@@ -33,6 +33,11 @@ pub enum Entry {
     Theme(String),
     /// Keep the theme in use: write it into the config file.
     SaveTheme(String),
+    /// A command typed in the input box (`/attach`): chosen, it is put there to finish.
+    Command {
+        name: &'static str,
+        what: &'static str,
+    },
 }
 
 impl Entry {
@@ -45,6 +50,7 @@ impl Entry {
             Entry::Model(PickerRow::Profile(name)) => format!("Profile: {name}"),
             Entry::Theme(name) => format!("Theme: {name}"),
             Entry::SaveTheme(name) => format!("Theme: keep {name} (write it into the config file)"),
+            Entry::Command { name, what } => format!("Command: {name} {what}"),
             // One line of it: the first, with the count of the others.
             Entry::Prompt(text) => {
                 let mut lines = text.lines();
@@ -122,8 +128,12 @@ fn all(state: &AppState) -> Vec<Entry> {
                 .find(|t| t.name == state.theme.name && t.name != "no-color")
                 .map(|t| Entry::SaveTheme(t.name.clone())),
         );
+    let commands = crate::bindings::COMMANDS
+        .iter()
+        .map(|&(name, what)| Entry::Command { name, what });
     actions
         .into_iter()
+        .chain(commands)
         .chain(conversations)
         .chain(models)
         .chain(themes)

@@ -71,7 +71,19 @@ impl super::AppState {
             text.lines().count(),
             crate::text::plain::size_label(text.len())
         );
-        self.input.insert_str(&chip);
-        self.pastes.push((chip, text));
+        self.add_chip(chip, text);
+    }
+
+    /// Puts `chip` in the box at the cursor, standing for `text` when the message is sent
+    /// (a chip already there with the same label gets a number, so each stays one).
+    pub fn add_chip(&mut self, chip: String, text: String) {
+        let mut label = chip.clone();
+        let mut n = 2;
+        while self.pastes.iter().any(|(c, _)| *c == label) {
+            label = format!("{} ({n})]", chip.trim_end_matches(']'));
+            n += 1;
+        }
+        self.input.insert_str(&label);
+        self.pastes.push((label, text));
     }
 }

@@ -8,13 +8,7 @@ use crate::msg::{NavIntent, PickerIntent};
 use crate::state::AppState;
 use crate::state::saved::meta_of;
 
-/// The commands, with what they do (completion, the unknown-command note, the README).
-pub const COMMANDS: [(&str, &str); 4] = [
-    ("/web", "on or off: Kimi's web search for this conversation"),
-    ("/model", "pick the model"),
-    ("/new", "a new conversation"),
-    ("/help", "every key and command"),
-];
+pub use crate::bindings::COMMANDS;
 
 /// What a line typed in the input box is.
 pub enum Line<'a> {
@@ -49,6 +43,10 @@ pub fn classify(text: &str) -> Line<'_> {
 
 /// Runs command `name` with `arg`.
 pub fn run(state: &mut AppState, name: &str, arg: &str, now: Millis) -> Vec<Effect> {
+    if name == "attach" {
+        // The line stays in the box until the files are read: a wrong path is mended there.
+        return attach(state, arg);
+    }
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.pastes.clear();
     match name {
@@ -68,6 +66,25 @@ pub fn run(state: &mut AppState, name: &str, arg: &str, now: Millis) -> Vec<Effe
         "new" => super::nav::update(state, NavIntent::NewConversation, now),
         _ => super::nav::update(state, NavIntent::ToggleHelp, now),
     }
+}
+
+/// `/attach PATH…`: paths split as a shell would (quotes, backslashes), read by the runtime.
+fn attach(state: &mut AppState, arg: &str) -> Vec<Effect> {
+    let paths = match shell_words::split(arg) {
+        Ok(paths) if !paths.is_empty() => paths,
+        Ok(_) => {
+            state.flash = Some("/attach takes the paths of text files: /attach notes.md".into());
+            return Vec::new();
+        }
+        Err(_) => {
+            state.flash = Some("/attach: a quote is not closed.".into());
+            return Vec::new();
+        }
+    };
+    vec![Effect::ReadAttachments {
+        line: state.input_text(),
+        paths,
+    }]
 }
 
 /// Turns Kimi's web search on or off for the open conversation (saved with it).

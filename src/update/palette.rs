@@ -59,6 +59,21 @@ pub fn update(state: &mut AppState, intent: PaletteIntent, now: Millis) -> Vec<E
                     Vec::new()
                 }
                 Entry::SaveTheme(name) => vec![Effect::SaveTheme { name }],
+                Entry::Command { name, .. } => {
+                    // The command goes into the input box, to be finished and sent there; a
+                    // command is a line of its own, so what was typed is not thrown away.
+                    state.focus = crate::msg::Focus::Input;
+                    if state.message_text().trim().is_empty() {
+                        state.input = crate::state::composer::new_textarea(&state.theme);
+                        state.pastes.clear();
+                        state.input.insert_str(format!("{name} "));
+                    } else {
+                        state.flash = Some(format!(
+                            "{name} is typed on a line of its own: send or clear what is in the input box first."
+                        ));
+                    }
+                    Vec::new()
+                }
                 Entry::Theme(name) => {
                     if let Some(theme) = state.themes.iter().find(|t| t.name == name).cloned() {
                         state.set_theme(theme);
