@@ -1236,6 +1236,7 @@ fn huge_reply(table: &mut Table, rounds: usize) {
     let mock = MockKimi::start();
     let (mut worsts, mut medians, mut esc, mut peak, mut reopen, mut ended) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut after = Vec::new();
     let mb = 20;
     for _ in 0..rounds {
         let mut pieces = prose_pieces(mb * 1024 * 1024, 200);
@@ -1271,6 +1272,8 @@ fn huge_reply(table: &mut Table, rounds: usize) {
             eprintln!("the second reply never ended");
         }
         peak.push(proc_field(app.pid(), "status", "VmHWM:") as f64 / 1024.0);
+        std::thread::sleep(Duration::from_millis(1500));
+        after.push(proc_field(app.pid(), "status", "VmRSS:") as f64 / 1024.0);
         quit(app);
         // Reopen: the last conversation opens at its end.
         let start = Instant::now();
@@ -1330,6 +1333,14 @@ fn huge_reply(table: &mut Table, rounds: usize) {
         0,
         &format!("< {budget} MB"),
         Some(p.median < budget),
+    );
+    table.row(
+        &format!("RSS once the {mb} MB reply has ended and been saved"),
+        &stat(after),
+        "MB",
+        0,
+        "",
+        None,
     );
     let r = stat(reopen);
     table.row(
