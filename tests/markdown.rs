@@ -358,3 +358,27 @@ fn a_long_text_laid_out_a_little_at_a_time_ends_as_laid_out_at_once() {
     assert_eq!(layout.progress(), None);
     assert_eq!(layout.lines(), whole.lines());
 }
+
+#[test]
+fn a_code_block_longer_than_a_look_streams_in_and_ends_as_laid_out_at_once() {
+    let mut text = String::from("Intro.\n\n```rust\n");
+    for i in 0..3_000 {
+        text.push_str(&format!("let value_{i} = compute({i}); // step {i}\n"));
+    }
+    text.push_str("```\n\nAfter the block.\n");
+    let theme = Theme::dark();
+    let mut layout = MarkdownLayout::default();
+    let mut end = 0;
+    while end < text.len() {
+        end = (end + 10_000).min(text.len());
+        // Each piece is looked at until it is laid out, 8 KB at a time.
+        let mut looks = 0;
+        while !layout.sync_some(&text[..end], 80, &theme, 8 * 1024) {
+            looks += 1;
+            assert!(looks < 1000, "no progress at byte {end}");
+        }
+    }
+    let mut whole = MarkdownLayout::default();
+    whole.sync(&text, 80, &theme);
+    assert_eq!(layout.lines(), whole.lines());
+}

@@ -299,9 +299,17 @@ impl MarkdownLayout {
         self.covered = text.len();
         // Block starts come from one scan kept across calls (each line is looked at once);
         // those at least a chunk apart are where finished blocks are cut for rendering.
+        // A long text is scanned a few hundred kilobytes per call, as it is rendered:
+        // reopening a 20 MB reply looks at its start, not all of it, before the first frame.
+        let mut scanned = true;
         if !self.whole {
             let (cuts, last) = (&mut self.cuts, &mut self.last_cut);
-            self.scan.advance(text, |start| {
+            let limit = self
+                .scan
+                .scanned_to()
+                .saturating_add(budget)
+                .saturating_add(CHUNK);
+            scanned = self.scan.advance(text, limit, |start| {
                 if start >= *last + CHUNK {
                     cuts.push_back(start);
                     *last = start;
@@ -310,8 +318,12 @@ impl MarkdownLayout {
         }
         let open = if self.whole {
             0
-        } else {
+        } else if scanned {
             self.scan.open_start(text)
+        } else {
+            // Not scanned to the end: the last block start found so far is as far as the
+            // finished blocks are known to go.
+            self.scan.last_start()
         };
         if open > self.done_bytes {
             // A code block that streamed in line by line and has closed keeps its rows.
@@ -356,6 +368,10 @@ impl MarkdownLayout {
                 self.done_bytes = cut;
                 self.done.extend(self.open.drain(..));
             }
+        }
+        if !scanned {
+            self.behind = true;
+            return false;
         }
         self.behind = false;
         if !self.whole && self.fence_refused != Some(self.done_bytes) {

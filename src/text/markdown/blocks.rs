@@ -18,7 +18,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// `<` since the last blank line keeps the fence in its block.
 pub fn open_block_start(text: &str, from: usize) -> usize {
     let mut scan = BlockScan::new(from);
-    scan.advance(text, |_| {});
+    scan.advance(text, usize::MAX, |_| {});
     scan.open_start(text)
 }
 
@@ -51,9 +51,16 @@ impl BlockScan {
     }
 
     /// Scans the whole lines of `text` not seen before, calling `each` with every block
-    /// start found, in order.
-    pub fn advance(&mut self, text: &str, mut each: impl FnMut(usize)) {
-        while let Some(nl) = text.get(self.pos..).and_then(|rest| rest.find('\n')) {
+    /// start found, in order; it stops at the first line starting at or after `limit`.
+    /// Returns whether it scanned every whole line.
+    pub fn advance(&mut self, text: &str, limit: usize, mut each: impl FnMut(usize)) -> bool {
+        loop {
+            let Some(nl) = text.get(self.pos..).and_then(|rest| rest.find('\n')) else {
+                return true;
+            };
+            if self.pos >= limit {
+                return false;
+            }
             let pos = self.pos;
             let line = &text[pos..pos + nl];
             let next = pos + nl + 1;
@@ -116,6 +123,16 @@ impl BlockScan {
                 self.html_line = true;
             }
         }
+    }
+
+    /// Where the first line not scanned yet starts.
+    pub fn scanned_to(&self) -> usize {
+        self.pos
+    }
+
+    /// The last block start found among the lines scanned so far.
+    pub fn last_start(&self) -> usize {
+        self.boundary
     }
 
     /// Where the last, unfinished block starts: the last start among whole lines, or the
