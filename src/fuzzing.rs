@@ -109,6 +109,19 @@ pub fn markdown(data: &[u8]) {
         growing.lines(),
         "streaming rendered differently"
     );
+    // Laid out a few bytes per look (as a long reply is, over frames), it ends the same, and
+    // every look makes progress.
+    let mut bit_by_bit = MarkdownLayout::default();
+    let mut looks = 0;
+    while !bit_by_bit.sync_some(&text, width, &theme, 16) {
+        looks += 1;
+        assert!(looks <= text.len() + 1, "no progress");
+    }
+    assert_eq!(
+        whole.lines(),
+        bit_by_bit.lines(),
+        "laid out bit by bit differently"
+    );
 }
 
 /// Cleaned text has no control characters, and truncation keeps to its width.

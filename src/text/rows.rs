@@ -304,13 +304,16 @@ impl MarkdownLayout {
         let mut scanned = true;
         if !self.whole {
             let (cuts, last) = (&mut self.cuts, &mut self.last_cut);
+            // Cuts are a chunk apart, or a budget apart when it is smaller (as the fuzz check
+            // asks, to cut short texts often).
+            let spacing = CHUNK.min(budget.max(1));
             let limit = self
                 .scan
                 .scanned_to()
                 .saturating_add(budget)
-                .saturating_add(CHUNK);
+                .saturating_add(spacing);
             scanned = self.scan.advance(text, limit, |start| {
-                if start >= *last + CHUNK {
+                if start >= *last + spacing {
                     cuts.push_back(start);
                     *last = start;
                 }
