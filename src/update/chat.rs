@@ -233,10 +233,34 @@ pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
     effects
 }
 
-/// The first line of the first message, cut by display cells.
+/// The first line of the first message, cut by display cells. Files attached first (fenced
+/// blocks, `/attach`) are passed over for the question after them, or named when there is
+/// none.
 fn default_title(text: &str) -> String {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    crate::text::plain::truncate(first.trim(), TITLE_CELLS)
+    let mut rest = text;
+    let mut files = Vec::new();
+    while let Some((fence, name, after)) = leading_fence(rest) {
+        let Some(end) = after.find(&format!("\n{fence}")) else {
+            break;
+        };
+        files.push(name);
+        rest = &after[end + 1 + fence.len()..];
+    }
+    let first = rest.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let title = if first.trim().is_empty() && !files.is_empty() {
+        format!("📎 {}", files.join(", "))
+    } else {
+        first.trim().to_string()
+    };
+    crate::text::plain::truncate(&title, TITLE_CELLS)
+}
+
+/// A text's first line when it opens a backtick fence: (the fence, its info, the text after).
+fn leading_fence(text: &str) -> Option<(&str, &str, &str)> {
+    let text = text.trim_start_matches('\n');
+    let (line, after) = text.split_once('\n')?;
+    let ticks = line.len() - line.trim_start_matches('`').len();
+    (ticks >= 3).then(|| (&line[..ticks], line[ticks..].trim(), after))
 }
 
 pub fn stop_active(state: &mut AppState) -> Vec<Effect> {
@@ -469,4 +493,23 @@ pub fn on_stream_event(
     effects.push(Effect::SaveConversation(meta_of(conv)));
     state.conversations.end_stream(stream);
     effects
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_title_passes_over_attached_files() {
+        use super::default_title;
+        assert_eq!(default_title("Hello there\nmore"), "Hello there");
+        assert_eq!(
+            default_title("````notes.md\n# N\n```x```\n````\n\nWhat is this?"),
+            "What is this?"
+        );
+        assert_eq!(
+            default_title("```a.txt\nx\n```\n\n```b.rs\ny\n```"),
+            "📎 a.txt, b.rs"
+        );
+        // A code block someone typed first, unclosed: its first line, as before.
+        assert_eq!(default_title("```rust\nfn x"), "```rust");
+    }
 }
