@@ -648,3 +648,64 @@ fn text_too_long_for_the_box_stays_folded_wherever_it_comes_from() {
     );
     assert_eq!(state.input_text(), "short one");
 }
+
+#[test]
+fn commands_are_in_the_palette_and_the_help() {
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::PaletteIntent::Open),
+        T0,
+    );
+    for c in "attach".chars() {
+        update(
+            &mut state,
+            Msg::from(kimi_tui::msg::PaletteIntent::Edit(
+                kimi_tui::msg::FieldEdit::Insert(c),
+            )),
+            T0,
+        );
+    }
+    update(&mut state, Msg::from(kimi_tui::msg::PaletteIntent::Run), T0);
+    assert_eq!(state.input_text(), "/attach ");
+    // With text in the box, the command is not put over it.
+    let mut state = app();
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste("keep me".into())),
+        T0,
+    );
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::PaletteIntent::Open),
+        T0,
+    );
+    for c in "Command: /web on".chars() {
+        update(
+            &mut state,
+            Msg::from(kimi_tui::msg::PaletteIntent::Edit(
+                kimi_tui::msg::FieldEdit::Insert(c),
+            )),
+            T0,
+        );
+    }
+    update(&mut state, Msg::from(kimi_tui::msg::PaletteIntent::Run), T0);
+    assert_eq!(state.input_text(), "keep me");
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("/web is typed on a line of its own"),
+        "{:?}",
+        state.flash
+    );
+    assert!(!state.active_conversation().web_search);
+    let help = kimi_tui::bindings::help_rows(&state.keys);
+    for (name, _) in kimi_tui::bindings::COMMANDS {
+        assert!(
+            help.iter().any(|(keys, _)| keys == name),
+            "{name} not in the help"
+        );
+    }
+}
