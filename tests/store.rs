@@ -1115,12 +1115,13 @@ fn the_bigram_index_is_filled_for_messages_written_before_it() {
     let hits = store.search("企鹅", 10).expect("search");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].message, Some(70));
-    // The reply saved while it streamed left the trigram index with the migration.
-    assert!(store.search("the south", 10).expect("search").is_empty());
-    let mut reply = store.load(ConversationId(7)).expect("load")[1].clone();
-    reply.status = MessageStatus::Stopped;
-    store.save_message(&reply).expect("save");
+    // The reply saved while it streamed, long ago: its window is gone, so it is marked
+    // interrupted at the start and indexed.
     assert_eq!(store.search("the south", 10).expect("search").len(), 1);
+    assert_eq!(
+        store.load(ConversationId(7)).expect("load")[1].status,
+        MessageStatus::Interrupted
+    );
     rusqlite::Connection::open(&path)
         .and_then(|c| {
             c.execute(
@@ -1179,4 +1180,49 @@ fn a_reply_is_searchable_once_it_stops_streaming_and_the_indexes_stay_whole() {
         .expect("delete");
     check(&path);
     assert!(store.search("long", 10).expect("search").is_empty());
+}
+
+#[test]
+fn a_reply_left_streaming_by_a_killed_window_is_marked_interrupted_and_searchable() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    {
+        let store = Store::open(&path).expect("open");
+        store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+        store
+            .save_message(&message(10, 1, 0, Role::User, "问题"))
+            .expect("save");
+        // Saved long ago while streaming, and never again: its window is gone.
+        let mut old = message(11, 1, 1, Role::Assistant, "长城 is about 21,000 km");
+        old.status = MessageStatus::Streaming;
+        store.save_message(&old).expect("save");
+        // Saved just now: another window is streaming it.
+        store.save_conversation(&meta(2, "other", 2)).expect("conv");
+        store
+            .save_message(&message(20, 2, 0, Role::User, "another question"))
+            .expect("save");
+        let mut live = message(21, 2, 1, Role::Assistant, "streaming right now");
+        live.status = MessageStatus::Streaming;
+        live.created_at = now;
+        live.updated_at = now;
+        store.save_message(&live).expect("save");
+    }
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.search("about 21,000", 10).expect("search").len(), 1);
+    assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    assert!(store.search("right now", 10).expect("search").is_empty());
+    let status = |id: u64| -> String {
+        rusqlite::Connection::open(&path)
+            .and_then(|c| {
+                c.query_row("SELECT status FROM messages WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+            })
+            .expect("status")
+    };
+    assert_eq!(status(11), "interrupted");
+    assert_eq!(status(21), "streaming");
 }

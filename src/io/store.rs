@@ -142,6 +142,8 @@ const MIGRATIONS: [&str; 9] = [
      CREATE TRIGGER messages_bigrams_delete AFTER DELETE ON messages BEGIN
         DELETE FROM messages_bigrams WHERE rowid = old.id;
      END;
+     -- Finds replies left streaming by a window that was killed, at each start.
+     CREATE INDEX messages_streaming ON messages(updated_at) WHERE status = 'streaming';
      -- A reply is indexed once it has stopped streaming: saving a streaming reply every
      -- second re-indexed all of it each time (a 20 MB reply: 40 MB of trigrams a second).
      -- The index holds exactly the messages not streaming, so what a trigger deletes is
@@ -226,6 +228,10 @@ fn fill_uids(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.execute_batch("CREATE UNIQUE INDEX messages_by_uid ON messages(uid);")
 }
+
+/// A reply still marked streaming but not saved for this long was left by a window that is
+/// gone (a streaming window saves every second).
+pub const ORPHANED_AFTER_MS: i64 = 60_000;
 
 /// Writes message `id`'s CJK character pairs to the bigram index (schema 9), replacing
 /// what it held for that message.
@@ -429,6 +435,16 @@ impl Store {
                 .pragma_update(None, "application_id", APPLICATION_ID)
                 .map_err(not_db)?;
         }
+        // A reply left streaming by a window that was killed is marked interrupted, so it is
+        // indexed for search (a reply is indexed once it stops streaming). A window still
+        // streaming saves every second: a row untouched for a minute has no window. Best
+        // effort: a busy database leaves it for the next start.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        if let Err(e) = store.mark_orphaned(now.saturating_sub(ORPHANED_AFTER_MS)) {
+            tracing::warn!(error = %e, "marking replies left streaming");
+        }
         Ok(store)
     }
 
@@ -472,6 +488,27 @@ impl Store {
             )));
         }
         Ok(Store { conn })
+    }
+
+    /// Marks replies still streaming but not saved since `before` as interrupted, and indexes
+    /// them for search.
+    fn mark_orphaned(&mut self, before: i64) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        let orphans: Vec<(u64, String)> = tx
+            .prepare(
+                "SELECT id, content FROM messages
+                 WHERE status = 'streaming' AND updated_at < ?1",
+            )?
+            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, content) in &orphans {
+            tx.execute(
+                "UPDATE messages SET status = 'interrupted' WHERE id = ?1",
+                [id],
+            )?;
+            index_bigrams(&tx, *id, content)?;
+        }
+        tx.commit()
     }
 
     fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
