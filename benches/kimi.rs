@@ -850,6 +850,21 @@ fn typing(state: &mut AppState, terminal: &mut Terminal<TestBackend>, rounds: us
     stat(per_key)
 }
 
+/// An empty app at 120x40 and a test terminal of that size.
+fn blank_state() -> (AppState, Terminal<TestBackend>) {
+    let mut state = AppState::new(settings(), T0);
+    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    (state, terminal)
+}
+
 /// Key press to frame with a 200 KB transcript on screen: the reducer and a full draw at
 /// 120x40, per key.
 fn transcript_keys(table: &mut Table, rounds: usize) {
@@ -869,16 +884,7 @@ fn transcript_keys(table: &mut Table, rounds: usize) {
 
 /// Key press to frame after a 1 MB single line came back from the editor (kept folded).
 fn line_keys(table: &mut Table, rounds: usize) {
-    let mut state = AppState::new(settings(), T0);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        T0,
-    );
+    let (mut state, mut terminal) = blank_state();
     let line = "0123456789".repeat(100_000);
     update(&mut state, Msg::Report(Report::Edited(Ok(line))), T0);
     draw(&mut terminal, &state);
@@ -896,16 +902,7 @@ fn line_keys(table: &mut Table, rounds: usize) {
 /// Key press to frame while a 5 MB paste sits (folded) in the input box: the reducer and a
 /// full draw at 120x40, per key.
 fn paste_keys(table: &mut Table, rounds: usize) {
-    let mut state = AppState::new(settings(), T0);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        T0,
-    );
+    let (mut state, mut terminal) = blank_state();
     let line = "a line of pasted text, long enough to matter 中文\n";
     let paste: String = line.repeat(5 * 1024 * 1024 / line.len());
     update(&mut state, Msg::from(ComposerIntent::Paste(paste)), T0);
@@ -923,16 +920,7 @@ fn paste_keys(table: &mut Table, rounds: usize) {
 
 /// Key press to frame after a reply ended with a 5 MB error message (kept to 4 KB).
 fn error_keys(table: &mut Table, rounds: usize) {
-    let mut state = AppState::new(settings(), T0);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 120,
-            height: 40,
-        },
-        T0,
-    );
+    let (mut state, mut terminal) = blank_state();
     update(
         &mut state,
         Msg::from(ComposerIntent::Paste("go".into())),

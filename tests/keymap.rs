@@ -649,24 +649,25 @@ fn text_too_long_for_the_box_stays_folded_wherever_it_comes_from() {
     assert_eq!(state.input_text(), "short one");
 }
 
-#[test]
-fn commands_are_in_the_palette_and_the_help() {
-    let mut state = app();
-    update(
-        &mut state,
-        Msg::from(kimi_tui::msg::PaletteIntent::Open),
-        T0,
-    );
-    for c in "attach".chars() {
+/// Opens the palette, types `query` and runs the best match.
+fn choose_in_palette(state: &mut kimi_tui::AppState, query: &str) {
+    update(state, Msg::from(kimi_tui::msg::PaletteIntent::Open), T0);
+    for c in query.chars() {
         update(
-            &mut state,
+            state,
             Msg::from(kimi_tui::msg::PaletteIntent::Edit(
                 kimi_tui::msg::FieldEdit::Insert(c),
             )),
             T0,
         );
     }
-    update(&mut state, Msg::from(kimi_tui::msg::PaletteIntent::Run), T0);
+    update(state, Msg::from(kimi_tui::msg::PaletteIntent::Run), T0);
+}
+
+#[test]
+fn commands_are_in_the_palette_and_the_help() {
+    let mut state = app();
+    choose_in_palette(&mut state, "attach");
     assert_eq!(state.input_text(), "/attach ");
     // With text in the box, the command is not put over it.
     let mut state = app();
@@ -675,21 +676,7 @@ fn commands_are_in_the_palette_and_the_help() {
         Msg::from(ComposerIntent::Paste("keep me".into())),
         T0,
     );
-    update(
-        &mut state,
-        Msg::from(kimi_tui::msg::PaletteIntent::Open),
-        T0,
-    );
-    for c in "Command: /web on".chars() {
-        update(
-            &mut state,
-            Msg::from(kimi_tui::msg::PaletteIntent::Edit(
-                kimi_tui::msg::FieldEdit::Insert(c),
-            )),
-            T0,
-        );
-    }
-    update(&mut state, Msg::from(kimi_tui::msg::PaletteIntent::Run), T0);
+    choose_in_palette(&mut state, "Command: /web on");
     assert_eq!(state.input_text(), "keep me");
     assert!(
         state

@@ -237,7 +237,7 @@ impl MarkdownLayout {
     /// date; until they are, `progress` says how far they got, and the block still arriving
     /// waits.
     pub fn sync_some(&mut self, text: &str, width: usize, theme: &Theme, budget: usize) -> bool {
-        use super::markdown::{OpenFence, Renderer};
+        use super::markdown::OpenFence;
         let width = width.max(1);
         if !self.valid || self.width != width || text.len() < self.covered || self.theme != theme.id
         {
@@ -357,16 +357,8 @@ impl MarkdownLayout {
                     .copied()
                     .filter(|&c| c < open)
                     .unwrap_or(open);
-                let mut renderer = Renderer::new(
-                    theme,
-                    width,
-                    &mut self.open,
-                    self.done_gap,
-                    self.done_code_blocks,
-                );
-                renderer.render(&text[self.done_bytes..cut]);
-                self.done_code_blocks = renderer.code_blocks;
-                self.done_gap = renderer.gap;
+                (self.done_code_blocks, self.done_gap) =
+                    self.render_open(&text[self.done_bytes..cut], theme, width);
                 spent += cut - self.done_bytes;
                 self.done_bytes = cut;
                 self.done.extend(self.open.drain(..));
@@ -398,15 +390,22 @@ impl MarkdownLayout {
             }
         }
         self.open.clear();
-        let mut renderer = Renderer::new(
+        self.render_open(&text[self.done_bytes..], theme, width);
+        true
+    }
+
+    /// Renders `markdown`, which follows the finished blocks, into the open rows; returns
+    /// the code blocks counted and whether a blank row must come next, after it.
+    fn render_open(&mut self, markdown: &str, theme: &Theme, width: usize) -> (usize, bool) {
+        let mut renderer = super::markdown::Renderer::new(
             theme,
             width,
             &mut self.open,
             self.done_gap,
             self.done_code_blocks,
         );
-        renderer.render(&text[self.done_bytes..]);
-        true
+        renderer.render(markdown);
+        (renderer.code_blocks, renderer.gap)
     }
 
     /// While the rows are behind the text (see `sync_some`): bytes laid out, of how many.
