@@ -382,3 +382,23 @@ fn a_code_block_longer_than_a_look_streams_in_and_ends_as_laid_out_at_once() {
     whole.sync(&text, 80, &theme);
     assert_eq!(layout.lines(), whole.lines());
 }
+
+#[test]
+fn a_long_block_with_no_block_start_in_it_still_shows_progress_each_look() {
+    // One paragraph of 150 KB: nothing to cut it at, so the looks scan it, then render it.
+    let text = "a long paragraph line that never ends in a blank one\n".repeat(3_000);
+    let theme = Theme::dark();
+    let mut layout = MarkdownLayout::default();
+    let mut last = None;
+    let mut looks = 0;
+    while !layout.sync_some(&text, 80, &theme, 8 * 1024) {
+        let progress = layout.progress();
+        assert_ne!(progress, last, "a look made no progress");
+        last = progress;
+        looks += 1;
+    }
+    assert!(looks > 1);
+    let mut whole = MarkdownLayout::default();
+    whole.sync(&text, 80, &theme);
+    assert_eq!(layout.len(), whole.len());
+}

@@ -410,7 +410,10 @@ impl MarkdownLayout {
 
     /// While the rows are behind the text (see `sync_some`): bytes laid out, of how many.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        self.behind.then_some((self.done_bytes, self.covered))
+        // Scanning a long block with no block start in it is progress too (the loop draws
+        // again while this changes).
+        self.behind
+            .then(|| (self.done_bytes.max(self.scan.scanned_to()), self.covered))
     }
 
     pub fn len(&self) -> usize {
