@@ -419,8 +419,7 @@ impl AppState {
         self.active_conversation()
             .messages
             .iter()
-            .filter_map(|m| m.layout.progress())
-            .map(|(done, _)| done)
+            .filter_map(|m| m.layout.advanced())
             .reduce(usize::saturating_add)
     }
 

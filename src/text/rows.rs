@@ -136,6 +136,11 @@ impl MessageLayout {
     pub fn progress(&self) -> Option<(usize, usize)> {
         self.inner.try_borrow().ok()?.markdown.progress()
     }
+
+    /// See `MarkdownLayout::advanced`.
+    pub fn advanced(&self) -> Option<usize> {
+        self.inner.try_borrow().ok()?.markdown.advanced()
+    }
 }
 
 /// Bytes of a reply's finished blocks laid out per look at it (a few milliseconds): see
@@ -410,10 +415,15 @@ impl MarkdownLayout {
 
     /// While the rows are behind the text (see `sync_some`): bytes laid out, of how many.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        // Scanning a long block with no block start in it is progress too (the loop draws
-        // again while this changes).
+        self.behind.then_some((self.done_bytes, self.covered))
+    }
+
+    /// While the rows are behind the text: a number that grows with every look (bytes laid
+    /// out plus bytes scanned: scanning a long block with no block start to cut it at is
+    /// progress too). The loop draws again while it changes.
+    pub fn advanced(&self) -> Option<usize> {
         self.behind
-            .then(|| (self.done_bytes.max(self.scan.scanned_to()), self.covered))
+            .then(|| self.done_bytes.saturating_add(self.scan.scanned_to()))
     }
 
     pub fn len(&self) -> usize {
