@@ -1217,6 +1217,101 @@ fn code_block_keys(table: &mut Table, rounds: usize) {
     );
 }
 
+/// Peak memory of the store saving a 20 MB reply, streaming then complete (`memory-save`).
+fn memory_save() {
+    use kimi_tui::ids::ConversationId;
+    use kimi_tui::io::store::Store;
+    use kimi_tui::io::store::records::{ConversationMeta, MessageRecord};
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&dir.path().join("c.sqlite3")).expect("open");
+    store
+        .save_conversation(&ConversationMeta {
+            id: ConversationId(1),
+            title: "t".into(),
+            model: "m".into(),
+            system_prompt: None,
+            created_at: 1,
+            updated_at: 1,
+            thinking: None,
+            effort: None,
+            draft: String::new(),
+            web_search: false,
+        })
+        .expect("conv");
+    let mut m = MessageRecord {
+        id: 1,
+        conversation_id: ConversationId(1),
+        parent_id: None,
+        seq: 0,
+        role: kimi_tui::io::store::records::Role::Assistant,
+        content: prose_pieces(20 * 1024 * 1024, 1 << 30).concat(),
+        reasoning: String::new(),
+        status: MessageStatus::Streaming,
+        error: None,
+        finish_reason: None,
+        model: None,
+        usage: None,
+        created_at: 10,
+        updated_at: 10,
+        reasoning_started_at: None,
+        reasoning_ended_at: None,
+        chosen_at: 10,
+        uid: uuid::Uuid::from_u64_pair(1, 1),
+        siblings: 0,
+        tool_rounds: String::new(),
+    };
+    let reset = || {
+        std::fs::write("/proc/self/clear_refs", "5").expect("clear_refs");
+    };
+    let hwm = || proc_field(std::process::id(), "status", "VmHWM:") / 1024;
+    let rss = || proc_field(std::process::id(), "status", "VmRSS:") / 1024;
+    println!("before: {} MB", rss());
+    reset();
+    store.save_message(&m).expect("streaming");
+    println!("streaming save: peak {} MB, after {} MB", hwm(), rss());
+    m.status = MessageStatus::Complete;
+    reset();
+    store.save_message(&m).expect("complete");
+    println!("complete save: peak {} MB, after {} MB", hwm(), rss());
+}
+
+/// The app's RSS every 10 ms while a 20 MB reply streams, ends and is saved: where the
+/// peak comes from (`memory-timeline`).
+fn memory_timeline() {
+    let mock = MockKimi::start();
+    let mut pieces = prose_pieces(20 * 1024 * 1024, 200);
+    pieces.push("\n\nTHE END.".into());
+    mock.push(Reply::chat::<&str, String>(&[], &pieces, Duration::ZERO));
+    let home = tempfile::tempdir().expect("home");
+    let mut app = App::start_at(home.path(), &mock.base_url(), &[], Some("sk-bench"));
+    wait_screen(&app, "Type a message below", Duration::from_secs(10));
+    let start = Instant::now();
+    app.keys("again\r");
+    let mut last = 0.0;
+    let mut ended = None;
+    while start.elapsed() < Duration::from_secs(20) {
+        let rss = proc_field(app.pid(), "status", "VmRSS:") as f64 / 1024.0;
+        let at = start.elapsed().as_secs_f64();
+        if ended.is_none() && app.contents().contains("THE END") {
+            ended = Some(at);
+            println!("{at:6.2} s  the end is on screen");
+        }
+        if (rss - last).abs() >= 4.0 {
+            println!("{at:6.2} s  {rss:5.0} MB");
+            last = rss;
+        }
+        if ended.is_some_and(|e| at > e + 4.0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    println!(
+        "peak {} MB",
+        proc_field(app.pid(), "status", "VmHWM:") / 1024
+    );
+    quit(app);
+}
+
 /// A 20 MB reply streamed as fast as loopback allows: Esc to "stopped" shortly after it
 /// starts; then again, whole, with keys typed meanwhile; peak memory; then the conversation
 /// reopened: spawn to the first frame showing the reply's end.
@@ -1425,6 +1520,14 @@ fn main() {
             "second frame: {:.3} ms",
             start.elapsed().as_secs_f64() * 1e3
         );
+        return;
+    }
+    if args.iter().any(|a| a == "memory-save") {
+        memory_save();
+        return;
+    }
+    if args.iter().any(|a| a == "memory-timeline") {
+        memory_timeline();
         return;
     }
     if args.iter().any(|a| a == "profile-typing") {

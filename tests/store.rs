@@ -1226,3 +1226,192 @@ fn a_reply_left_streaming_by_a_killed_window_is_marked_interrupted_and_searchabl
     assert_eq!(status(11), "interrupted");
     assert_eq!(status(21), "streaming");
 }
+
+/// FTS5's own check of every full-text index.
+fn assert_indexes_whole(path: &Path) {
+    let conn = rusqlite::Connection::open(path).expect("conn");
+    for table in ["messages_fts", "messages_bigrams", "message_pieces_fts"] {
+        conn.execute(
+            &format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{table} is not whole: {e}"));
+    }
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(path)
+        .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
+        .expect(sql)
+}
+
+/// A text of `bytes` bytes: numbered lines of mixed scripts (three-byte characters, so
+/// cuts that land inside one are exercised), with one long line without a break.
+fn long_text(bytes: usize, tag: &str) -> String {
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < bytes {
+        n += 1;
+        if n == 7 {
+            text.push_str(&"长城".repeat(200_000));
+            text.push('\n');
+        }
+        text.push_str(&format!("{tag} line {n}: 长城 is long, about 21,000 km\n"));
+    }
+    text
+}
+
+#[test]
+fn a_long_reply_is_saved_in_pieces_as_it_grows_and_reads_back_whole() {
+    use kimi_tui::io::store::pieces::{PIECE_BYTES, WHOLE_LIMIT};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+    store
+        .save_message(&message(10, 1, 0, Role::User, "write a lot"))
+        .expect("save");
+    let text = long_text(5 * 1024 * 1024, "alpha");
+    let thinking = long_text(3 * 1024 * 1024, "thought");
+    let mut reply = message(11, 1, 1, Role::Assistant, "");
+    reply.status = MessageStatus::Streaming;
+    // Saved as it streams: under the limit whole, then in pieces, each save ending at some
+    // character boundary, as a streaming reply's do.
+    let mut at: usize = 0;
+    for step in [1000, 600_000, 1_200_000, 7, 2_500_000, 40_000, usize::MAX] {
+        at = at.saturating_add(step).min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        reply.content = text[..at].to_string();
+        let think = (at * 3 / 5).min(thinking.len());
+        let mut think_at = think;
+        while !thinking.is_char_boundary(think_at) {
+            think_at -= 1;
+        }
+        reply.reasoning = thinking[..think_at].to_string();
+        store.save_message(&reply).expect("save streaming");
+        let back = store.load(ConversationId(1)).expect("load");
+        assert_eq!(back[1].content, reply.content, "content after {at} bytes");
+        assert_eq!(
+            back[1].reasoning, reply.reasoning,
+            "reasoning after {at} bytes"
+        );
+        assert!(store.search("alpha line 3", 10).expect("search").is_empty());
+    }
+    assert!(reply.content.len() + reply.reasoning.len() > WHOLE_LIMIT);
+    let pieces = count(&path, "SELECT COUNT(*) FROM message_pieces");
+    assert!(pieces >= 8, "{pieces} pieces");
+    let largest = count(&path, "SELECT MAX(bytes) FROM message_pieces");
+    assert!(usize::try_from(largest).unwrap_or(usize::MAX) <= PIECE_BYTES);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM message_pieces WHERE bytes != octet_length(text)"
+        ),
+        0
+    );
+    // Cut at line ends where a line end is near: all but the pieces inside the long line.
+    let not_at_line_end = count(
+        &path,
+        "SELECT COUNT(*) FROM message_pieces WHERE substr(text, -1) != char(10)",
+    );
+    assert!(
+        not_at_line_end <= 3,
+        "{not_at_line_end} pieces cut mid-line"
+    );
+    // Finished: searchable, in the pieces and by the pair index; the first match is named.
+    reply.status = MessageStatus::Complete;
+    store.save_message(&reply).expect("save done");
+    let hits = store.search("alpha line 5000", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].message, Some(11));
+    assert!(
+        hits[0].snippet.contains("alpha line 5000"),
+        "{}",
+        hits[0].snippet
+    );
+    assert_eq!(store.search("城i", 10).expect("search").len(), 0);
+    assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    assert!(
+        store.search("thought line", 10).expect("search").is_empty(),
+        "reasoning is not searched"
+    );
+    // A short query is a scan, of the pieces too.
+    assert_eq!(store.search("km", 10).expect("search").len(), 1);
+    assert_indexes_whole(&path);
+    let back = store.load(ConversationId(1)).expect("load");
+    assert_eq!(back[1].content, text);
+    // Saved again unchanged (a branch switch writes `chosen_at`): nothing added.
+    reply.chosen_at = 99;
+    store.save_message(&reply).expect("save again");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM message_pieces"), pieces);
+    assert_eq!(
+        store.load(ConversationId(1)).expect("load")[1].chosen_at,
+        99
+    );
+    // Deleted with its conversation: no piece or index entry is left.
+    store
+        .delete_conversation(ConversationId(1))
+        .expect("delete");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM message_pieces"), 0);
+    assert_indexes_whole(&path);
+    assert!(store.search("alpha line", 10).expect("search").is_empty());
+}
+
+#[test]
+fn a_stored_text_that_is_not_a_beginning_of_the_message_is_written_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+    let first = long_text(3 * 1024 * 1024, "first");
+    let mut m = message(10, 1, 0, Role::Assistant, &first);
+    store.save_message(&m).expect("save");
+    // Shorter than what is stored (never done by the app; another tool, a bug): replaced.
+    let second = long_text(2 * 1024 * 1024, "second");
+    m.content.clone_from(&second);
+    store.save_message(&m).expect("save");
+    assert_eq!(
+        store.load(ConversationId(1)).expect("load")[0].content,
+        second
+    );
+    assert!(store.search("first line", 10).expect("search").is_empty());
+    assert_eq!(store.search("second line 9", 10).expect("search").len(), 1);
+    assert_indexes_whole(&path);
+    // Deleting the message (an edit's branch pruned) takes its pieces.
+    store
+        .delete_messages(ConversationId(1), 10)
+        .expect("delete");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM message_pieces"), 0);
+    assert_indexes_whole(&path);
+}
+
+#[test]
+fn a_long_reply_left_streaming_by_a_killed_window_is_indexed_in_pieces() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let store = Store::open(&path).expect("open");
+        store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+        let mut old = message(
+            11,
+            1,
+            0,
+            Role::Assistant,
+            &long_text(2 * 1024 * 1024, "orphan"),
+        );
+        old.status = MessageStatus::Streaming;
+        store.save_message(&old).expect("save");
+        assert!(
+            store
+                .search("orphan line 12", 10)
+                .expect("search")
+                .is_empty()
+        );
+    }
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.search("orphan line 12", 10).expect("search").len(), 1);
+    assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    assert_indexes_whole(&path);
+}

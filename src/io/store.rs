@@ -17,6 +17,7 @@ use crate::io::store::records::{
 };
 
 mod import;
+pub mod pieces;
 pub mod records;
 mod repair;
 mod search;
@@ -24,7 +25,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -32,7 +33,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -169,6 +170,47 @@ const MIGRATIONS: [&str; 9] = [
         WHEN new.status != 'streaming' BEGIN
         INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
      END;",
+    // 9 -> 10: long messages in pieces (see pieces.rs): a message's text is its row's
+    // followed by its pieces, in order. Pieces of content are searched through an index of
+    // their own, under the rule of schema 9 (`indexed`: its message is not streaming). A
+    // piece goes with its message, whoever deletes it.
+    "CREATE TABLE message_pieces (
+        id INTEGER PRIMARY KEY,
+        message_id INTEGER NOT NULL,
+        reasoning INTEGER NOT NULL DEFAULT 0,
+        indexed INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL,
+        text TEXT NOT NULL
+     );
+     CREATE INDEX message_pieces_by_message ON message_pieces(message_id, reasoning, id);
+     CREATE VIRTUAL TABLE message_pieces_fts USING fts5(
+        text, content='message_pieces', content_rowid='id', tokenize='trigram'
+     );
+     CREATE TRIGGER message_pieces_gone AFTER DELETE ON messages BEGIN
+        DELETE FROM message_pieces WHERE message_id = old.id;
+     END;
+     CREATE TRIGGER message_pieces_indexed AFTER UPDATE OF status ON messages BEGIN
+        UPDATE message_pieces SET indexed = (new.status != 'streaming')
+        WHERE message_id = new.id AND reasoning = 0 AND indexed != (new.status != 'streaming');
+     END;
+     CREATE TRIGGER message_pieces_fts_insert AFTER INSERT ON message_pieces
+        WHEN new.indexed BEGIN
+        INSERT INTO message_pieces_fts(rowid, text) VALUES (new.id, new.text);
+     END;
+     CREATE TRIGGER message_pieces_fts_delete AFTER DELETE ON message_pieces
+        WHEN old.indexed BEGIN
+        INSERT INTO message_pieces_fts(message_pieces_fts, rowid, text)
+            VALUES ('delete', old.id, old.text);
+     END;
+     CREATE TRIGGER message_pieces_fts_update_old AFTER UPDATE OF text, indexed ON message_pieces
+        WHEN old.indexed BEGIN
+        INSERT INTO message_pieces_fts(message_pieces_fts, rowid, text)
+            VALUES ('delete', old.id, old.text);
+     END;
+     CREATE TRIGGER message_pieces_fts_update_new AFTER UPDATE OF text, indexed ON message_pieces
+        WHEN new.indexed BEGIN
+        INSERT INTO message_pieces_fts(rowid, text) VALUES (new.id, new.text);
+     END;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +332,33 @@ impl StoreError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. } | StoreError::Sql(_))
     }
+}
+
+/// The statement that writes a message's row: a new one whole, an existing one's fields
+/// with `$text` (the text columns to write too, or none for a message in pieces).
+macro_rules! upsert_message {
+    ($text:literal) => {
+        concat!(
+            "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
+                status, error, finish_reason, model, prompt_tokens, completion_tokens,
+                cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
+                chosen_at, uid, tool_rounds)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20, ?21)
+             ON CONFLICT(id) DO UPDATE SET ",
+            $text,
+            " status = excluded.status, error = excluded.error,
+                finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
+                completion_tokens = excluded.completion_tokens,
+                cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
+                reasoning_started_at = excluded.reasoning_started_at,
+                reasoning_ended_at = excluded.reasoning_ended_at,
+                chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid),
+                tool_rounds = excluded.tool_rounds
+             WHERE messages.conversation_id = excluded.conversation_id
+                AND messages.created_at = excluded.created_at"
+        )
+    };
 }
 
 pub struct Store {
@@ -494,19 +563,19 @@ impl Store {
     /// them for search.
     fn mark_orphaned(&mut self, before: i64) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        let orphans: Vec<(u64, String)> = tx
+        let orphans: Vec<u64> = tx
             .prepare(
-                "SELECT id, content FROM messages
+                "SELECT id FROM messages
                  WHERE status = 'streaming' AND updated_at < ?1",
             )?
-            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([before], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        for (id, content) in &orphans {
+        for id in orphans {
             tx.execute(
                 "UPDATE messages SET status = 'interrupted' WHERE id = ?1",
                 [id],
             )?;
-            index_bigrams(&tx, *id, content)?;
+            index_bigrams(&tx, id, &pieces::full_content(&tx, id)?)?;
         }
         tx.commit()
     }
@@ -668,7 +737,9 @@ impl Store {
                 tool_rounds: row.get(19)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut records: Vec<MessageRecord> = rows.collect::<Result<_, _>>()?;
+        pieces::fill(&self.conn, id, &mut records)?;
+        Ok(records)
     }
 
     /// Writes a conversation's meta. A row with the same id that is another conversation
@@ -730,62 +801,60 @@ impl Store {
                 });
             }
         }
-        let changed = tx.prepare_cached(
-            "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
-                status, error, finish_reason, model, prompt_tokens, completion_tokens,
-                cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
-                chosen_at, uid, tool_rounds)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21)
-             ON CONFLICT(id) DO UPDATE SET content = excluded.content,
-                reasoning = excluded.reasoning, status = excluded.status, error = excluded.error,
-                finish_reason = excluded.finish_reason, prompt_tokens = excluded.prompt_tokens,
-                completion_tokens = excluded.completion_tokens,
-                cached_tokens = excluded.cached_tokens, updated_at = excluded.updated_at,
-                reasoning_started_at = excluded.reasoning_started_at,
-                reasoning_ended_at = excluded.reasoning_ended_at,
-                chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid),
-                tool_rounds = excluded.tool_rounds
-             WHERE messages.conversation_id = excluded.conversation_id
-                AND messages.created_at = excluded.created_at",
-        )?
-        .execute(params![
-            m.id,
-            m.conversation_id,
-            m.parent_id,
-            m.seq,
-            role_name(m.role),
-            m.content,
-            m.reasoning,
-            status_name(m.status),
-            m.error,
-            m.finish_reason,
-            m.model,
-            m.usage.map(|u| u.prompt_tokens),
-            m.usage.map(|u| u.completion_tokens),
-            m.usage.and_then(|u| u.cached_tokens),
-            m.created_at,
-            m.updated_at,
-            m.reasoning_started_at,
-            m.reasoning_ended_at,
-            m.chosen_at,
-            m.uid.to_string(),
-            m.tool_rounds,
-        ])
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(ref f, _)
-                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER =>
-            {
-                StoreError::ParentGone {
-                    id: m.conversation_id,
+        // A long message is written in pieces (pieces.rs): its row keeps the text it had.
+        let pieced = pieces::wanted(&tx, m)?;
+        let sql = if pieced {
+            upsert_message!("")
+        } else {
+            upsert_message!("content = excluded.content, reasoning = excluded.reasoning,")
+        };
+        let (content, reasoning) = if pieced {
+            ("", "")
+        } else {
+            (m.content.as_str(), m.reasoning.as_str())
+        };
+        let changed = tx
+            .prepare_cached(sql)?
+            .execute(params![
+                m.id,
+                m.conversation_id,
+                m.parent_id,
+                m.seq,
+                role_name(m.role),
+                content,
+                reasoning,
+                status_name(m.status),
+                m.error,
+                m.finish_reason,
+                m.model,
+                m.usage.map(|u| u.prompt_tokens),
+                m.usage.map(|u| u.completion_tokens),
+                m.usage.and_then(|u| u.cached_tokens),
+                m.created_at,
+                m.updated_at,
+                m.reasoning_started_at,
+                m.reasoning_ended_at,
+                m.chosen_at,
+                m.uid.to_string(),
+                m.tool_rounds,
+            ])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(ref f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER =>
+                {
+                    StoreError::ParentGone {
+                        id: m.conversation_id,
+                    }
                 }
-            }
-            _ => StoreError::Sql(e),
-        })?;
+                _ => StoreError::Sql(e),
+            })?;
         if changed == 0 {
             return Err(StoreError::IdTaken {
                 id: m.conversation_id,
             });
+        }
+        if pieced {
+            pieces::append(&tx, m)?;
         }
         // A streaming reply is indexed once it stops (see the migration to schema 9).
         let content = if m.status == records::MessageStatus::Streaming {

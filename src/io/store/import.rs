@@ -71,14 +71,17 @@ impl Store {
             // Each message's local id and depth, by uid.
             let mut placed: HashMap<uuid::Uuid, (i64, u32)> = HashMap::new();
             for m in &conv.messages {
-                let there: Option<(i64, u32, String, String)> = tx
-                    .prepare_cached("SELECT id, seq, role, content FROM messages WHERE uid = ?1")?
+                let there: Option<(i64, u32, String)> = tx
+                    .prepare_cached("SELECT id, seq, role FROM messages WHERE uid = ?1")?
                     .query_row([m.uid.to_string()], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                     })
                     .optional()?;
-                if let Some((id, seq, role, content)) = there {
-                    if role == role_name(m.role) && content == m.content {
+                if let Some((id, seq, role)) = there {
+                    let same = role == role_name(m.role)
+                        && super::pieces::full_content(&tx, u64::try_from(id).unwrap_or_default())?
+                            == m.content;
+                    if same {
                         report.messages_present += 1;
                         placed.insert(m.uid, (id, seq));
                     } else {

@@ -46,36 +46,51 @@ impl Store {
             let indexed = query.chars().count() >= 3;
             // Two CJK characters: the bigram index.
             let pair = query.chars().count() == 2 && query.chars().all(is_cjk);
-            let sql = if pair {
-                "SELECT (SELECT conversation_id FROM messages
-                         WHERE id = messages_bigrams.rowid)
-                 FROM messages_bigrams WHERE messages_bigrams MATCH ?1 ORDER BY rowid DESC"
+            // Long messages are in pieces (pieces.rs), searched after the whole ones.
+            let sqls: &[&str] = if pair {
+                &["SELECT (SELECT conversation_id FROM messages
+                          WHERE id = messages_bigrams.rowid)
+                   FROM messages_bigrams WHERE messages_bigrams MATCH ?1 ORDER BY rowid DESC"]
             } else if indexed {
                 // Walks the index newest first; each hit's conversation is one lookup by key.
-                "SELECT (SELECT conversation_id FROM messages
-                         WHERE id = messages_fts.rowid)
-                 FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC"
+                &[
+                    "SELECT (SELECT conversation_id FROM messages
+                             WHERE id = messages_fts.rowid)
+                     FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC",
+                    "SELECT (SELECT conversation_id FROM messages WHERE id =
+                             (SELECT message_id FROM message_pieces
+                              WHERE id = message_pieces_fts.rowid))
+                     FROM message_pieces_fts WHERE message_pieces_fts MATCH ?1
+                     ORDER BY rowid DESC",
+                ]
             } else {
-                "SELECT conversation_id FROM messages WHERE content LIKE ?2 ESCAPE '\\'
-                 ORDER BY id DESC"
+                &[
+                    "SELECT conversation_id FROM messages WHERE content LIKE ?2 ESCAPE '\\'
+                     ORDER BY id DESC",
+                    "SELECT m.conversation_id FROM message_pieces p
+                     JOIN messages m ON m.id = p.message_id
+                     WHERE p.reasoning = 0 AND p.text LIKE ?2 ESCAPE '\\' ORDER BY p.id DESC",
+                ]
             };
             let phrase = format!("\"{}\"", query.replace('"', "\"\""));
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let mut rows = if indexed || pair {
-                stmt.query(params![phrase])?
-            } else {
-                stmt.query(params![phrase, like])?
-            };
             let mut new_from_messages = 0;
-            while let Some(row) = rows.next()? {
-                let Some(id) = row.get::<_, Option<ConversationId>>(0)? else {
-                    continue;
+            'sqls: for sql in sqls {
+                let mut stmt = self.conn.prepare_cached(sql)?;
+                let mut rows = if indexed || pair {
+                    stmt.query(params![phrase])?
+                } else {
+                    stmt.query(params![phrase, like])?
                 };
-                if seen.insert(id) {
-                    found.push(id);
-                    new_from_messages += 1;
-                    if new_from_messages >= limit {
-                        break;
+                while let Some(row) = rows.next()? {
+                    let Some(id) = row.get::<_, Option<ConversationId>>(0)? else {
+                        continue;
+                    };
+                    if seen.insert(id) {
+                        found.push(id);
+                        new_from_messages += 1;
+                        if new_from_messages >= limit {
+                            break 'sqls;
+                        }
                     }
                 }
             }
@@ -85,8 +100,14 @@ impl Store {
             .conn
             .prepare_cached("SELECT title, updated_at FROM conversations WHERE id = ?1")?;
         let mut first = self.conn.prepare_cached(
-            "SELECT id, content FROM messages WHERE conversation_id = ?1
+            "SELECT seq, id, content FROM messages WHERE conversation_id = ?1
              AND content LIKE ?2 ESCAPE '\\' ORDER BY seq, id LIMIT 1",
+        )?;
+        let mut first_piece = self.conn.prepare_cached(
+            "SELECT m.seq, m.id, p.text FROM message_pieces p
+             JOIN messages m ON m.id = p.message_id
+             WHERE m.conversation_id = ?1 AND p.reasoning = 0 AND p.text LIKE ?2 ESCAPE '\\'
+             ORDER BY m.seq, m.id, p.id LIMIT 1",
         )?;
         for id in found {
             let Some((title, updated)) = conv
@@ -95,11 +116,20 @@ impl Store {
             else {
                 continue;
             };
-            let first_match = first
-                .query_row(params![id, like], |r| {
-                    Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()?;
+            let read = |r: &rusqlite::Row<'_>| {
+                Ok((
+                    (r.get::<_, u32>(0)?, r.get::<_, u64>(1)?),
+                    r.get::<_, String>(2)?,
+                ))
+            };
+            let whole = first.query_row(params![id, like], read).optional()?;
+            let piece = first_piece.query_row(params![id, like], read).optional()?;
+            // The earlier of the two in the conversation.
+            let first_match = match (whole, piece) {
+                (Some(w), Some(p)) => Some(if p.0 < w.0 { p } else { w }),
+                (w, p) => w.or(p),
+            }
+            .map(|((_, id), text)| (id, text));
             hits.push((
                 updated,
                 SearchHit {
