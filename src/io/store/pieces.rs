@@ -177,13 +177,14 @@ pub fn fill(
     let mut texts = conn.prepare_cached(
         "SELECT message_id, reasoning, text FROM message_pieces
          WHERE message_id IN (SELECT id FROM messages WHERE conversation_id = ?1)
-         ORDER BY message_id, id",
+         ORDER BY message_id, reasoning, id",
     )?;
     let mut rows = texts.query([conversation])?;
     let mut at = 0;
     while let Some(row) = rows.next()? {
         let id: u64 = row.get(0)?;
-        // Records are few and pieces come grouped by message: look from the last one found.
+        // Records are few and pieces come grouped by message (in the index's order, so
+        // nothing is sorted): look from the last one found.
         if records.get(at).is_none_or(|r| r.id != id) {
             match records.iter().position(|r| r.id == id) {
                 Some(found) => at = found,
