@@ -1010,6 +1010,7 @@ fn tree_store(
             uid: uuid::Uuid::from_u64_pair(1, n),
             siblings,
             tool_rounds: String::new(),
+            documents: String::new(),
         };
     let mut next = 10_000;
     for seq in 0..1000u32 {
@@ -1259,6 +1260,7 @@ fn memory_save() {
         uid: uuid::Uuid::from_u64_pair(1, 1),
         siblings: 0,
         tool_rounds: String::new(),
+        documents: String::new(),
     };
     let reset = || {
         std::fs::write("/proc/self/clear_refs", "5").expect("clear_refs");

@@ -132,3 +132,51 @@ pub enum StreamEvent {
     /// This many bytes that were not UTF-8 were replaced (with U+FFFD) in the events before.
     InvalidBytes(usize),
 }
+
+/// A document attached to one of your messages: uploaded for Kimi's file extraction
+/// (`purpose=file-extract`), and the text the API extracted from it. The text goes into each
+/// request as a `system` message right before the message it belongs to (the API's document
+/// pattern: a chat cannot refer to a file by id). Kept with the message, so the conversation
+/// resends, reloads and exports without uploading again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// The file's name (no directories).
+    pub name: String,
+    /// The file's size.
+    pub bytes: u64,
+    /// Its id on the account (`file_…`): `/files` deletes it by this.
+    pub file_id: String,
+    /// What `GET /files/{id}/content` answered: the extracted text, as the API gives it.
+    pub text: String,
+}
+
+/// A file stored on the account, as `GET /files` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FileInfo {
+    pub id: String,
+    #[serde(default)]
+    pub filename: String,
+    #[serde(default)]
+    pub bytes: u64,
+    /// Seconds since 1970.
+    #[serde(default)]
+    pub created_at: u64,
+    #[serde(default)]
+    pub purpose: String,
+    /// `ok` once extracted; `error` with `status_details` saying why.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub status_details: String,
+}
+
+/// The files of `GET /files`'s answer.
+pub fn parse_files(body: &str) -> Result<Vec<FileInfo>, String> {
+    #[derive(Deserialize)]
+    struct List {
+        data: Vec<FileInfo>,
+    }
+    serde_json::from_str::<List>(body)
+        .map(|l| l.data)
+        .map_err(|e| format!("the list of files could not be read: {e}"))
+}

@@ -383,10 +383,18 @@ pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Op
 
 /// The commands typed in the input box, with what they do (completion, the unknown-command
 /// note, the help, the README).
-pub const COMMANDS: [(&str, &str); 5] = [
+pub const COMMANDS: [(&str, &str); 7] = [
     (
         "/attach",
-        "PATH…: text files (up to 1 MB each) go into the message, fenced with their names",
+        "PATH…: text files (up to 1 MB) go into the message; documents (PDF, Office, EPUB, longer text) are uploaded and their text goes with it",
+    ),
+    (
+        "/detach",
+        "take the documents off the message being written (Backspace in an empty box: the last one)",
+    ),
+    (
+        "/files",
+        "the files stored on your Kimi account: d deletes one, D every one kimi-tui uploaded",
     ),
     ("/web", "on or off: Kimi's web search for this conversation"),
     ("/model", "pick the model"),

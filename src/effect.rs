@@ -16,12 +16,25 @@ pub enum Effect {
         conversation: ConversationId,
         request: ChatRequest,
     },
-    /// Hand the terminal to the user's editor on `text`; `Report::Edited` answers.
-    /// Read files for `/attach` (typed as `line`), reported as `Report::Attached`.
+    /// Read files for `/attach` (typed as `line` in `conversation`), reported as
+    /// `Report::Attached`.
     ReadAttachments {
+        conversation: ConversationId,
         line: String,
         paths: Vec<String>,
     },
+    /// Upload the file at `path` for extraction: `Report::UploadProgress` as it goes, then
+    /// `Report::Uploaded`.
+    UploadDocument {
+        upload: u64,
+        path: std::path::PathBuf,
+        name: String,
+    },
+    /// List the files stored on the account: `Report::Files`.
+    ListFiles,
+    /// Delete these files from the account: `Report::FilesDeleted`.
+    DeleteFiles(Vec<String>),
+    /// Hand the terminal to the user's editor on `text`; `Report::Edited` answers.
     EditInEditor {
         text: String,
     },

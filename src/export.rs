@@ -45,6 +45,9 @@ struct JsonMessage<'a> {
     completion_tokens: Option<u64>,
     created_at_ms: Millis,
     chosen_at_ms: Millis,
+    /// Documents sent with it: name, size, file id and the extracted text.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    documents: &'a [crate::api::Document],
 }
 
 /// The conversation's whole tree as JSON: every message on every branch with its id and its
@@ -92,6 +95,7 @@ pub fn to_json_value(conv: &Conversation, model: &str) -> serde_json::Value {
                 completion_tokens: m.usage.map(|u| u.completion_tokens),
                 created_at_ms: m.created_at,
                 chosen_at_ms: m.chosen_at,
+                documents: &m.documents,
             })
             .collect(),
     };
@@ -104,6 +108,22 @@ pub fn to_markdown(conv: &Conversation, model: &str) -> String {
         match message.role {
             Role::User => out.push_str("## You\n\n"),
             Role::Assistant => out.push_str("## Kimi\n\n"),
+        }
+        for doc in &message.documents {
+            // The extracted text in a fence longer than any run of backticks inside it.
+            let longest = doc
+                .text
+                .split(|c| c != '`')
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            out.push_str(&format!(
+                "📎 **{}** ({} bytes, extracted text):\n\n{fence}text\n{}\n{fence}\n\n",
+                doc.name.replace('*', "\\*"),
+                doc.bytes,
+                doc.text.trim_end_matches('\n')
+            ));
         }
         if !message.reasoning.is_empty() {
             for line in message.reasoning.lines() {

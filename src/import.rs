@@ -88,6 +88,9 @@ struct OwnMessage {
     #[serde(default)]
     created_at_ms: Millis,
     chosen_at_ms: Option<Millis>,
+    /// Documents sent with it (version 2 files from kimi-tui 0.2 on).
+    #[serde(default)]
+    documents: Vec<crate::api::Document>,
 }
 
 fn role(name: &str) -> Result<Role, String> {
@@ -135,6 +138,11 @@ fn own(c: OwnConversation) -> Result<ImportedConversation, String> {
             }),
             created_at: m.created_at_ms,
             chosen_at: m.chosen_at_ms.unwrap_or(m.created_at_ms),
+            documents: if m.documents.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&m.documents).unwrap_or_default()
+            },
         });
     }
     Ok(ImportedConversation {
@@ -292,6 +300,7 @@ fn chatgpt(item: &serde_json::Value) -> Result<ImportedConversation, String> {
             } else {
                 at
             },
+            documents: String::new(),
         });
     }
     Ok(ImportedConversation {

@@ -44,11 +44,13 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::ConfirmOverwrite { .. } => &[Context::ConfirmOverwrite],
             Dialog::ConfirmQuit => &[Context::ConfirmQuit],
             Dialog::DeleteMessage { .. } => &[Context::ConfirmPrune],
+            Dialog::DeleteFiles { .. } => &[Context::ConfirmFiles],
             Dialog::Welcome(_) => &[Context::Field],
         })
     } else if let Some(overlay) = state.overlay {
         Some(match overlay {
             Overlay::Models { .. } => &[Context::Picker],
+            Overlay::Files { .. } => &[Context::Files],
             Overlay::Help => &[Context::Help],
             Overlay::Palette => &[Context::Palette],
         })
@@ -134,6 +136,9 @@ fn mouse_intent(state: &AppState, mouse: &MouseEvent) -> Option<Intent> {
         }
         (Some(Overlay::Models { .. }), Some(up)) => {
             return Some(Intent::Picker(crate::msg::PickerIntent::Move(step(up))));
+        }
+        (Some(Overlay::Files { .. }), Some(up)) => {
+            return Some(Intent::Files(crate::msg::FilesIntent::Move(step(up))));
         }
         (Some(_), None) => return None,
         (None, _) => {}
@@ -234,6 +239,8 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::ConfirmOverwrite
         | Context::ConfirmQuit
         | Context::ConfirmPrune
+        | Context::Files
+        | Context::ConfirmFiles
         | Context::Editing => None,
     }
 }

@@ -64,6 +64,21 @@ pub enum Intent {
     Picker(PickerIntent),
     Transcript(TranscriptIntent),
     Palette(PaletteIntent),
+    Files(FilesIntent),
+}
+
+/// The list of files on the account (`/files`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilesIntent {
+    Move(Step),
+    /// Asks whether to delete the highlighted file.
+    Delete,
+    /// Asks whether to delete every file kimi-tui uploaded.
+    DeleteOurs,
+    /// The answer to either question.
+    Confirm(bool),
+    /// Lists them again.
+    Reload,
 }
 
 /// Sending, stopping, and the turns built on the last reply.
@@ -264,15 +279,38 @@ pub enum Report {
     /// Where the theme was saved, or why not.
     ThemeSaved(Result<String, String>),
     Export(ExportReport),
-    /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
-    /// 52 always goes to the terminal).
     /// The editor closed: the text it saved, or why it failed (the input stays as it was).
     Edited(Result<String, String>),
-    /// The files of `/attach` (typed as `line`): each read, or why not.
+    /// The files of `/attach` (typed as `line` in `conversation`): each read, or why not.
     Attached {
+        conversation: crate::ids::ConversationId,
         line: String,
-        files: Vec<Result<crate::io::attach::Attachment, String>>,
+        files: Vec<Result<crate::io::attach::Read, String>>,
     },
+    /// Upload `upload` (`Effect::UploadDocument`) has sent `sent` of `total` bytes.
+    UploadProgress {
+        upload: u64,
+        sent: u64,
+        total: u64,
+    },
+    /// Upload `upload` ended: the document with its extracted text, or why not.
+    Uploaded {
+        upload: u64,
+        result: Result<crate::api::Document, String>,
+    },
+    /// The files stored on the account (`/files`), or why they could not be listed; and the
+    /// ids of the files kimi-tui uploaded (kept with the messages they went with).
+    Files {
+        result: Result<Vec<crate::api::FileInfo>, String>,
+        ours: Vec<String>,
+    },
+    /// Files deleted from the account (by id), and the first failure if some were not.
+    FilesDeleted {
+        ids: Vec<String>,
+        error: Option<String>,
+    },
+    /// The clipboard got `what`; `native` says whether the system clipboard took it too (OSC
+    /// 52 always goes to the terminal).
     Copied {
         what: String,
         native: bool,
@@ -326,6 +364,7 @@ into_msg!(
     PickerIntent => Picker,
     TranscriptIntent => Transcript,
     PaletteIntent => Palette,
+    FilesIntent => Files,
 );
 
 impl From<Report> for Msg {

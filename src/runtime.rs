@@ -290,13 +290,83 @@ impl Effects {
                     let _ = tx.send(Msg::from(msg));
                 });
             }
-            Effect::ReadAttachments { line, paths } => {
+            Effect::ReadAttachments {
+                conversation,
+                line,
+                paths,
+            } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let cwd = std::env::current_dir().unwrap_or_default();
                     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
                     let files = crate::io::attach::read(&paths, &cwd, home.as_deref());
-                    let _ = tx.send(Msg::Report(Report::Attached { line, files }));
+                    let _ = tx.send(Msg::Report(Report::Attached {
+                        conversation,
+                        line,
+                        files,
+                    }));
+                });
+            }
+            Effect::UploadDocument { upload, path, name } => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let progress_tx = tx.clone();
+                    // Told at most every 1% (a 100 MB file is 400 reads).
+                    let told = std::sync::atomic::AtomicU64::new(0);
+                    let progress = move |sent: u64, total: u64| {
+                        let percent = sent.saturating_mul(100) / total.max(1);
+                        if percent > told.swap(percent, std::sync::atomic::Ordering::Relaxed) {
+                            let _ = progress_tx.send(Msg::Report(Report::UploadProgress {
+                                upload,
+                                sent,
+                                total,
+                            }));
+                        }
+                    };
+                    let result = client
+                        .upload_document(&path, &name, progress)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Report(Report::Uploaded { upload, result }));
+                });
+            }
+            Effect::ListFiles => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                let (ours_tx, ours_rx) = tokio::sync::oneshot::channel();
+                self.store(StoreCmd::UploadedFiles(Box::new(move |ids| {
+                    let _ = ours_tx.send(ids);
+                })));
+                tokio::spawn(async move {
+                    let result = client.list_files().await.map_err(|e| e.to_string());
+                    // Without the store (or if it is stuck), no file is marked as ours.
+                    let ours = tokio::time::timeout(Duration::from_secs(5), ours_rx)
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .unwrap_or_default();
+                    let _ = tx.send(Msg::Report(Report::Files { result, ours }));
+                });
+            }
+            Effect::DeleteFiles(ids) => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mut deleted = Vec::new();
+                    let mut error = None;
+                    for id in ids {
+                        match client.delete_file(&id).await {
+                            Ok(()) => deleted.push(id),
+                            Err(e) => {
+                                error.get_or_insert_with(|| e.to_string());
+                            }
+                        }
+                    }
+                    let _ = tx.send(Msg::Report(Report::FilesDeleted {
+                        ids: deleted,
+                        error,
+                    }));
                 });
             }
             Effect::Copy { text, what } => {

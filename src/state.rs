@@ -16,7 +16,7 @@ mod message;
 pub mod saved;
 mod tree;
 
-pub use conversation::{Conversation, Editing, Scroll, StreamPhase};
+pub use conversation::{Conversation, Editing, PendingDocument, Scroll, StreamPhase};
 pub use conversations::{Conversations, Removed};
 pub use message::{Message, MessageId, ToolRound};
 pub use tree::{Tree, Versions};
@@ -56,6 +56,11 @@ pub enum Overlay {
     Help,
     /// The command palette (its query and selection are in `AppState::palette`).
     Palette,
+    /// The files on the account (`/files`; the list is in `AppState::files`), with the
+    /// highlighted row.
+    Files {
+        selected: usize,
+    },
     /// The model picker, with the highlighted row.
     Models {
         selected: usize,
@@ -192,6 +197,8 @@ pub enum Dialog {
         id: u64,
         below: usize,
     },
+    /// Delete these files from the account? `what` names them for the question.
+    DeleteFiles { ids: Vec<String>, what: String },
     /// Files exist at the export path: overwrite them?
     ConfirmOverwrite {
         id: ConversationId,
@@ -242,6 +249,10 @@ pub struct AppState {
     pub pastes: Vec<(String, String)>,
     /// The command palette (shown while `overlay` is `Palette`).
     pub palette: Palette,
+    /// What `/files` listed: `None` while it is asked for.
+    pub files: Option<Result<Vec<crate::api::FileInfo>, String>>,
+    /// The ids of the files kimi-tui uploaded (from the messages they went with).
+    pub our_files: std::collections::HashSet<String>,
     /// Prompts sent before, newest first, across every conversation (Up in the input box).
     pub history: Vec<String>,
     /// Where Up and Down have walked to in `history`, and what was being typed before.
@@ -301,6 +312,8 @@ impl AppState {
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
             palette: Palette::default(),
+            files: None,
+            our_files: std::collections::HashSet::new(),
             pastes: Vec::new(),
             history: Vec::new(),
             history_walk: None,
@@ -374,17 +387,20 @@ impl AppState {
             return None;
         }
         // Leaving a conversation ends an edit in it: what was there before comes back.
-        let typed = match self.editing.take() {
-            Some(editing) => editing.before,
-            None => self.message_text(),
+        let (typed, documents) = match self.editing.take() {
+            Some(editing) => (editing.before, Some(editing.before_documents)),
+            None => (self.message_text(), None),
         };
         self.pastes.clear();
         let mut to_save = None;
-        if let Some(conv) = self.conversations.get_mut(left)
-            && conv.draft != typed
-        {
-            conv.draft = typed;
-            to_save = Some(left);
+        if let Some(conv) = self.conversations.get_mut(left) {
+            if let Some(documents) = documents {
+                conv.documents = documents;
+            }
+            if conv.draft != typed {
+                conv.draft = typed;
+                to_save = Some(left);
+            }
         }
         self.conversations.open(id);
         self.take_draft();

@@ -2,6 +2,7 @@
 //! it (the wrap cache behind a RefCell only memoizes) and never do IO.
 
 pub mod dialog;
+pub mod files;
 pub mod help;
 pub mod input;
 pub mod palette;
@@ -56,6 +57,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             selected,
             regenerate,
         }) => picker::render(state, selected, regenerate.is_some(), frame, frame.area()),
+        Some(Overlay::Files { selected }) => files::render(state, selected, frame, frame.area()),
         None => {}
     }
     if let Some(dialog) = &state.dialog {

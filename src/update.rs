@@ -7,6 +7,7 @@ mod branches;
 mod chat;
 mod commands;
 mod composer;
+mod documents;
 mod fields;
 mod key;
 mod messages;
@@ -89,6 +90,14 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::Key(key)
                     if key.code == crossterm::event::KeyCode::Backspace
                         && composer::delete_chip(state) => {}
+                // Backspace in an empty box takes off the last document attached.
+                ComposerIntent::Key(key)
+                    if key.code == crossterm::event::KeyCode::Backspace
+                        && state.input.is_empty()
+                        && !state.active_conversation().documents.is_empty() =>
+                {
+                    return documents::detach_last(state);
+                }
                 ComposerIntent::Key(key) => {
                     state.input.input(key);
                 }
@@ -122,6 +131,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
         Intent::Sidebar(intent) => sidebar::update(state, intent, now),
         Intent::Field(intent) => fields::update(state, intent),
         Intent::Picker(intent) => picker::update(state, intent),
+        Intent::Files(intent) => documents::on_files(state, intent),
         Intent::Transcript(intent) => messages::update(state, intent, now),
     }
 }
@@ -142,7 +152,19 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
         Report::Export(report) => fields::on_export(state, report),
         Report::Copied { what, native } => messages::copied(state, &what, native),
         Report::Edited(result) => composer::edited(state, result),
-        Report::Attached { line, files } => composer::attached(state, &line, files),
+        Report::Attached {
+            conversation,
+            line,
+            files,
+        } => documents::attached(state, conversation, &line, files),
+        Report::UploadProgress {
+            upload,
+            sent,
+            total,
+        } => documents::progress(state, upload, sent, total),
+        Report::Uploaded { upload, result } => documents::uploaded(state, upload, result),
+        Report::Files { result, ours } => documents::files(state, result, ours),
+        Report::FilesDeleted { ids, error } => documents::files_deleted(state, &ids, error),
     }
 }
 

@@ -413,3 +413,65 @@ fn attach_puts_a_text_file_in_the_message_fenced_with_its_name() {
         "````my notes.md\n# Notes\n- 长城\n- ```code```\n````\n\nWhat is this?"
     );
 }
+
+#[test]
+fn attach_uploads_a_document_and_sends_its_text_before_the_message() {
+    let mock = MockKimi::start();
+    mock.push(Reply::text(&["Revenue grew."]));
+    mock.push(Reply::text(&["Still revenue."]));
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&pdf, "%PDF-1.7\nRevenue grew 42% in Q3. 长城\n").expect("write");
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "see the report\n").expect("write");
+    let app = App::start(&mock, dir.path());
+    app.paste(&format!("/attach {} {}", pdf.display(), notes.display()));
+    app.press("Enter");
+    // The document waits on the box's border; the text file is a chip in the box.
+    app.wait_for(" report.pdf · 40 bytes");
+    app.wait_for(" notes.txt · 15 bytes · ~4 tokens]");
+    app.paste("What grew?");
+    app.press("Enter");
+    app.wait_for("Revenue grew.");
+    let files = mock.files();
+    assert_eq!(files.len(), 1, "the text file is not uploaded");
+    assert_eq!(files[0].filename, "report.pdf");
+    let messages = mock
+        .requests()
+        .last()
+        .map(support::mock_kimi::Recorded::messages)
+        .unwrap_or_default();
+    let n = messages.len();
+    assert!(n >= 2, "{messages:?}");
+    assert_eq!(messages[n - 2].0, "system");
+    assert!(
+        messages[n - 2].1.contains("Revenue grew 42% in Q3. 长城"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages[n - 1],
+        (
+            "user".to_string(),
+            "```notes.txt\nsee the report\n```\n\nWhat grew?".to_string()
+        )
+    );
+    // After a restart the document is sent again with its message, not uploaded again.
+    drop(app);
+    let app = App::start(&mock, dir.path());
+    app.wait_for(" report.pdf · 40 bytes");
+    app.paste("And then?");
+    app.press("Enter");
+    app.wait_for("Still revenue.");
+    assert_eq!(mock.files().len(), 1);
+    let messages = mock
+        .requests()
+        .last()
+        .map(support::mock_kimi::Recorded::messages)
+        .unwrap_or_default();
+    assert!(
+        messages
+            .iter()
+            .any(|(role, text)| role == "system" && text.contains("Revenue grew 42%")),
+        "{messages:?}"
+    );
+}

@@ -299,6 +299,7 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                         uid: uuid::Uuid::from_u64_pair(id, message_id),
                         siblings: 0,
                         tool_rounds: String::new(),
+                        documents: String::new(),
                     })
                     .expect("save message");
             }

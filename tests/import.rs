@@ -68,6 +68,7 @@ fn record(
         uid: uuid::Uuid::from_u64_pair(7, id),
         siblings: 0,
         tool_rounds: String::new(),
+        documents: String::new(),
     }
 }
 

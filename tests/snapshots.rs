@@ -786,3 +786,101 @@ fn a_reply_that_searched_the_web_says_so_line_by_line() {
         "the status bar says web search is on: {text}"
     );
 }
+
+/// A sent message with its document, one uploading and one ready on the input box; then
+/// the files on the account.
+#[test]
+fn documents_on_the_box_and_the_message_and_the_files_overlay() {
+    use kimi_tui::api::{Document, FileInfo};
+    use kimi_tui::msg::Report;
+    let mut state = app();
+    let doc = |name: &str, file_id: &str| Document {
+        name: name.into(),
+        bytes: 38 * 1024,
+        file_id: file_id.into(),
+        text: "x".repeat(9_600 * 4),
+    };
+    let attach = |state: &mut AppState, name: &str| -> u64 {
+        let conversation = state.conversations.active_id();
+        update(
+            state,
+            Msg::Report(Report::Attached {
+                conversation,
+                line: String::new(),
+                files: vec![Ok(kimi_tui::io::attach::Read::Document {
+                    path: format!("/tmp/{name}").into(),
+                    name: name.into(),
+                    bytes: 38 * 1024,
+                })],
+            }),
+            T0,
+        )
+        .into_iter()
+        .find_map(|e| match e {
+            kimi_tui::effect::Effect::UploadDocument { upload, .. } => Some(upload),
+            _ => None,
+        })
+        .expect("upload")
+    };
+    let first = attach(&mut state, "report.pdf");
+    update(
+        &mut state,
+        Msg::Report(Report::Uploaded {
+            upload: first,
+            result: Ok(doc("report.pdf", "file_1")),
+        }),
+        T0,
+    );
+    let stream = send(&mut state, "Summarize the report", T0).expect("stream");
+    feed(
+        &mut state,
+        stream,
+        vec![
+            StreamEvent::Content("Revenue grew 42%.".into()),
+            StreamEvent::Done,
+        ],
+        T0 + 1_000,
+    );
+    let ready = attach(&mut state, "季度报告.docx");
+    update(
+        &mut state,
+        Msg::Report(Report::Uploaded {
+            upload: ready,
+            result: Ok(doc("季度报告.docx", "file_2")),
+        }),
+        T0,
+    );
+    let going = attach(&mut state, "slides.pptx");
+    update(
+        &mut state,
+        Msg::Report(Report::UploadProgress {
+            upload: going,
+            sent: 10 * 1024,
+            total: 40 * 1024,
+        }),
+        T0,
+    );
+    both_sizes("documents", &mut state);
+    let file = |id: &str, name: &str, bytes: u64| FileInfo {
+        id: id.into(),
+        filename: name.into(),
+        bytes,
+        created_at: T0 / 1000 - 86_400 * 30,
+        purpose: "file-extract".into(),
+        status: "ok".into(),
+        status_details: String::new(),
+    };
+    send(&mut state, "/files", T0);
+    update(
+        &mut state,
+        Msg::Report(Report::Files {
+            result: Ok(vec![
+                file("file_1", "report.pdf", 38 * 1024),
+                file("file_9", "someone else's upload.pdf", 2_400_000),
+            ]),
+            ours: vec!["file_1".into()],
+        }),
+        T0,
+    );
+    both_sizes("files", &mut state);
+}

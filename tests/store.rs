@@ -57,6 +57,7 @@ fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRe
         uid: uuid::Uuid::from_u64_pair(conv, id),
         siblings: 0,
         tool_rounds: String::new(),
+        documents: String::new(),
     }
 }
 

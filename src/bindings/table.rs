@@ -5,8 +5,8 @@
 
 use crate::msg::{
     ChatIntent as Chat, ComposerIntent as Composer, EditOp as Edit, FieldEdit,
-    FieldIntent as Field, Focus, Intent, NavIntent as Nav, PaletteIntent as Palette,
-    PickerIntent as Picker, ScrollCmd, SidebarIntent as Sidebar, Step,
+    FieldIntent as Field, FilesIntent as Files, Focus, Intent, NavIntent as Nav,
+    PaletteIntent as Palette, PickerIntent as Picker, ScrollCmd, SidebarIntent as Sidebar, Step,
     TranscriptIntent as Transcript,
 };
 
@@ -38,10 +38,14 @@ pub enum Context {
     Editing,
     Palette,
     PromptEditor,
+    /// The list of files on the account (`/files`).
+    Files,
+    /// "Delete these files from the account?"
+    ConfirmFiles,
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 19] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -59,6 +63,8 @@ impl Context {
         Context::Editing,
         Context::Palette,
         Context::PromptEditor,
+        Context::Files,
+        Context::ConfirmFiles,
     ];
 
     /// The stable name (`kimi-tui --keys`, config overrides).
@@ -81,6 +87,8 @@ impl Context {
             Context::Editing => "editing",
             Context::Palette => "palette",
             Context::PromptEditor => "prompt_editor",
+            Context::Files => "files",
+            Context::ConfirmFiles => "confirm_delete_files",
         }
     }
 
@@ -104,6 +112,8 @@ impl Context {
             Context::Editing => "Input box, editing a sent message",
             Context::Palette => "Command palette",
             Context::PromptEditor => "System prompt editor",
+            Context::Files => "Files on the account (/files)",
+            Context::ConfirmFiles => "Delete-files question",
         }
     }
 }
@@ -320,6 +330,24 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "the first", ""),
     row(C::Picker, &["End", "G"], "move_last", Intent::Picker(Picker::Move(Step::Last)),
         "the last", ""),
+    // Files on the account
+    row(C::Files, &["Esc", "q"], "close", Intent::Nav(Nav::CloseOverlay), "close", "close"),
+    row(C::Files, &["Up", "k"], "move_up", Intent::Files(Files::Move(Step::Up)), "move up", ""),
+    row(C::Files, &["Down", "j"], "move_down", Intent::Files(Files::Move(Step::Down)),
+        "move down", ""),
+    row(C::Files, &["Home", "g"], "move_first", Intent::Files(Files::Move(Step::First)),
+        "the first", ""),
+    row(C::Files, &["End", "G"], "move_last", Intent::Files(Files::Move(Step::Last)),
+        "the last", ""),
+    row(C::Files, &["d", "Delete"], "delete_file", Intent::Files(Files::Delete),
+        "delete the highlighted file from the account (asks y/n)", "delete"),
+    row(C::Files, &["D"], "delete_our_files", Intent::Files(Files::DeleteOurs),
+        "delete every file kimi-tui uploaded (asks y/n)", "delete kimi-tui's"),
+    row(C::Files, &["r"], "reload_files", Intent::Files(Files::Reload), "list them again", ""),
+    row(C::ConfirmFiles, &["y", "Y"], "yes", Intent::Files(Files::Confirm(true)), "delete",
+        "delete"),
+    row(C::ConfirmFiles, &["n", "N", "Esc"], "no", Intent::Files(Files::Confirm(false)),
+        "keep them", "cancel"),
     // Search (over the field's keys)
     row(C::Search, &["Up"], "hit_up", Intent::Sidebar(Sidebar::MoveHit(Step::Up)),
         "the result above", ""),

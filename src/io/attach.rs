@@ -1,7 +1,12 @@
-//! Reading files for `/attach`: text files up to `MAX_TEXT` go into the message itself,
-//! fenced with their name (no upload, no storage of their own: the message carries them, so
-//! they resend, reload and export with it). Other files get a plain reason: documents
-//! through Kimi's file extraction (PDF, Office) and images are not built yet.
+//! Reading files for `/attach`. Which path each file takes (decided by its first bytes, and
+//! for zip-based Office files by its name):
+//! - UTF-8 text up to `MAX_TEXT` goes into the message itself, fenced with its name (no
+//!   upload, no storage of its own: the message carries it, so it resends, reloads and
+//!   exports with it).
+//! - Documents (PDF, Word, Excel, PowerPoint, OpenDocument, EPUB), longer text, and text in
+//!   another encoding (GBK, Latin-1: the API reads those) are uploaded for Kimi's file
+//!   extraction, up to `MAX_UPLOAD` (the API's limit): `Read::Document`.
+//! - Images, archives, and other binary files are refused, saying why.
 #![allow(
     clippy::disallowed_methods,
     clippy::disallowed_types,
@@ -21,8 +26,24 @@ pub struct Attachment {
     pub text: String,
 }
 
+/// The largest file uploaded for extraction (the API's limit per file).
+pub const MAX_UPLOAD: u64 = 100 * 1024 * 1024;
+
+/// What `/attach` does with one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    /// Text that goes into the message.
+    Text(Attachment),
+    /// A document to upload for extraction.
+    Document {
+        path: PathBuf,
+        name: String,
+        bytes: u64,
+    },
+}
+
 /// Reads each of `paths` (`~/` is the home directory; relative paths are from `cwd`).
-pub fn read(paths: &[String], cwd: &Path, home: Option<&Path>) -> Vec<Result<Attachment, String>> {
+pub fn read(paths: &[String], cwd: &Path, home: Option<&Path>) -> Vec<Result<Read, String>> {
     paths
         .iter()
         .map(|path| read_one(&resolve(path, cwd, home), path))
@@ -36,13 +57,16 @@ fn resolve(path: &str, cwd: &Path, home: Option<&Path>) -> PathBuf {
     }
 }
 
-fn read_one(path: &Path, shown: &str) -> Result<Attachment, String> {
+fn read_one(path: &Path, shown: &str) -> Result<Read, String> {
     let name = path
         .file_name()
         .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
     let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {}", reason(&e)))?;
     if meta.is_dir() {
         return Err(format!("{shown} is a directory."));
+    }
+    if meta.len() == 0 {
+        return Err(format!("{shown} is empty."));
     }
     // The first bytes say what it is, before a large file is read whole.
     let mut head = Vec::with_capacity(8192);
@@ -51,40 +75,83 @@ fn read_one(path: &Path, shown: &str) -> Result<Attachment, String> {
             std::io::Read::read_to_end(&mut std::io::Read::take(file, 8192), &mut head)
         })
         .map_err(|e| format!("{shown}: {}", reason(&e)))?;
-    if let Some(kind) = sniff(&head) {
+    let upload = || {
+        if meta.len() > MAX_UPLOAD {
+            return Err(format!(
+                "{shown} is {}: the API takes files up to 100 MB.",
+                crate::text::plain::size_label(usize::try_from(meta.len()).unwrap_or(usize::MAX))
+            ));
+        }
+        Ok(Read::Document {
+            path: path.to_path_buf(),
+            name: name.clone(),
+            bytes: meta.len(),
+        })
+    };
+    match sniff(&head, &name) {
+        Some(Kind::Document) => return upload(),
+        Some(Kind::Refused(why)) => return Err(format!("{shown} is {why}")),
+        None => {}
+    }
+    if head.contains(&0) {
         return Err(format!(
-            "{shown} is {kind}: documents and images are not supported yet; text files attach."
+            "{shown} is not a text file or a document kimi-tui knows (PDF, Office, EPUB)."
         ));
     }
     if meta.len() > MAX_TEXT {
-        return Err(format!(
-            "{shown} is over 1 MB ({}): text files up to 1 MB attach.",
-            crate::text::plain::size_label(usize::try_from(meta.len()).unwrap_or(usize::MAX))
-        ));
-    }
-    if head.contains(&0) {
-        return Err(format!("{shown} is not a text file."));
+        // Long text: extracted by the API, not pasted into the message.
+        return upload();
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {}", reason(&e)))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text."))?;
-    Ok(Attachment { name, text })
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Read::Text(Attachment { name, text })),
+        // GBK, Latin-1 and the like: the API's extraction reads them.
+        Err(_) => upload(),
+    }
 }
 
-/// What kind of document or image the bytes are, by their first bytes (not the name).
-fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    let kinds: [(&[u8], &str); 7] = [
-        (b"%PDF", "a PDF"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\xFF\xD8\xFF", "a JPEG image"),
-        (b"GIF8", "a GIF image"),
-        (b"PK\x03\x04", "a zip file (or an Office document)"),
-        (b"\xD0\xCF\x11\xE0", "an Office document"),
-        (b"RIFF", "a RIFF file (WebP, WAV…)"),
+enum Kind {
+    Document,
+    Refused(&'static str),
+}
+
+/// What kind of file the bytes are, by their first bytes (not the name, except to tell an
+/// Office file from another zip archive).
+fn sniff(bytes: &[u8], name: &str) -> Option<Kind> {
+    let office = [".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub"];
+    let lower = name.to_lowercase();
+    let kinds: [(&[u8], Kind); 7] = [
+        (b"%PDF", Kind::Document),
+        (b"\xD0\xCF\x11\xE0", Kind::Document),
+        (
+            b"\x89PNG",
+            Kind::Refused("a PNG image: images are not supported yet."),
+        ),
+        (
+            b"\xFF\xD8\xFF",
+            Kind::Refused("a JPEG image: images are not supported yet."),
+        ),
+        (
+            b"GIF8",
+            Kind::Refused("a GIF image: images are not supported yet."),
+        ),
+        (
+            b"RIFF",
+            Kind::Refused("a RIFF file (WebP, WAV…), which the API does not read."),
+        ),
+        (
+            b"PK\x03\x04",
+            if office.iter().any(|ext| lower.ends_with(ext)) {
+                Kind::Document
+            } else {
+                Kind::Refused("a zip archive, which the API does not read: attach the files in it.")
+            },
+        ),
     ];
     kinds
-        .iter()
+        .into_iter()
         .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|(_, kind)| *kind)
+        .map(|(_, kind)| kind)
 }
 
 fn reason(e: &std::io::Error) -> String {
@@ -116,32 +183,71 @@ impl Attachment {
 mod tests {
     use super::*;
 
-    fn attach(dir: &Path, name: &str, bytes: &[u8]) -> Result<Attachment, String> {
+    fn attach(dir: &Path, name: &str, bytes: &[u8]) -> Result<Read, String> {
         std::fs::write(dir.join(name), bytes).expect("write");
         read(&[name.to_string()], dir, None).remove(0)
     }
 
+    fn uploaded(read: Result<Read, String>) -> (String, u64) {
+        match read {
+            Ok(Read::Document { name, bytes, .. }) => (name, bytes),
+            other => panic!("not an upload: {other:?}"),
+        }
+    }
+
     #[test]
-    fn text_files_attach_and_others_say_why_not() {
+    fn each_kind_of_file_takes_its_path_or_says_why_not() {
         let dir = tempfile::tempdir().expect("dir");
-        let ok = attach(dir.path(), "notes.md", "# Notes\n中文\n".as_bytes()).expect("text");
-        assert_eq!(ok.name, "notes.md");
-        assert_eq!(ok.text, "# Notes\n中文\n");
-        let pdf = attach(dir.path(), "report.txt", b"%PDF-1.7 ...").expect_err("pdf");
-        assert!(pdf.contains("is a PDF"), "{pdf}");
-        let png = attach(dir.path(), "shot", b"\x89PNG\r\n\x1a\n").expect_err("png");
-        assert!(png.contains("PNG image"), "{png}");
-        let binary = attach(dir.path(), "a.bin", b"abc\0def").expect_err("binary");
-        assert!(binary.contains("not a text file"), "{binary}");
-        let latin1 = attach(dir.path(), "a.txt", b"caf\xe9").expect_err("latin-1");
-        assert!(latin1.contains("not UTF-8"), "{latin1}");
+        let d = dir.path();
+        let ok = attach(d, "notes.md", "# Notes\n中文\n".as_bytes());
+        assert_eq!(
+            ok,
+            Ok(Read::Text(Attachment {
+                name: "notes.md".into(),
+                text: "# Notes\n中文\n".into()
+            }))
+        );
+        // Documents go up for extraction, whatever their name says.
+        assert_eq!(
+            uploaded(attach(d, "report.txt", b"%PDF-1.7 ...")),
+            ("report.txt".into(), 12)
+        );
+        assert_eq!(uploaded(attach(d, "old.doc", b"\xD0\xCF\x11\xE0rest")).1, 8);
+        assert_eq!(
+            uploaded(attach(d, "Plan.DOCX", b"PK\x03\x04word")).0,
+            "Plan.DOCX"
+        );
+        // Text in another encoding, and text over 1 MB, are extracted by the API too.
+        assert_eq!(uploaded(attach(d, "gbk.txt", b"\xd6\xd0\xce\xc4")).1, 4);
         let big = vec![b'a'; usize::try_from(MAX_TEXT).unwrap_or(0) + 1];
-        let big = attach(dir.path(), "big.log", &big).expect_err("big");
-        assert!(big.contains("is over 1 MB"), "{big}");
-        let missing = read(&["nope.txt".into()], dir.path(), None).remove(0);
+        assert_eq!(uploaded(attach(d, "big.log", &big)).1, MAX_TEXT + 1);
+        // Refused, each with its reason.
+        let zip = attach(d, "src.zip", b"PK\x03\x04code").expect_err("zip");
+        assert!(zip.contains("zip archive"), "{zip}");
+        let png = attach(d, "shot", b"\x89PNG\r\n\x1a\n").expect_err("png");
+        assert!(png.contains("PNG image"), "{png}");
+        let binary = attach(d, "a.bin", b"abc\0def").expect_err("binary");
+        assert!(binary.contains("not a text file"), "{binary}");
+        let empty = attach(d, "empty.pdf", b"").expect_err("empty");
+        assert_eq!(empty, "empty.pdf is empty.");
+        let missing = read(&["nope.txt".into()], d, None).remove(0);
         assert_eq!(missing, Err("nope.txt: no such file.".into()));
-        let home = read(&["~/notes.md".into()], Path::new("/"), Some(dir.path())).remove(0);
-        assert!(home.is_ok(), "{home:?}");
+        let home = read(&["~/notes.md".into()], Path::new("/"), Some(d)).remove(0);
+        assert!(matches!(home, Ok(Read::Text(_))), "{home:?}");
+    }
+
+    #[test]
+    fn a_file_over_the_apis_limit_is_refused_before_upload() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("huge.pdf");
+        let file = std::fs::File::create(&path).expect("create");
+        std::io::Write::write_all(&mut &file, b"%PDF-1.7").expect("write");
+        // Sparse: no disk is used for the 100 MB.
+        file.set_len(MAX_UPLOAD + 1).expect("grow");
+        let err = read(&["huge.pdf".into()], dir.path(), None)
+            .remove(0)
+            .expect_err("huge");
+        assert!(err.contains("up to 100 MB"), "{err}");
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::error::ApiError;
 /// Error bodies are read up to this size; the rest is not needed to say what went wrong.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// JSON answers (models, balance, files) are read up to this size.
+const MAX_JSON: usize = 8 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct LlmClient {
     /// Made on a thread of its own: loading the system's certificates takes about 10 ms,
@@ -194,7 +197,8 @@ impl LlmClient {
             Ok(Ok(response)) => response,
         };
         let status = response.status();
-        let body = read_capped(response, self.idle_timeout).await;
+        // Answers are small, but the list of 1,000 files is some 200 KB.
+        let body = read_up_to(response, self.idle_timeout, MAX_JSON).await;
         if status.is_success() {
             Ok(body)
         } else {
@@ -245,6 +249,185 @@ impl LlmClient {
     pub async fn balance(&self) -> Result<String, ApiError> {
         let body = self.get_json("/users/me/balance").await?;
         parse_balance(&body).map_err(ApiError::BadAnswer)
+    }
+}
+
+/// The most of a document's extracted text read (far more than any model's context).
+const MAX_EXTRACTED: usize = 64 * 1024 * 1024;
+
+/// How long extraction is waited for once the file is up, checking every half second.
+const EXTRACTION_WAIT: Duration = Duration::from_secs(120);
+
+impl LlmClient {
+    /// Uploads the file at `path` for extraction (`POST /files`, `purpose=file-extract`,
+    /// multipart), waits until the API has extracted it, and fetches its text. `progress` is
+    /// told the bytes sent so far and the total, as the upload goes.
+    pub async fn upload_document(
+        &self,
+        path: &std::path::Path,
+        name: &str,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<crate::api::Document, ApiError> {
+        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| ApiError::Transport(format!("cannot read {name}: {e}")))?;
+        let total = file
+            .metadata()
+            .await
+            .map_err(|e| ApiError::Transport(format!("cannot read {name}: {e}")))?
+            .len();
+        let progress = Arc::new(progress);
+        let chunks = futures::stream::unfold((file, 0u64), move |(mut file, sent)| {
+            let progress = progress.clone();
+            async move {
+                let mut buf = vec![0; 256 * 1024];
+                match tokio::io::AsyncReadExt::read(&mut file, &mut buf).await {
+                    Ok(0) => None,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        let sent = sent + n as u64;
+                        progress(sent, total);
+                        Some((Ok::<_, std::io::Error>(Bytes::from(buf)), (file, sent)))
+                    }
+                    Err(err) => Some((Err(err), (file, sent))),
+                }
+            }
+        });
+        let part =
+            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(chunks), total)
+                .file_name(name.to_string());
+        let form = reqwest::multipart::Form::new()
+            .text("purpose", "file-extract")
+            .part("file", part);
+        let url = format!("{}/files", self.base_url);
+        // The body takes as long as the link needs; the answer after it, the idle timeout.
+        let allowed = self.idle_timeout + Duration::from_secs(total / (32 * 1024));
+        let send = self
+            .http()?
+            .post(&url)
+            .bearer_auth(key.expose())
+            .multipart(form)
+            .send();
+        let response = tokio::time::timeout(allowed, send)
+            .await
+            .map_err(|_| ApiError::IdleTimeout(allowed.as_secs()))?
+            .map_err(|e| transport_error(&url, &e))?;
+        let status = response.status();
+        let body = read_capped(response, self.idle_timeout).await;
+        if !status.is_success() {
+            return Err(http_error(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &body,
+            ));
+        }
+        let mut info: crate::api::FileInfo = serde_json::from_str(&body).map_err(|e| {
+            ApiError::BadAnswer(format!("the upload's answer could not be read: {e}"))
+        })?;
+        let waited = std::time::Instant::now();
+        loop {
+            match info.status.as_str() {
+                // Older answers say "processed"; an empty status is taken as done.
+                "ok" | "processed" | "" => break,
+                "error" => {
+                    return Err(ApiError::BadAnswer(format!(
+                        "the API could not extract {name}: {}",
+                        if info.status_details.is_empty() {
+                            "no reason given"
+                        } else {
+                            &info.status_details
+                        }
+                    )));
+                }
+                _ if waited.elapsed() > EXTRACTION_WAIT => {
+                    return Err(ApiError::BadAnswer(format!(
+                        "{name} was not extracted after {} s",
+                        EXTRACTION_WAIT.as_secs()
+                    )));
+                }
+                _ => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    let body = self.get_json(&format!("/files/{}", info.id)).await?;
+                    info = serde_json::from_str(&body).map_err(|e| {
+                        ApiError::BadAnswer(format!("the file's state could not be read: {e}"))
+                    })?;
+                }
+            }
+        }
+        let text = self.file_content(&info.id).await?;
+        Ok(crate::api::Document {
+            name: name.to_string(),
+            bytes: total,
+            file_id: info.id,
+            text,
+        })
+    }
+
+    /// GET /files/{id}/content: the text extracted from a file.
+    async fn file_content(&self, id: &str) -> Result<String, ApiError> {
+        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
+        let url = format!("{}/files/{id}/content", self.base_url);
+        let send = self.http()?.get(&url).bearer_auth(key.expose()).send();
+        let response = tokio::time::timeout(self.idle_timeout, send)
+            .await
+            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
+            .map_err(|e| transport_error(&url, &e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = read_capped(response, self.idle_timeout).await;
+            return Err(http_error(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &body,
+            ));
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        loop {
+            match tokio::time::timeout(self.idle_timeout, stream.next()).await {
+                Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs())),
+                Ok(None) => break,
+                Ok(Some(Err(err))) => return Err(transport_error(&url, &err)),
+                Ok(Some(Ok(chunk))) => {
+                    if body.len() + chunk.len() > MAX_EXTRACTED {
+                        return Err(ApiError::BadAnswer(
+                            "the extracted text is over 64 MB, far more than a model reads".into(),
+                        ));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+            }
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET /files: the files stored on the account.
+    pub async fn list_files(&self) -> Result<Vec<crate::api::FileInfo>, ApiError> {
+        let body = self.get_json("/files").await?;
+        crate::api::parse_files(&body).map_err(ApiError::BadAnswer)
+    }
+
+    /// DELETE /files/{id}.
+    pub async fn delete_file(&self, id: &str) -> Result<(), ApiError> {
+        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
+        let url = format!("{}/files/{id}", self.base_url);
+        let send = self.http()?.delete(&url).bearer_auth(key.expose()).send();
+        let response = tokio::time::timeout(self.idle_timeout, send)
+            .await
+            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
+            .map_err(|e| transport_error(&url, &e))?;
+        let status = response.status();
+        // Gone already is what was asked for.
+        if status.is_success() || status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        let body = read_capped(response, self.idle_timeout).await;
+        Err(http_error(
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            &body,
+        ))
     }
 }
 
@@ -321,12 +504,17 @@ fn excerpt(body: &str) -> String {
 }
 
 async fn read_capped(response: reqwest::Response, idle: Duration) -> String {
+    read_up_to(response, idle, MAX_ERROR_BODY).await
+}
+
+/// A body, cut at `limit` bytes.
+async fn read_up_to(response: reqwest::Response, idle: Duration, limit: usize) -> String {
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Ok(Some(Ok(chunk))) = tokio::time::timeout(idle, stream.next()).await {
         body.extend_from_slice(&chunk);
-        if body.len() >= MAX_ERROR_BODY {
-            body.truncate(MAX_ERROR_BODY);
+        if body.len() >= limit {
+            body.truncate(limit);
             break;
         }
     }

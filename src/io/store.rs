@@ -25,7 +25,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -33,7 +33,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
-const MIGRATIONS: [&str; 10] = [
+const MIGRATIONS: [&str; 11] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -211,6 +211,9 @@ const MIGRATIONS: [&str; 10] = [
         WHEN new.indexed BEGIN
         INSERT INTO message_pieces_fts(rowid, text) VALUES (new.id, new.text);
      END;",
+    // 10 -> 11: the documents sent with a message (their extracted text and file id, as
+    // JSON), so a conversation resends after a restart without uploading them again.
+    "ALTER TABLE messages ADD COLUMN documents TEXT NOT NULL DEFAULT '';",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -342,9 +345,9 @@ macro_rules! upsert_message {
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
                 cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
-                chosen_at, uid, tool_rounds)
+                chosen_at, uid, tool_rounds, documents)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21)
+                ?18, ?19, ?20, ?21, ?22)
              ON CONFLICT(id) DO UPDATE SET ",
             $text,
             " status = excluded.status, error = excluded.error,
@@ -354,7 +357,7 @@ macro_rules! upsert_message {
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
                 chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid),
-                tool_rounds = excluded.tool_rounds
+                tool_rounds = excluded.tool_rounds, documents = excluded.documents
              WHERE messages.conversation_id = excluded.conversation_id
                 AND messages.created_at = excluded.created_at"
         )
@@ -690,7 +693,7 @@ impl Store {
             "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
                     model, prompt_tokens, completion_tokens, cached_tokens, created_at,
                     updated_at, reasoning_started_at, reasoning_ended_at, chosen_at, uid,
-                    tool_rounds
+                    tool_rounds, documents
              FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
         )?;
         let rows = stmt.query_map([id], |row| {
@@ -735,6 +738,7 @@ impl Store {
                     }),
                 siblings: 0,
                 tool_rounds: row.get(19)?,
+                documents: row.get(20)?,
             })
         })?;
         let mut records: Vec<MessageRecord> = rows.collect::<Result<_, _>>()?;
@@ -837,6 +841,7 @@ impl Store {
                 m.chosen_at,
                 m.uid.to_string(),
                 m.tool_rounds,
+                m.documents,
             ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(ref f, _)
@@ -865,6 +870,22 @@ impl Store {
         index_bigrams(&tx, m.id, content)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The ids of the files uploaded for the documents of every message (kimi-tui's files on
+    /// the account: `/files` offers to delete them).
+    pub fn uploaded_file_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT json_extract(d.value, '$.file_id')
+             FROM messages, json_each(messages.documents) AS d
+             WHERE messages.documents != '' AND json_valid(messages.documents)",
+        )?;
+        let ids = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(id?);
+        }
+        Ok(out)
     }
 
     /// Deletes message `id` of conversation `conversation` and everything under it.

@@ -33,6 +33,9 @@ pub enum StoreCmd {
     },
     /// Runs the callback once every command sent before it was handled.
     Flush(Box<dyn FnOnce() + Send>),
+    /// Gives the callback the ids of the files uploaded for messages' documents (none if
+    /// the database cannot be read).
+    UploadedFiles(Box<dyn FnOnce(Vec<String>) + Send>),
     /// Like `Flush`, for a request about to be sent: the callback is told whether every save
     /// of `conversation` since the last barrier was written (false: one was refused because
     /// another window wrote there first, and the ones after it were dropped).
@@ -232,6 +235,7 @@ impl<R: Fn(StoreReport)> Worker<R> {
             StoreCmd::Load(_) => "load",
             StoreCmd::Search { .. } => "search",
             StoreCmd::Flush(_) => "flush",
+            StoreCmd::UploadedFiles(_) => "uploaded files",
             StoreCmd::Barrier { .. } => "barrier",
         };
         self.apply(cmd);
@@ -298,6 +302,13 @@ impl<R: Fn(StoreReport)> Worker<R> {
                 });
             }
             StoreCmd::Flush(done) => done(),
+            StoreCmd::UploadedFiles(then) => then(
+                self.store
+                    .as_ref()
+                    .or(self.reader.as_ref())
+                    .and_then(|store| store.uploaded_file_ids().ok())
+                    .unwrap_or_default(),
+            ),
             StoreCmd::Barrier { conversation, then } => then(!self.refused.remove(&conversation)),
         }
     }

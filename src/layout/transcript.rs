@@ -258,6 +258,69 @@ fn grouped(n: u64) -> String {
 }
 
 /// A token count as people read it: "950", "8.2k", "12k", "1.3M".
+/// A document's chip: `📎 report.pdf · 38 KB · ~9.6k tokens`.
+pub fn document_chip(doc: &crate::api::Document) -> String {
+    format!(
+        "📎 {} · {} · ~{} tokens",
+        sanitize(&doc.name),
+        crate::text::plain::size_label(usize::try_from(doc.bytes).unwrap_or(usize::MAX)),
+        token_count(u64::try_from(estimate_tokens(&doc.text)).unwrap_or(u64::MAX))
+    )
+}
+
+/// A pending document's chip on the input box: uploading (`⇡ report.pdf 45%`) or ready.
+pub fn pending_chip(doc: &crate::state::PendingDocument) -> String {
+    match &doc.document {
+        Some(ready) => document_chip(ready),
+        None => format!(
+            "⇡ {} {}%",
+            sanitize(&doc.name),
+            doc.sent.saturating_mul(100) / doc.bytes.max(1)
+        ),
+    }
+}
+
+/// The chips of the documents going with the message, in at most `cells`: whole, or each
+/// by its name, or counted.
+pub fn pending_chips(documents: &[crate::state::PendingDocument], cells: usize) -> String {
+    let whole: Vec<String> = documents.iter().map(pending_chip).collect();
+    let whole = format!(" {} ", whole.join("  "));
+    if display_width(&whole) <= cells {
+        return whole;
+    }
+    let short: Vec<String> = documents
+        .iter()
+        .map(|d| match &d.document {
+            Some(_) => format!("📎 {}", sanitize(&d.name)),
+            None => format!(
+                "⇡ {} {}%",
+                sanitize(&d.name),
+                d.sent.saturating_mul(100) / d.bytes.max(1)
+            ),
+        })
+        .collect();
+    let short = format!(" {} ", short.join("  "));
+    if display_width(&short) <= cells {
+        return short;
+    }
+    let uploading = documents.iter().filter(|d| d.document.is_none()).count();
+    let tokens: usize = documents
+        .iter()
+        .filter_map(|d| d.document.as_ref())
+        .map(|d| estimate_tokens(&d.text))
+        .sum();
+    let mut out = format!(
+        " 📎 {} documents · ~{} tokens",
+        documents.len(),
+        token_count(u64::try_from(tokens).unwrap_or(u64::MAX))
+    );
+    if uploading > 0 {
+        out.push_str(&format!(" · {uploading} uploading"));
+    }
+    out.push(' ');
+    out
+}
+
 pub fn token_count(n: u64) -> String {
     let tenths = |n: u64, unit: u64| {
         let t = (n * 10 + unit / 2) / unit;
@@ -329,6 +392,12 @@ fn message_item<'a>(
         ));
     }
     parts.push(Part::Line(Line::from(header)));
+    for doc in &message.documents {
+        parts.push(Part::Line(Line::styled(
+            format!("  {}", document_chip(doc)),
+            theme.header_meta,
+        )));
+    }
     if reasoning_rows > 0 {
         let thinking = streaming && message.reasoning_ended_at.is_none();
         let took = duration_label(message.thinking_millis(now).unwrap_or(0));

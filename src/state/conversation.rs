@@ -62,6 +62,21 @@ pub struct Editing {
     pub conversation: ConversationId,
     pub id: u64,
     pub before: String,
+    /// The documents that were attached to the message being written before: Esc puts them
+    /// back (the message edited brings its own).
+    pub before_documents: Vec<PendingDocument>,
+}
+
+/// A document attached to the message being written: uploading (`document` is `None`,
+/// `sent` of `bytes` went up so far) or extracted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDocument {
+    /// Names the upload in the reports about it.
+    pub upload: u64,
+    pub name: String,
+    pub bytes: u64,
+    pub sent: u64,
+    pub document: Option<crate::api::Document>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +105,9 @@ pub struct Conversation {
     /// opened again (and after a restart). Empty while the conversation is open: the input
     /// box holds it then.
     pub draft: String,
+    /// Documents attached to the message being written (`/attach`), uploading or ready; they
+    /// go with the next message sent. Not saved: their files stay on the account.
+    pub documents: Vec<PendingDocument>,
     /// The system prompt this conversation was started with; saved with it.
     pub system_prompt: String,
     /// The model this conversation talks to (picked per conversation; saved with it).
@@ -149,6 +167,7 @@ impl Conversation {
             notice: None,
             notice_after_load: None,
             draft: String::new(),
+            documents: Vec::new(),
             created_at: at,
             updated_at: at,
         }
@@ -164,6 +183,7 @@ impl Conversation {
             && self.tree.hidden_count() == 0
             && !self.phase.is_live()
             && self.draft.is_empty()
+            && self.documents.is_empty()
     }
 
     pub fn display_title(&self) -> &str {

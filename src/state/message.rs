@@ -63,6 +63,9 @@ pub struct Message {
     pub tool_rounds: Vec<ToolRound>,
     /// The tool calls of the round arriving now, as their pieces come in.
     pub pending_calls: Vec<crate::api::ToolCall>,
+    /// Documents sent with this message of yours (their extracted text goes before it in
+    /// each request); saved with it.
+    pub documents: Vec<crate::api::Document>,
 }
 
 /// One round of a tool loop: where the reply stood, and what it asked for.
@@ -141,6 +144,7 @@ impl Message {
             layout: MessageLayout::default(),
             tool_rounds: Vec::new(),
             pending_calls: Vec::new(),
+            documents: Vec::new(),
         }
     }
 

@@ -75,6 +75,11 @@ pub fn record_of(conversation: ConversationId, message: &Message) -> MessageReco
         } else {
             serde_json::to_string(&message.tool_rounds).unwrap_or_default()
         },
+        documents: if message.documents.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&message.documents).unwrap_or_default()
+        },
     }
 }
 
@@ -93,6 +98,8 @@ pub fn message_from(record: MessageRecord) -> Message {
     message.chosen_at = record.chosen_at;
     // Rounds that do not read back (a damaged row) are dropped: the text stays.
     message.tool_rounds = serde_json::from_str(&record.tool_rounds).unwrap_or_default();
+    // Documents that do not read back (a damaged row) are dropped: the text stays.
+    message.documents = serde_json::from_str(&record.documents).unwrap_or_default();
     message.reasoning = record.reasoning;
     message.status = match record.status {
         MessageStatus::Streaming => MessageStatus::Interrupted,

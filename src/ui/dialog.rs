@@ -174,6 +174,23 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
             ],
         ),
+        Dialog::DeleteFiles { what, .. } => (
+            " Delete? ",
+            vec![
+                Line::styled(
+                    format!("Delete {what} from your Kimi account?"),
+                    theme.warning,
+                ),
+                Line::from(
+                    "Conversations keep the text extracted from them; only the stored file goes.",
+                ),
+                Line::from(
+                    hint_line(&state.keys, &[Context::ConfirmFiles])
+                        .trim()
+                        .to_string(),
+                ),
+            ],
+        ),
         Dialog::ConfirmOverwrite { existing, .. } => (
             " Overwrite? ",
             vec![

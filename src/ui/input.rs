@@ -27,6 +27,22 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .title(ratatui::text::Span::styled(title, state.theme.title))
             .border_style(state.theme.warning);
     }
+    let documents = &state.active_conversation().documents;
+    if !documents.is_empty() {
+        // The documents going with the message, on the box's top border.
+        let line = ratatui::text::Line::styled(
+            crate::layout::transcript::pending_chips(
+                documents,
+                usize::from(area.width).saturating_sub(4),
+            ),
+            state.theme.accent,
+        );
+        block = block.title_top(if state.editing.is_some() {
+            line.right_aligned()
+        } else {
+            line
+        });
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&state.input, inner);

@@ -8,7 +8,7 @@ use crate::ids::{ConversationId, Millis};
 use crate::io::store::records::Role;
 use crate::msg::Focus;
 use crate::state::saved::{message_from, meta_of, record_of};
-use crate::state::{AppState, Dialog, Editing, Message, Scroll};
+use crate::state::{AppState, Dialog, Editing, Message, PendingDocument, Scroll};
 
 use super::chat::save;
 
@@ -34,14 +34,31 @@ pub fn edit(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     let (conversation, id, text) = (conv.id, message.id, message.content.clone());
-    let before = match state.editing.take() {
-        Some(editing) if editing.conversation == conversation => editing.before,
-        _ => state.message_text(),
+    // The new version goes with the documents the message had (Backspace in the empty box
+    // takes one off).
+    let documents: Vec<PendingDocument> = message
+        .documents
+        .iter()
+        .map(|doc| PendingDocument {
+            upload: 0,
+            name: doc.name.clone(),
+            bytes: doc.bytes,
+            sent: doc.bytes,
+            document: Some(doc.clone()),
+        })
+        .collect();
+    let attached = std::mem::replace(&mut state.active_conversation_mut().documents, documents);
+    let (before, before_documents) = match state.editing.take() {
+        Some(editing) if editing.conversation == conversation => {
+            (editing.before, editing.before_documents)
+        }
+        _ => (state.message_text(), attached),
     };
     state.editing = Some(Editing {
         conversation,
         id,
         before,
+        before_documents,
     });
     state.pastes.clear();
     state.history_walk = None;
@@ -57,6 +74,9 @@ pub fn cancel_edit(state: &mut AppState) -> Vec<Effect> {
         state.input = crate::state::composer::new_textarea(&state.theme);
         state.pastes.clear();
         state.put_text(&editing.before);
+        if let Some(conv) = state.conversations.get_mut(editing.conversation) {
+            conv.documents = editing.before_documents;
+        }
         state.flash = Some("Edit cancelled; the message is unchanged.".into());
     }
     Vec::new()

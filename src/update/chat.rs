@@ -51,6 +51,12 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let typed = state.message_text();
     let typed = typed.trim_end();
     if typed.trim().is_empty() {
+        if let Some(doc) = state.active_conversation().documents.first() {
+            state.flash = Some(format!(
+                "Type what to ask about {}; it goes with your message.",
+                doc.name
+            ));
+        }
         return Vec::new();
     }
     let mut unknown = None;
@@ -91,6 +97,13 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    let documents = match super::documents::take_for_send(state) {
+        Ok(documents) => documents,
+        Err(why) => {
+            state.flash = Some(why);
+            return Vec::new();
+        }
+    };
     let text = text.to_string();
     super::composer::remember(state, &text);
     let stream = StreamId(state.next_id());
@@ -116,7 +129,9 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
             conv.cut(index);
         }
     }
-    conv.push(Message::user(user_id, text, now));
+    let mut user = Message::user(user_id, text, now);
+    user.documents = documents;
+    conv.push(user);
     let request = build_request(conv, &state.settings, &state.models);
     conv.left_out = left_out(conv, &request);
     conv.push(Message::assistant_streaming(reply_id, model.clone(), now));

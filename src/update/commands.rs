@@ -62,6 +62,8 @@ pub fn run(state: &mut AppState, name: &str, arg: &str, now: Millis) -> Vec<Effe
                 Vec::new()
             }
         },
+        "detach" => super::documents::detach_all(state),
+        "files" => super::documents::open_files(state),
         "model" => super::picker::update(state, PickerIntent::Open),
         "new" => super::nav::update(state, NavIntent::NewConversation, now),
         _ => super::nav::update(state, NavIntent::ToggleHelp, now),
@@ -82,6 +84,7 @@ fn attach(state: &mut AppState, arg: &str) -> Vec<Effect> {
         }
     };
     vec![Effect::ReadAttachments {
+        conversation: state.conversations.active_id(),
         line: state.input_text(),
         paths,
     }]

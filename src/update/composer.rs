@@ -165,37 +165,3 @@ pub fn edited(state: &mut AppState, result: Result<String, String>) -> Vec<crate
     }
     Vec::new()
 }
-
-/// The files of `/attach` are read: each becomes a chip (`[📎 notes.md · 3 KB · ~800
-/// tokens]`) standing for its text fenced with its name, and the `/attach` line leaves the
-/// box. What could not be attached is said; when nothing could, the line stays to be mended.
-pub fn attached(
-    state: &mut AppState,
-    line: &str,
-    files: Vec<Result<crate::io::attach::Attachment, String>>,
-) -> Vec<crate::effect::Effect> {
-    let (read, failed): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
-    let failed: Vec<String> = failed.into_iter().filter_map(Result::err).collect();
-    if !read.is_empty() && state.input_text() == line {
-        state.input = crate::state::composer::new_textarea(&state.theme);
-        state.pastes.clear();
-    }
-    for file in read.into_iter().flatten() {
-        // What is typed after the chip starts below the fence.
-        let text = format!("{}\n\n", file.fenced());
-        let chip = format!(
-            "[📎 {} · {} · ~{} tokens]",
-            crate::text::plain::sanitize(&file.name),
-            crate::text::plain::size_label(file.text.len()),
-            crate::layout::transcript::token_count(
-                u64::try_from(crate::layout::transcript::estimate_tokens(&file.text))
-                    .unwrap_or(u64::MAX)
-            )
-        );
-        state.add_chip(chip, text);
-    }
-    if !failed.is_empty() {
-        state.flash = Some(failed.join(" "));
-    }
-    Vec::new()
-}

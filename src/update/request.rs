@@ -44,11 +44,20 @@ fn request_from<'a>(
     let mut history: Vec<ChatMessage> = Vec::new();
     for message in branch {
         match message.role {
-            Role::User if !message.content.is_empty() => history.push(ChatMessage {
-                role: "user".into(),
-                content: message.content.clone(),
-                ..ChatMessage::default()
-            }),
+            Role::User if !message.content.is_empty() => {
+                // Each document's text as a system message right before the message it came
+                // with (the API's pattern for documents).
+                history.extend(message.documents.iter().map(|doc| ChatMessage {
+                    role: "system".into(),
+                    content: doc.text.clone(),
+                    ..ChatMessage::default()
+                }));
+                history.push(ChatMessage {
+                    role: "user".into(),
+                    content: message.content.clone(),
+                    ..ChatMessage::default()
+                });
+            }
             Role::User => {}
             Role::Assistant => assistant_turn(message, &mut history),
         }
@@ -80,8 +89,13 @@ fn request_from<'a>(
             cut += 1;
         }
     }
-    // Start on a user turn, as the API expects after the system prompt.
-    while cut > 0 && cut < history.len() - 1 && history[cut].role != "user" {
+    // Start on a user turn (or the documents before one), as the API expects after the
+    // system prompt.
+    while cut > 0
+        && cut < history.len() - 1
+        && history[cut].role != "user"
+        && history[cut].role != "system"
+    {
         prompt -= cost(&history[cut]);
         cut += 1;
     }

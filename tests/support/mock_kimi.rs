@@ -21,6 +21,30 @@ use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Value, json};
 
+/// A file stored on the mock's account (`/v1/files`).
+#[derive(Debug, Clone)]
+pub struct MockFile {
+    pub id: String,
+    pub filename: String,
+    pub bytes: usize,
+    pub purpose: String,
+    pub created_at: u64,
+    /// The text "extracted" from it: the bytes as UTF-8 (lossy), a `%PDF-…` first line left
+    /// out.
+    pub text: String,
+    /// `ok`, `error` (a file starting `%PDF-broken`), or `processing` (told once more,
+    /// when `slow_extraction` is on).
+    pub status: String,
+    /// How many more times `GET /files/{id}` says `processing`.
+    pub pending_checks: u32,
+}
+
+fn file_json(f: &MockFile) -> Value {
+    json!({"id": f.id, "object": "file", "bytes": f.bytes, "created_at": f.created_at,
+           "filename": f.filename, "purpose": f.purpose, "status": f.status,
+           "status_details": if f.status == "error" { "the file is broken" } else { "" }})
+}
+
 /// One scripted answer: a status, a content type, and body frames sent after their delays.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -249,6 +273,14 @@ struct Shared {
     rejected: Mutex<Vec<String>>,
     /// The prompt cache: the last request's messages (as JSON) for each `prompt_cache_key`.
     cache: Mutex<std::collections::HashMap<String, String>>,
+    /// The account's files, oldest first.
+    files: Mutex<Vec<MockFile>>,
+    /// Uploads say `processing` this many times before `ok`.
+    slow_extraction: Mutex<u32>,
+    /// The next upload is answered with this error (status, type, message).
+    upload_error: Mutex<Option<(u16, String, String)>>,
+    /// Every file id ever deleted, in order.
+    deleted: Mutex<Vec<String>>,
 }
 
 /// The echo reply's usage, as Kimi's prefix cache would count it: a token per three bytes of
@@ -330,6 +362,13 @@ impl MockKimi {
                     .route("/v1/models", axum::routing::get(models))
                     .route("/v1/tokenizers/estimate-token-count", post(count_tokens))
                     .route("/v1/users/me/balance", axum::routing::get(balance))
+                    .route("/v1/files", post(upload_file).get(list_files))
+                    .route(
+                        "/v1/files/{id}",
+                        axum::routing::get(file_info).delete(delete_file),
+                    )
+                    .route("/v1/files/{id}/content", axum::routing::get(file_content))
+                    .layer(axum::extract::DefaultBodyLimit::max(200 * 1024 * 1024))
                     .with_state(app_shared);
                 // Stopping drops open connections at once instead of waiting for them.
                 tokio::select! {
@@ -355,6 +394,46 @@ impl MockKimi {
     /// Every request with this key is answered 401 (a key of the other region, or revoked).
     pub fn reject_key(&self, key: &str) {
         lock(&self.shared.rejected).push(key.to_string());
+    }
+
+    /// The files on the account now, oldest first.
+    pub fn files(&self) -> Vec<MockFile> {
+        lock(&self.shared.files).clone()
+    }
+
+    /// Puts a file on the account as if uploaded elsewhere.
+    pub fn add_file(&self, filename: &str, bytes: usize, created_at: u64) -> String {
+        let mut files = lock(&self.shared.files);
+        let id = format!(
+            "file_{:04}",
+            files.len() + lock(&self.shared.deleted).len() + 1
+        );
+        files.push(MockFile {
+            id: id.clone(),
+            filename: filename.into(),
+            bytes,
+            purpose: "file-extract".into(),
+            created_at,
+            text: String::new(),
+            status: "ok".into(),
+            pending_checks: 0,
+        });
+        id
+    }
+
+    /// The ids deleted so far.
+    pub fn deleted_files(&self) -> Vec<String> {
+        lock(&self.shared.deleted).clone()
+    }
+
+    /// Uploads say `processing` `times` times before `ok`.
+    pub fn slow_extraction(&self, times: u32) {
+        *lock(&self.shared.slow_extraction) = times;
+    }
+
+    /// The next upload fails with this status and API error.
+    pub fn fail_next_upload(&self, status: u16, kind: &str, message: &str) {
+        *lock(&self.shared.upload_error) = Some((status, kind.into(), message.into()));
     }
 
     pub fn push(&self, reply: Reply) {
@@ -509,4 +588,173 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
     response
         .body(Body::from_stream(stream))
         .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn api_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    json_response(
+        status,
+        &json!({"error": {"type": kind, "message": message}}),
+    )
+}
+
+/// POST /v1/files (multipart: `purpose` and `file`), as Kimi's: 1,000 files at most, 100 MB
+/// each, `file-extract` files extracted at once (or after `slow_extraction` checks).
+async fn upload_file(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if let Some(refusal) = refused(&shared, &headers) {
+        return refusal;
+    }
+    let (mut purpose, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("purpose") => purpose = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                file = field.bytes().await.ok().map(|b| (name, b));
+            }
+            _ => {}
+        }
+    }
+    if let Some((status, kind, message)) = lock(&shared.upload_error).take() {
+        return api_error(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            &kind,
+            &message,
+        );
+    }
+    let (Some(purpose), Some((filename, bytes))) = (purpose, file) else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "purpose and file are required",
+        );
+    };
+    if bytes.len() > 100 * 1024 * 1024 {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "file size exceeds 100MB",
+        );
+    }
+    let mut files = lock(&shared.files);
+    if files.len() >= 1000 {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "file count exceeds the limit of 1000, please delete some files",
+        );
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (status, text) = if text.starts_with("%PDF-broken") {
+        ("error", String::new())
+    } else if text.starts_with("%PDF-") {
+        (
+            "ok",
+            text.split_once('\n')
+                .map_or("", |(_, rest)| rest)
+                .to_string(),
+        )
+    } else {
+        ("ok", text)
+    };
+    let slow = *lock(&shared.slow_extraction);
+    let id = format!("file_{:04}", files.len() + lock(&shared.deleted).len() + 1);
+    let file = MockFile {
+        id,
+        filename,
+        bytes: bytes.len(),
+        purpose,
+        created_at: 1_790_000_000 + files.len() as u64,
+        text,
+        status: if slow > 0 && status == "ok" {
+            "processing".into()
+        } else {
+            status.into()
+        },
+        pending_checks: slow,
+    };
+    let body = file_json(&file);
+    files.push(file);
+    json_response(StatusCode::OK, &body)
+}
+
+async fn list_files(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = refused(&shared, &headers) {
+        return refusal;
+    }
+    let data: Vec<Value> = lock(&shared.files).iter().map(file_json).collect();
+    json_response(StatusCode::OK, &json!({"object": "list", "data": data}))
+}
+
+async fn file_info(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let mut files = lock(&shared.files);
+    let Some(file) = files.iter_mut().find(|f| f.id == id) else {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found_error",
+            "no such file",
+        );
+    };
+    if file.status == "processing" {
+        file.pending_checks = file.pending_checks.saturating_sub(1);
+        if file.pending_checks == 0 {
+            file.status = "ok".into();
+        }
+    }
+    json_response(StatusCode::OK, &file_json(file))
+}
+
+/// GET /v1/files/{id}/content: Kimi answers a JSON object with the text in `content`.
+async fn file_content(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let files = lock(&shared.files);
+    let Some(file) = files.iter().find(|f| f.id == id) else {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found_error",
+            "no such file",
+        );
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({"content": file.text, "file_type": "text/plain", "filename": file.filename,
+                "title": "", "type": "file"}),
+    )
+}
+
+async fn delete_file(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let mut files = lock(&shared.files);
+    let before = files.len();
+    files.retain(|f| f.id != id);
+    if files.len() == before {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found_error",
+            "no such file",
+        );
+    }
+    lock(&shared.deleted).push(id.clone());
+    json_response(
+        StatusCode::OK,
+        &json!({"id": id, "object": "file", "deleted": true}),
+    )
 }

@@ -105,9 +105,9 @@ impl Store {
                 tx.prepare_cached(
                     "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content,
                         reasoning, status, error, finish_reason, model, prompt_tokens,
-                        completion_tokens, created_at, updated_at, chosen_at, uid)
+                        completion_tokens, created_at, updated_at, chosen_at, uid, documents)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15,
-                        ?16)",
+                        ?16, ?17)",
                 )?
                 .execute(params![
                     id,
@@ -126,6 +126,7 @@ impl Store {
                     m.created_at,
                     m.chosen_at,
                     m.uid.to_string(),
+                    m.documents,
                 ])?;
                 if m.status != crate::io::store::records::MessageStatus::Streaming {
                     super::index_bigrams(&tx, u64::try_from(id).unwrap_or_default(), &m.content)?;

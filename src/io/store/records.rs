@@ -56,6 +56,9 @@ pub struct MessageRecord {
     pub siblings: u32,
     /// A reply's web searches (its tool rounds), as JSON; empty when it made none.
     pub tool_rounds: String,
+    /// The documents sent with a message of yours (`api::Document`s), as JSON; empty when
+    /// none.
+    pub documents: String,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
@@ -166,6 +169,8 @@ pub struct ImportedMessage {
     pub usage: Option<Usage>,
     pub created_at: Millis,
     pub chosen_at: Millis,
+    /// Documents sent with it, as stored (JSON; empty when none).
+    pub documents: String,
 }
 
 /// What an import did.

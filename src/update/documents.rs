@@ -1,0 +1,341 @@
+//! Files attached with `/attach`: text goes into the input box as a chip; documents are
+//! uploaded for extraction and wait on the input box's border (`📎 report.pdf · 38 KB ·
+//! ~9.6k tokens`) until the message is sent, which takes them along. Also `/files`: the files
+//! stored on the account.
+
+use crate::api::{Document, FileInfo};
+use crate::catalog;
+use crate::effect::Effect;
+use crate::ids::ConversationId;
+use crate::io::attach::Read;
+use crate::msg::FilesIntent;
+use crate::state::cursor::stepped;
+use crate::state::{AppState, Dialog, Overlay, PendingDocument};
+use crate::text::plain::sanitize;
+
+/// The files of `/attach` are read: each text file becomes a chip (`[📎 notes.md · 3 KB ·
+/// ~800 tokens]`) standing for its text fenced with its name; each document starts
+/// uploading. The `/attach` line leaves the box. What could not be attached is said; when
+/// nothing could, the line stays to be mended.
+pub fn attached(
+    state: &mut AppState,
+    conversation: ConversationId,
+    line: &str,
+    files: Vec<Result<Read, String>>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut failed = Vec::new();
+    let mut texts = Vec::new();
+    let mut started = Vec::new();
+    for file in files {
+        match file {
+            Ok(Read::Text(text)) => texts.push(text),
+            Ok(Read::Document { name, .. }) if !state.settings.kimi_fields => failed.push(format!(
+                "{name}: documents are read by Kimi's file extraction, and this profile's endpoint is not Kimi."
+            )),
+            Ok(Read::Document { path, name, bytes }) => {
+                let upload = state.next_id();
+                started.push(PendingDocument {
+                    upload,
+                    name: name.clone(),
+                    bytes,
+                    sent: 0,
+                    document: None,
+                });
+                effects.push(Effect::UploadDocument { upload, path, name });
+            }
+            Err(why) => failed.push(why),
+        }
+    }
+    let active = state.conversations.active_id();
+    if (!texts.is_empty() || !started.is_empty())
+        && conversation == active
+        && state.input_text() == line
+    {
+        state.input = crate::state::composer::new_textarea(&state.theme);
+        state.pastes.clear();
+    }
+    if let Some(conv) = state.conversations.get_mut(conversation) {
+        conv.documents.extend(started);
+    }
+    for file in texts {
+        // What is typed after the chip starts below the fence.
+        let text = format!("{}\n\n", file.fenced());
+        let chip = format!(
+            "[📎 {} · {} · ~{} tokens]",
+            crate::text::plain::sanitize(&file.name),
+            crate::text::plain::size_label(file.text.len()),
+            crate::layout::transcript::token_count(
+                u64::try_from(crate::layout::transcript::estimate_tokens(&file.text))
+                    .unwrap_or(u64::MAX)
+            )
+        );
+        state.add_chip(chip, text);
+    }
+    if !failed.is_empty() {
+        state.flash = Some(failed.join(" "));
+    }
+    effects
+}
+
+/// The conversation and place of upload `upload` among its pending documents.
+fn find(state: &mut AppState, upload: u64) -> Option<(ConversationId, usize)> {
+    state.conversations.iter().find_map(|conv| {
+        conv.documents
+            .iter()
+            .position(|d| d.upload == upload)
+            .map(|at| (conv.id, at))
+    })
+}
+
+pub fn progress(state: &mut AppState, upload: u64, sent: u64, total: u64) -> Vec<Effect> {
+    if let Some((id, at)) = find(state, upload)
+        && let Some(doc) = state
+            .conversations
+            .get_mut(id)
+            .and_then(|c| c.documents.get_mut(at))
+    {
+        doc.sent = sent;
+        doc.bytes = total;
+    }
+    Vec::new()
+}
+
+/// An upload ended: the document waits for the message, or the reason it failed is said
+/// (and a document too long for the model's window is refused, and deleted from the
+/// account). An upload whose chip was removed meanwhile is deleted from the account.
+pub fn uploaded(
+    state: &mut AppState,
+    upload: u64,
+    result: Result<Document, String>,
+) -> Vec<Effect> {
+    let Some((id, at)) = find(state, upload) else {
+        return match result {
+            Ok(doc) => vec![Effect::DeleteFiles(vec![doc.file_id])],
+            Err(_) => Vec::new(),
+        };
+    };
+    let models = state.models.clone();
+    let Some(conv) = state.conversations.get_mut(id) else {
+        return Vec::new();
+    };
+    match result {
+        Err(why) => {
+            let name = conv.documents.remove(at).name;
+            state.flash = Some(if why.contains(&name) {
+                format!("Not attached: {why}")
+            } else {
+                format!("{name} was not attached: {why}")
+            });
+            Vec::new()
+        }
+        Ok(doc) => {
+            let tokens = catalog::estimate_tokens(&doc.text);
+            let window = catalog::context_length(&conv.model, &models);
+            if let Some(window) = window.filter(|&w| tokens > w) {
+                conv.documents.remove(at);
+                state.flash = Some(format!(
+                    "{} was not attached: its text is ~{} tokens, {} more than {}'s {}-token window.",
+                    doc.name,
+                    crate::layout::transcript::token_count(tokens),
+                    crate::layout::transcript::token_count(tokens - window),
+                    conv.model,
+                    crate::layout::transcript::token_count(window),
+                ));
+                return vec![Effect::DeleteFiles(vec![doc.file_id])];
+            }
+            if doc.text.trim().is_empty() {
+                conv.documents.remove(at);
+                state.flash = Some(format!(
+                    "{} was not attached: the API found no text in it (a scan? images are not read as documents).",
+                    doc.name
+                ));
+                return vec![Effect::DeleteFiles(vec![doc.file_id])];
+            }
+            if let Some(pending) = conv.documents.get_mut(at) {
+                pending.sent = pending.bytes;
+                pending.document = Some(doc);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Takes the active conversation's documents for the message being sent; none while one is
+/// still uploading (said, and nothing is taken).
+pub fn take_for_send(state: &mut AppState) -> Result<Vec<Document>, String> {
+    let conv = state.active_conversation_mut();
+    if let Some(up) = conv.documents.iter().find(|d| d.document.is_none()) {
+        return Err(format!(
+            "{} is still uploading ({}%); your message stays in the input box.",
+            up.name,
+            up.sent.saturating_mul(100) / up.bytes.max(1)
+        ));
+    }
+    Ok(conv
+        .documents
+        .drain(..)
+        .filter_map(|d| d.document)
+        .collect())
+}
+
+/// Removes the last document attached to the message being written (Backspace in an empty
+/// box); an uploaded one is deleted from the account (an upload still going is deleted
+/// when it ends).
+pub fn detach_last(state: &mut AppState) -> Vec<Effect> {
+    let Some(doc) = state.active_conversation_mut().documents.pop() else {
+        return Vec::new();
+    };
+    state.flash = Some(format!(
+        "{} removed from the message (/attach adds it again).",
+        doc.name
+    ));
+    doc.document
+        .map(|d| vec![Effect::DeleteFiles(vec![d.file_id])])
+        .unwrap_or_default()
+}
+
+/// `/detach`: removes every document attached to the message being written.
+pub fn detach_all(state: &mut AppState) -> Vec<Effect> {
+    let docs: Vec<PendingDocument> = state
+        .active_conversation_mut()
+        .documents
+        .drain(..)
+        .collect();
+    if docs.is_empty() {
+        state.flash = Some("No document is attached to this message.".into());
+        return Vec::new();
+    }
+    state.flash = Some(format!(
+        "Removed from the message: {}.",
+        docs.iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let ids: Vec<String> = docs
+        .into_iter()
+        .filter_map(|d| d.document.map(|d| d.file_id))
+        .collect();
+    if ids.is_empty() {
+        Vec::new()
+    } else {
+        vec![Effect::DeleteFiles(ids)]
+    }
+}
+
+/// `/files`: lists the files on the account.
+pub fn open_files(state: &mut AppState) -> Vec<Effect> {
+    if !state.settings.kimi_fields {
+        state.flash = Some(
+            "/files lists a Kimi account's files; this profile's endpoint is not Kimi.".into(),
+        );
+        return Vec::new();
+    }
+    state.overlay = Some(Overlay::Files { selected: 0 });
+    state.files = None;
+    vec![Effect::ListFiles]
+}
+
+pub fn files(
+    state: &mut AppState,
+    result: Result<Vec<FileInfo>, String>,
+    ours: Vec<String>,
+) -> Vec<Effect> {
+    // Newest first, as one looks for what was just uploaded.
+    state.files = Some(result.map(|mut list| {
+        list.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        list
+    }));
+    state.our_files = ours.into_iter().collect();
+    if let Some(Overlay::Files { selected }) = &mut state.overlay {
+        let len = state
+            .files
+            .as_ref()
+            .map_or(0, |f| f.as_ref().map_or(0, Vec::len));
+        *selected = (*selected).min(len.saturating_sub(1));
+    }
+    Vec::new()
+}
+
+pub fn files_deleted(state: &mut AppState, ids: &[String], error: Option<String>) -> Vec<Effect> {
+    if let Some(Ok(list)) = &mut state.files {
+        list.retain(|f| !ids.contains(&f.id));
+        let len = list.len();
+        if let Some(Overlay::Files { selected }) = &mut state.overlay {
+            *selected = (*selected).min(len.saturating_sub(1));
+        }
+    }
+    // Only what `/files` asked for is said; a chip taken off deletes quietly unless it fails.
+    let asked = state
+        .overlay
+        .is_some_and(|o| matches!(o, Overlay::Files { .. }));
+    state.flash = match (error, asked) {
+        (Some(why), _) if ids.is_empty() => Some(format!("Not deleted: {why}")),
+        (Some(why), _) => Some(format!(
+            "Deleted {} file{}; others were not: {why}",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" }
+        )),
+        (None, true) => Some(format!(
+            "Deleted {} file{} from the account.",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" }
+        )),
+        (None, false) => state.flash.take(),
+    };
+    Vec::new()
+}
+
+pub fn on_files(state: &mut AppState, intent: FilesIntent) -> Vec<Effect> {
+    let selected = match state.overlay {
+        Some(Overlay::Files { selected }) => selected,
+        _ => 0,
+    };
+    let list: &[FileInfo] = match &state.files {
+        Some(Ok(list)) => list,
+        _ => &[],
+    };
+    match intent {
+        FilesIntent::Move(step) => {
+            let len = list.len();
+            if let Some(Overlay::Files { selected }) = &mut state.overlay {
+                *selected = stepped(*selected, step, len);
+            }
+        }
+        FilesIntent::Reload => return open_files(state),
+        FilesIntent::Delete => {
+            if let Some(file) = list.get(selected) {
+                state.dialog = Some(Dialog::DeleteFiles {
+                    ids: vec![file.id.clone()],
+                    what: sanitize(&file.filename),
+                });
+            }
+        }
+        FilesIntent::DeleteOurs => {
+            let ids: Vec<String> = list
+                .iter()
+                .filter(|f| state.our_files.contains(&f.id))
+                .map(|f| f.id.clone())
+                .collect();
+            if ids.is_empty() {
+                state.flash = Some("None of these files was uploaded by kimi-tui.".into());
+            } else {
+                let what = format!(
+                    "the {} file{} kimi-tui uploaded",
+                    ids.len(),
+                    if ids.len() == 1 { "" } else { "s" }
+                );
+                state.dialog = Some(Dialog::DeleteFiles { ids, what });
+            }
+        }
+        FilesIntent::Confirm(yes) => {
+            if let Some(Dialog::DeleteFiles { ids, .. }) = state.dialog.take()
+                && yes
+            {
+                return vec![Effect::DeleteFiles(ids)];
+            }
+        }
+    }
+    Vec::new()
+}
