@@ -1011,6 +1011,7 @@ fn tree_store(
             siblings,
             tool_rounds: String::new(),
             documents: String::new(),
+            images: Vec::new(),
         };
     let mut next = 10_000;
     for seq in 0..1000u32 {
@@ -1261,6 +1262,7 @@ fn memory_save() {
         siblings: 0,
         tool_rounds: String::new(),
         documents: String::new(),
+        images: Vec::new(),
     };
     let reset = || {
         std::fs::write("/proc/self/clear_refs", "5").expect("clear_refs");

@@ -5,14 +5,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 
-/// One message of the history as the API wants it.
+/// One message of the history as the API wants it. With `images`, its content is sent as
+/// an array of parts (the text, then each image as a data URL), never as a JSON string.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChatMessage {
     pub role: String,
     /// Left out when empty (an assistant message that only asked for tools: the API refuses
     /// an empty text).
-    #[serde(skip_serializing_if = "String::is_empty", default)]
+    #[serde(
+        skip_serializing_if = "String::is_empty",
+        default,
+        serialize_with = "text_only"
+    )]
     pub content: String,
+    /// A message of yours with images: its text and images, sent as `content` parts (its
+    /// `content` is then empty).
+    #[serde(
+        rename = "content",
+        skip_serializing_if = "Option::is_none",
+        skip_deserializing,
+        serialize_with = "with_images"
+    )]
+    pub images: Option<ImageParts>,
     /// Thinking models require the reasoning of earlier assistant turns to be sent back.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reasoning_content: Option<String>,
@@ -27,6 +41,36 @@ pub struct ChatMessage {
     pub tool_call_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub name: Option<String>,
+}
+
+/// A message's text and images, sent as `content` parts: one text part (if there is text)
+/// and an `image_url` part per image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageParts {
+    pub text: String,
+    /// `data:image/png;base64,…` URLs.
+    pub urls: Vec<String>,
+}
+
+/// `content` as a string; a message with images has its text in the parts instead.
+fn text_only<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
+}
+
+fn with_images<S: serde::Serializer>(parts: &Option<ImageParts>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(None)?;
+    if let Some(part) = parts {
+        if !part.text.is_empty() {
+            seq.serialize_element(&serde_json::json!({"type": "text", "text": part.text}))?;
+        }
+        for url in &part.urls {
+            seq.serialize_element(
+                &serde_json::json!({"type": "image_url", "image_url": {"url": url}}),
+            )?;
+        }
+    }
+    seq.end()
 }
 
 /// A tool the model asked for, assembled from the stream's pieces.
@@ -179,4 +223,45 @@ pub fn parse_files(body: &str) -> Result<Vec<FileInfo>, String> {
     serde_json::from_str::<List>(body)
         .map(|l| l.data)
         .map_err(|e| format!("the list of files could not be read: {e}"))
+}
+
+/// An image attached to one of your messages (`/image`): PNG, JPEG, WebP or GIF as sniffed
+/// from its bytes, downscaled when larger than a model takes. Its bytes are kept once per
+/// hash in the store, beside the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// The file's name (no directories).
+    pub name: String,
+    /// `image/png`, `image/jpeg`, `image/webp` or `image/gif`.
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    /// The size of the file, before any downscaling.
+    #[serde(default)]
+    pub original_width: u32,
+    #[serde(default)]
+    pub original_height: u32,
+    /// SHA-256 of `data`, hex: its name in the store.
+    pub hash: String,
+    /// The bytes sent (base64 in the request). Not in the message's own JSON: the store keeps
+    /// them by hash.
+    #[serde(skip)]
+    pub data: std::sync::Arc<Vec<u8>>,
+}
+
+impl Image {
+    /// The image as the API takes it: `data:image/png;base64,…`.
+    pub fn data_url(&self) -> String {
+        use base64::Engine as _;
+        format!(
+            "data:{};base64,{}",
+            self.mime,
+            base64::engine::general_purpose::STANDARD.encode(self.data.as_slice())
+        )
+    }
+
+    /// Whether it was made smaller to fit what a model takes.
+    pub fn downscaled(&self) -> bool {
+        self.original_width > self.width || self.original_height > self.height
+    }
 }

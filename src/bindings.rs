@@ -383,14 +383,18 @@ pub fn hint_of(table: &KeyTable, context: Context, name: &str, word: &str) -> Op
 
 /// The commands typed in the input box, with what they do (completion, the unknown-command
 /// note, the help, the README).
-pub const COMMANDS: [(&str, &str); 7] = [
+pub const COMMANDS: [(&str, &str); 8] = [
     (
         "/attach",
         "PATH…: text files (up to 1 MB) go into the message; documents (PDF, Office, EPUB, longer text) are uploaded and their text goes with it",
     ),
     (
+        "/image",
+        "PATH…: images (PNG, JPEG, WebP, GIF) go with the message; large ones are made smaller",
+    ),
+    (
         "/detach",
-        "take the documents off the message being written (Backspace in an empty box: the last one)",
+        "take the documents and images off the message being written (Backspace in an empty box: the last one)",
     ),
     (
         "/files",

@@ -74,6 +74,28 @@ pub fn context_length(model: &str, listed: &[ModelInfo]) -> Option<u64> {
     }
 }
 
+/// Whether `model` reads images: what its `/models` entry says, else what the docs say of
+/// the known ids (kimi-k3 and kimi-k2.6 do; the code models are not known to), else `None`.
+pub fn accepts_images(model: &str, listed: &[ModelInfo]) -> Option<bool> {
+    if let Some(says) = listed
+        .iter()
+        .find(|m| m.id == model)
+        .and_then(|m| m.supports_image_in)
+    {
+        return Some(says);
+    }
+    if model.starts_with("kimi-k3") || model.starts_with("kimi-k2.6") || model.contains("vision") {
+        Some(true)
+    } else if model.starts_with("kimi-") || model.starts_with("moonshot-") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Tokens the API bills for an image, whatever its size.
+pub const IMAGE_TOKENS: u64 = 1024;
+
 /// A rough token count: about four ASCII characters or one CJK character per token. Used for
 /// the context meter and for trimming, never for billing.
 pub fn estimate_tokens(text: &str) -> u64 {

@@ -23,6 +23,12 @@ pub enum Effect {
         line: String,
         paths: Vec<String>,
     },
+    /// Read images for `/image` (typed as `line` in `conversation`): `Report::ImagesRead`.
+    ReadImages {
+        conversation: ConversationId,
+        line: String,
+        paths: Vec<String>,
+    },
     /// Upload the file at `path` for extraction: `Report::UploadProgress` as it goes, then
     /// `Report::Uploaded`.
     UploadDocument {

@@ -48,6 +48,18 @@ struct JsonMessage<'a> {
     /// Documents sent with it: name, size, file id and the extracted text.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     documents: &'a [crate::api::Document],
+    /// Images sent with it, each with its bytes as a data URL.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    images: Vec<JsonImage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonImage<'a> {
+    name: &'a str,
+    width: u32,
+    height: u32,
+    /// `data:image/png;base64,…` (empty if the bytes were not kept).
+    data_url: String,
 }
 
 /// The conversation's whole tree as JSON: every message on every branch with its id and its
@@ -96,6 +108,20 @@ pub fn to_json_value(conv: &Conversation, model: &str) -> serde_json::Value {
                 created_at_ms: m.created_at,
                 chosen_at_ms: m.chosen_at,
                 documents: &m.documents,
+                images: m
+                    .images
+                    .iter()
+                    .map(|i| JsonImage {
+                        name: &i.name,
+                        width: i.width,
+                        height: i.height,
+                        data_url: if i.data.is_empty() {
+                            String::new()
+                        } else {
+                            i.data_url()
+                        },
+                    })
+                    .collect(),
             })
             .collect(),
     };
@@ -123,6 +149,14 @@ pub fn to_markdown(conv: &Conversation, model: &str) -> String {
                 doc.name.replace('*', "\\*"),
                 doc.bytes,
                 doc.text.trim_end_matches('\n')
+            ));
+        }
+        for image in &message.images {
+            out.push_str(&format!(
+                "📷 **{}** ({}×{}, in the JSON export)\n\n",
+                image.name.replace('*', "\\*"),
+                image.width,
+                image.height
             ));
         }
         if !message.reasoning.is_empty() {

@@ -91,6 +91,27 @@ struct OwnMessage {
     /// Documents sent with it (version 2 files from kimi-tui 0.2 on).
     #[serde(default)]
     documents: Vec<crate::api::Document>,
+    /// Images sent with it, their bytes as data URLs.
+    #[serde(default)]
+    images: Vec<OwnImage>,
+}
+
+#[derive(Deserialize)]
+struct OwnImage {
+    name: String,
+    #[serde(default)]
+    data_url: String,
+}
+
+/// An exported image back: its bytes from the data URL, read again as an image (so what
+/// it says it is comes from its bytes). One that does not read is left out.
+fn image_from(own: &OwnImage) -> Option<crate::api::Image> {
+    use base64::Engine as _;
+    let (_, data) = own.data_url.split_once(";base64,")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .ok()?;
+    crate::io::image::from_bytes(&own.name, bytes).ok()
 }
 
 fn role(name: &str) -> Result<Role, String> {
@@ -143,6 +164,7 @@ fn own(c: OwnConversation) -> Result<ImportedConversation, String> {
             } else {
                 serde_json::to_string(&m.documents).unwrap_or_default()
             },
+            images: m.images.iter().filter_map(image_from).collect(),
         });
     }
     Ok(ImportedConversation {
@@ -301,6 +323,7 @@ fn chatgpt(item: &serde_json::Value) -> Result<ImportedConversation, String> {
                 at
             },
             documents: String::new(),
+            images: Vec::new(),
         });
     }
     Ok(ImportedConversation {

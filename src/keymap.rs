@@ -45,6 +45,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::ConfirmQuit => &[Context::ConfirmQuit],
             Dialog::DeleteMessage { .. } => &[Context::ConfirmPrune],
             Dialog::DeleteFiles { .. } => &[Context::ConfirmFiles],
+            Dialog::ImagesNeedModel { .. } => &[Context::ImagesModel],
             Dialog::Welcome(_) => &[Context::Field],
         })
     } else if let Some(overlay) = state.overlay {
@@ -241,6 +242,7 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::ConfirmPrune
         | Context::Files
         | Context::ConfirmFiles
+        | Context::ImagesModel
         | Context::Editing => None,
     }
 }

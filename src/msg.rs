@@ -100,6 +100,19 @@ pub enum ChatIntent {
     Regenerate,
     /// Kimi's web search on or off for the open conversation.
     ToggleWebSearch,
+    /// The answer to "this model does not read images".
+    Images(ImagesChoice),
+}
+
+/// What to do with images the conversation's model does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImagesChoice {
+    /// Switch the conversation to the model offered, and send.
+    Switch,
+    /// Send without the images.
+    Drop,
+    /// Neither: back to the input box.
+    Cancel,
 }
 
 /// The input box.
@@ -286,6 +299,12 @@ pub enum Report {
         conversation: crate::ids::ConversationId,
         line: String,
         files: Vec<Result<crate::io::attach::Read, String>>,
+    },
+    /// The images of `/image` (typed as `line` in `conversation`): each read, or why not.
+    ImagesRead {
+        conversation: crate::ids::ConversationId,
+        line: String,
+        images: Vec<Result<crate::api::Image, String>>,
     },
     /// Upload `upload` (`Effect::UploadDocument`) has sent `sent` of `total` bytes.
     UploadProgress {

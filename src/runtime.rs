@@ -307,6 +307,23 @@ impl Effects {
                     }));
                 });
             }
+            Effect::ReadImages {
+                conversation,
+                line,
+                paths,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let images = crate::io::image::read(&paths, &cwd, home.as_deref());
+                    let _ = tx.send(Msg::Report(Report::ImagesRead {
+                        conversation,
+                        line,
+                        images,
+                    }));
+                });
+            }
             Effect::UploadDocument { upload, path, name } => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

@@ -197,6 +197,12 @@ pub enum Dialog {
         id: u64,
         below: usize,
     },
+    /// The conversation's model does not read images: switch to `instead` (if one is known
+    /// to), send without them, or go back.
+    ImagesNeedModel {
+        model: String,
+        instead: Option<String>,
+    },
     /// Delete these files from the account? `what` names them for the question.
     DeleteFiles { ids: Vec<String>, what: String },
     /// Files exist at the export path: overwrite them?

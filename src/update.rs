@@ -78,6 +78,7 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
             }
             ChatIntent::ContinueReply => turns::continue_reply(state, now),
             ChatIntent::Regenerate => turns::regenerate(state, now),
+            ChatIntent::Images(choice) => chat::images_answer(state, choice, now),
             ChatIntent::ToggleWebSearch => {
                 let on = !state.active_conversation().web_search;
                 commands::set_web(state, on)
@@ -94,7 +95,8 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::Key(key)
                     if key.code == crossterm::event::KeyCode::Backspace
                         && state.input.is_empty()
-                        && !state.active_conversation().documents.is_empty() =>
+                        && (!state.active_conversation().documents.is_empty()
+                            || !state.active_conversation().images.is_empty()) =>
                 {
                     return documents::detach_last(state);
                 }
@@ -157,6 +159,11 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
             line,
             files,
         } => documents::attached(state, conversation, &line, files),
+        Report::ImagesRead {
+            conversation,
+            line,
+            images,
+        } => documents::images_read(state, conversation, &line, images),
         Report::UploadProgress {
             upload,
             sent,

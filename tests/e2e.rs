@@ -300,6 +300,7 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                         siblings: 0,
                         tool_rounds: String::new(),
                         documents: String::new(),
+                        images: Vec::new(),
                     })
                     .expect("save message");
             }

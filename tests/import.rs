@@ -69,6 +69,7 @@ fn record(
         siblings: 0,
         tool_rounds: String::new(),
         documents: String::new(),
+        images: Vec::new(),
     }
 }
 

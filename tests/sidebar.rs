@@ -74,6 +74,7 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
         siblings: 0,
         tool_rounds: String::new(),
         documents: String::new(),
+        images: Vec::new(),
     }
 }
 

@@ -860,6 +860,23 @@ fn documents_on_the_box_and_the_message_and_the_files_overlay() {
         }),
         T0,
     );
+    let conversation = state.conversations.active_id();
+    let mut pixels = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(1280, 720)
+        .write_to(&mut pixels, image::ImageFormat::Png)
+        .expect("png");
+    update(
+        &mut state,
+        Msg::Report(Report::ImagesRead {
+            conversation,
+            line: String::new(),
+            images: vec![kimi_tui::io::image::from_bytes(
+                "screen.png",
+                pixels.into_inner(),
+            )],
+        }),
+        T0,
+    );
     both_sizes("documents", &mut state);
     let file = |id: &str, name: &str, bytes: u64| FileInfo {
         id: id.into(),

@@ -58,6 +58,7 @@ fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRe
         siblings: 0,
         tool_rounds: String::new(),
         documents: String::new(),
+        images: Vec::new(),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::msg::{
     ChatIntent as Chat, ComposerIntent as Composer, EditOp as Edit, FieldEdit,
-    FieldIntent as Field, FilesIntent as Files, Focus, Intent, NavIntent as Nav,
+    FieldIntent as Field, FilesIntent as Files, Focus, ImagesChoice, Intent, NavIntent as Nav,
     PaletteIntent as Palette, PickerIntent as Picker, ScrollCmd, SidebarIntent as Sidebar, Step,
     TranscriptIntent as Transcript,
 };
@@ -42,10 +42,12 @@ pub enum Context {
     Files,
     /// "Delete these files from the account?"
     ConfirmFiles,
+    /// "This model does not read images."
+    ImagesModel,
 }
 
 impl Context {
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 20] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -65,6 +67,7 @@ impl Context {
         Context::PromptEditor,
         Context::Files,
         Context::ConfirmFiles,
+        Context::ImagesModel,
     ];
 
     /// The stable name (`kimi-tui --keys`, config overrides).
@@ -89,6 +92,7 @@ impl Context {
             Context::PromptEditor => "prompt_editor",
             Context::Files => "files",
             Context::ConfirmFiles => "confirm_delete_files",
+            Context::ImagesModel => "images_model",
         }
     }
 
@@ -114,6 +118,7 @@ impl Context {
             Context::PromptEditor => "System prompt editor",
             Context::Files => "Files on the account (/files)",
             Context::ConfirmFiles => "Delete-files question",
+            Context::ImagesModel => "Images the model does not read",
         }
     }
 }
@@ -348,6 +353,15 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "delete"),
     row(C::ConfirmFiles, &["n", "N", "Esc"], "no", Intent::Files(Files::Confirm(false)),
         "keep them", "cancel"),
+    // Images the conversation's model does not read
+    row(C::ImagesModel, &["s", "Enter"], "switch_model",
+        Intent::Chat(Chat::Images(ImagesChoice::Switch)),
+        "switch the conversation to the model offered, and send", "switch and send"),
+    row(C::ImagesModel, &["w"], "send_without_images",
+        Intent::Chat(Chat::Images(ImagesChoice::Drop)), "send without the images",
+        "send without"),
+    row(C::ImagesModel, &["Esc", "n"], "back", Intent::Chat(Chat::Images(ImagesChoice::Cancel)),
+        "back to the input box", "back"),
     // Search (over the field's keys)
     row(C::Search, &["Up"], "hit_up", Intent::Sidebar(Sidebar::MoveHit(Step::Up)),
         "the result above", ""),

@@ -16,6 +16,7 @@ use crate::io::store::records::{
     ConversationMeta, MessageRecord, Summary, role_from, role_name, status_from, status_name,
 };
 
+mod images;
 mod import;
 pub mod pieces;
 pub mod records;
@@ -25,7 +26,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -33,7 +34,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
-const MIGRATIONS: [&str; 11] = [
+const MIGRATIONS: [&str; 12] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -214,6 +215,19 @@ const MIGRATIONS: [&str; 11] = [
     // 10 -> 11: the documents sent with a message (their extracted text and file id, as
     // JSON), so a conversation resends after a restart without uploading them again.
     "ALTER TABLE messages ADD COLUMN documents TEXT NOT NULL DEFAULT '';",
+    // 11 -> 12: the images sent with a message: what they are (JSON, on the message) and
+    // their bytes, once per SHA-256 however many messages send them. The bytes go when the
+    // last message that names them does (a scan, paid only when a message with images is
+    // deleted).
+    "ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT '';
+     CREATE TABLE images (hash TEXT PRIMARY KEY, mime TEXT NOT NULL, data BLOB NOT NULL);
+     CREATE TRIGGER images_unused AFTER DELETE ON messages
+        WHEN old.images != '' AND json_valid(old.images) BEGIN
+        DELETE FROM images
+        WHERE hash IN (SELECT json_extract(value, '$.hash') FROM json_each(old.images))
+            AND NOT EXISTS (SELECT 1 FROM messages m
+                            WHERE m.images != '' AND instr(m.images, images.hash) > 0);
+     END;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -345,9 +359,9 @@ macro_rules! upsert_message {
             "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content, reasoning,
                 status, error, finish_reason, model, prompt_tokens, completion_tokens,
                 cached_tokens, created_at, updated_at, reasoning_started_at, reasoning_ended_at,
-                chosen_at, uid, tool_rounds, documents)
+                chosen_at, uid, tool_rounds, documents, images)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?22)
+                ?18, ?19, ?20, ?21, ?22, ?23)
              ON CONFLICT(id) DO UPDATE SET ",
             $text,
             " status = excluded.status, error = excluded.error,
@@ -357,7 +371,8 @@ macro_rules! upsert_message {
                 reasoning_started_at = excluded.reasoning_started_at,
                 reasoning_ended_at = excluded.reasoning_ended_at,
                 chosen_at = excluded.chosen_at, uid = COALESCE(messages.uid, excluded.uid),
-                tool_rounds = excluded.tool_rounds, documents = excluded.documents
+                tool_rounds = excluded.tool_rounds, documents = excluded.documents,
+                images = excluded.images
              WHERE messages.conversation_id = excluded.conversation_id
                 AND messages.created_at = excluded.created_at"
         )
@@ -693,7 +708,7 @@ impl Store {
             "SELECT id, parent_id, seq, role, content, reasoning, status, error, finish_reason,
                     model, prompt_tokens, completion_tokens, cached_tokens, created_at,
                     updated_at, reasoning_started_at, reasoning_ended_at, chosen_at, uid,
-                    tool_rounds, documents
+                    tool_rounds, documents, images
              FROM messages WHERE conversation_id = ?1 ORDER BY seq, id",
         )?;
         let rows = stmt.query_map([id], |row| {
@@ -739,10 +754,14 @@ impl Store {
                 siblings: 0,
                 tool_rounds: row.get(19)?,
                 documents: row.get(20)?,
+                images: images::from_column(row.get_ref(21)?.as_str().unwrap_or_default()),
             })
         })?;
         let mut records: Vec<MessageRecord> = rows.collect::<Result<_, _>>()?;
         pieces::fill(&self.conn, id, &mut records)?;
+        for record in &mut records {
+            images::fill(&self.conn, &mut record.images)?;
+        }
         Ok(records)
     }
 
@@ -842,6 +861,7 @@ impl Store {
                 m.uid.to_string(),
                 m.tool_rounds,
                 m.documents,
+                images::to_column(&m.images),
             ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(ref f, _)
@@ -861,6 +881,7 @@ impl Store {
         if pieced {
             pieces::append(&tx, m)?;
         }
+        images::save(&tx, &m.images)?;
         // A streaming reply is indexed once it stops (see the migration to schema 9).
         let content = if m.status == records::MessageStatus::Streaming {
             ""

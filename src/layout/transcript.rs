@@ -280,10 +280,33 @@ pub fn pending_chip(doc: &crate::state::PendingDocument) -> String {
     }
 }
 
-/// The chips of the documents going with the message, in at most `cells`: whole, or each
-/// by its name, or counted.
-pub fn pending_chips(documents: &[crate::state::PendingDocument], cells: usize) -> String {
-    let whole: Vec<String> = documents.iter().map(pending_chip).collect();
+/// An image's chip: `📷 shot.png · 2048×1536 · 820 KB` (its bytes gone: "not kept").
+pub fn image_chip(image: &crate::api::Image) -> String {
+    let size = if image.data.is_empty() {
+        "not kept".to_string()
+    } else {
+        crate::text::plain::size_label(image.data.len())
+    };
+    format!(
+        "📷 {} · {}×{} · {size}",
+        sanitize(&image.name),
+        image.width,
+        image.height
+    )
+}
+
+/// The chips of the documents and images going with the message, in at most `cells`: whole,
+/// or each by its name, or counted.
+pub fn pending_chips(
+    documents: &[crate::state::PendingDocument],
+    images: &[crate::api::Image],
+    cells: usize,
+) -> String {
+    let whole: Vec<String> = documents
+        .iter()
+        .map(pending_chip)
+        .chain(images.iter().map(image_chip))
+        .collect();
     let whole = format!(" {} ", whole.join("  "));
     if display_width(&whole) <= cells {
         return whole;
@@ -298,6 +321,7 @@ pub fn pending_chips(documents: &[crate::state::PendingDocument], cells: usize) 
                 d.sent.saturating_mul(100) / d.bytes.max(1)
             ),
         })
+        .chain(images.iter().map(|i| format!("📷 {}", sanitize(&i.name))))
         .collect();
     let short = format!(" {} ", short.join("  "));
     if display_width(&short) <= cells {
@@ -309,16 +333,34 @@ pub fn pending_chips(documents: &[crate::state::PendingDocument], cells: usize) 
         .filter_map(|d| d.document.as_ref())
         .map(|d| estimate_tokens(&d.text))
         .sum();
-    let mut out = format!(
-        " 📎 {} documents · ~{} tokens",
-        documents.len(),
-        token_count(u64::try_from(tokens).unwrap_or(u64::MAX))
-    );
+    let mut out = if documents.is_empty() {
+        String::from(" ")
+    } else {
+        format!(
+            " 📎 {} · ~{} tokens",
+            count(documents.len(), "document"),
+            token_count(u64::try_from(tokens).unwrap_or(u64::MAX))
+        )
+    };
+    if !images.is_empty() {
+        if !documents.is_empty() {
+            out.push_str(" · ");
+        }
+        out.push_str(&format!("📷 {}", count(images.len(), "image")));
+    }
     if uploading > 0 {
         out.push_str(&format!(" · {uploading} uploading"));
     }
     out.push(' ');
     out
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 pub fn token_count(n: u64) -> String {
@@ -395,6 +437,12 @@ fn message_item<'a>(
     for doc in &message.documents {
         parts.push(Part::Line(Line::styled(
             format!("  {}", document_chip(doc)),
+            theme.header_meta,
+        )));
+    }
+    for image in &message.images {
+        parts.push(Part::Line(Line::styled(
+            format!("  {}", image_chip(image)),
             theme.header_meta,
         )));
     }

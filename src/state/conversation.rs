@@ -108,6 +108,8 @@ pub struct Conversation {
     /// Documents attached to the message being written (`/attach`), uploading or ready; they
     /// go with the next message sent. Not saved: their files stay on the account.
     pub documents: Vec<PendingDocument>,
+    /// Images attached to the message being written (`/image`); they go with it.
+    pub images: Vec<crate::api::Image>,
     /// The system prompt this conversation was started with; saved with it.
     pub system_prompt: String,
     /// The model this conversation talks to (picked per conversation; saved with it).
@@ -168,6 +170,7 @@ impl Conversation {
             notice_after_load: None,
             draft: String::new(),
             documents: Vec::new(),
+            images: Vec::new(),
             created_at: at,
             updated_at: at,
         }
@@ -184,6 +187,7 @@ impl Conversation {
             && !self.phase.is_live()
             && self.draft.is_empty()
             && self.documents.is_empty()
+            && self.images.is_empty()
     }
 
     pub fn display_title(&self) -> &str {

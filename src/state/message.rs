@@ -66,6 +66,8 @@ pub struct Message {
     /// Documents sent with this message of yours (their extracted text goes before it in
     /// each request); saved with it.
     pub documents: Vec<crate::api::Document>,
+    /// Images sent with this message of yours; saved with it.
+    pub images: Vec<crate::api::Image>,
 }
 
 /// One round of a tool loop: where the reply stood, and what it asked for.
@@ -145,6 +147,7 @@ impl Message {
             tool_rounds: Vec::new(),
             pending_calls: Vec::new(),
             documents: Vec::new(),
+            images: Vec::new(),
         }
     }
 

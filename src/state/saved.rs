@@ -80,6 +80,7 @@ pub fn record_of(conversation: ConversationId, message: &Message) -> MessageReco
         } else {
             serde_json::to_string(&message.documents).unwrap_or_default()
         },
+        images: message.images.clone(),
     }
 }
 
@@ -100,6 +101,7 @@ pub fn message_from(record: MessageRecord) -> Message {
     message.tool_rounds = serde_json::from_str(&record.tool_rounds).unwrap_or_default();
     // Documents that do not read back (a damaged row) are dropped: the text stays.
     message.documents = serde_json::from_str(&record.documents).unwrap_or_default();
+    message.images = record.images;
     message.reasoning = record.reasoning;
     message.status = match record.status {
         MessageStatus::Streaming => MessageStatus::Interrupted,

@@ -174,6 +174,22 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
             ],
         ),
+        Dialog::ImagesNeedModel { model, instead } => (
+            " Images ",
+            vec![
+                Line::styled(
+                    format!("{} does not read images.", sanitize(model)),
+                    theme.warning,
+                ),
+                Line::from(match instead {
+                    Some(other) => format!(
+                        "s: this conversation switches to {}, which does, and your message goes · w: it goes without the images · Esc: back",
+                        sanitize(other)
+                    ),
+                    None => "w: your message goes without the images · Esc: back (Ctrl+O picks another model)".to_string(),
+                }),
+            ],
+        ),
         Dialog::DeleteFiles { what, .. } => (
             " Delete? ",
             vec![

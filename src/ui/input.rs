@@ -27,12 +27,14 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .title(ratatui::text::Span::styled(title, state.theme.title))
             .border_style(state.theme.warning);
     }
-    let documents = &state.active_conversation().documents;
-    if !documents.is_empty() {
+    let conv = state.active_conversation();
+    let (documents, images) = (&conv.documents, &conv.images);
+    if !documents.is_empty() || !images.is_empty() {
         // The documents going with the message, on the box's top border.
         let line = ratatui::text::Line::styled(
             crate::layout::transcript::pending_chips(
                 documents,
+                images,
                 usize::from(area.width).saturating_sub(4),
             ),
             state.theme.accent,

@@ -97,6 +97,20 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    let model = state.active_conversation().model.clone();
+    if !state.active_conversation().images.is_empty()
+        && catalog::accepts_images(&model, &state.models) == Some(false)
+    {
+        // Never a request the API refuses: another model, or no images.
+        let instead = state
+            .models
+            .iter()
+            .find(|m| m.supports_image_in == Some(true))
+            .map(|m| m.id.clone())
+            .or_else(|| state.settings.kimi_fields.then(|| "kimi-k2.6".to_string()));
+        state.dialog = Some(crate::state::Dialog::ImagesNeedModel { model, instead });
+        return Vec::new();
+    }
     let documents = match super::documents::take_for_send(state) {
         Ok(documents) => documents,
         Err(why) => {
@@ -131,6 +145,7 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
     }
     let mut user = Message::user(user_id, text, now);
     user.documents = documents;
+    user.images = std::mem::take(&mut conv.images);
     conv.push(user);
     let request = build_request(conv, &state.settings, &state.models);
     conv.left_out = left_out(conv, &request);
@@ -175,6 +190,38 @@ pub fn submit(state: &mut AppState, now: Millis) -> Vec<Effect> {
         ));
     }
     effects
+}
+
+/// The answer to "this model does not read images": switch the conversation to the model
+/// offered and send, send without the images, or go back to the input box.
+pub fn images_answer(
+    state: &mut AppState,
+    choice: crate::msg::ImagesChoice,
+    now: Millis,
+) -> Vec<Effect> {
+    let Some(crate::state::Dialog::ImagesNeedModel { instead, .. }) = state.dialog.take() else {
+        return Vec::new();
+    };
+    match choice {
+        crate::msg::ImagesChoice::Cancel => Vec::new(),
+        crate::msg::ImagesChoice::Drop => {
+            state.active_conversation_mut().images.clear();
+            let effects = submit(state, now);
+            if !effects.is_empty() {
+                state.flash = Some("Sent without the images.".into());
+            }
+            effects
+        }
+        crate::msg::ImagesChoice::Switch => {
+            let Some(model) = instead else {
+                return Vec::new();
+            };
+            let mut effects =
+                super::picker::choose(state, crate::layout::picker::PickerRow::Model(model));
+            effects.extend(submit(state, now));
+            effects
+        }
+    }
 }
 
 /// Another window wrote to conversation `id` first, so nothing was sent: read it again (with

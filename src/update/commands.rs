@@ -43,9 +43,9 @@ pub fn classify(text: &str) -> Line<'_> {
 
 /// Runs command `name` with `arg`.
 pub fn run(state: &mut AppState, name: &str, arg: &str, now: Millis) -> Vec<Effect> {
-    if name == "attach" {
+    if name == "attach" || name == "image" {
         // The line stays in the box until the files are read: a wrong path is mended there.
-        return attach(state, arg);
+        return attach(state, name, arg);
     }
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.pastes.clear();
@@ -70,24 +70,39 @@ pub fn run(state: &mut AppState, name: &str, arg: &str, now: Millis) -> Vec<Effe
     }
 }
 
-/// `/attach PATH…`: paths split as a shell would (quotes, backslashes), read by the runtime.
-fn attach(state: &mut AppState, arg: &str) -> Vec<Effect> {
+/// `/attach PATH…` and `/image PATH…`: paths split as a shell would (quotes, backslashes),
+/// read by the runtime.
+fn attach(state: &mut AppState, name: &str, arg: &str) -> Vec<Effect> {
     let paths = match shell_words::split(arg) {
         Ok(paths) if !paths.is_empty() => paths,
         Ok(_) => {
-            state.flash = Some("/attach takes the paths of text files: /attach notes.md".into());
+            state.flash = Some(if name == "image" {
+                "/image takes the paths of images (PNG, JPEG, WebP, GIF): /image shot.png".into()
+            } else {
+                "/attach takes the paths of files: /attach notes.md report.pdf".into()
+            });
             return Vec::new();
         }
         Err(_) => {
-            state.flash = Some("/attach: a quote is not closed.".into());
+            state.flash = Some(format!("/{name}: a quote is not closed."));
             return Vec::new();
         }
     };
-    vec![Effect::ReadAttachments {
-        conversation: state.conversations.active_id(),
-        line: state.input_text(),
-        paths,
-    }]
+    let conversation = state.conversations.active_id();
+    let line = state.input_text();
+    if name == "image" {
+        vec![Effect::ReadImages {
+            conversation,
+            line,
+            paths,
+        }]
+    } else {
+        vec![Effect::ReadAttachments {
+            conversation,
+            line,
+            paths,
+        }]
+    }
 }
 
 /// Turns Kimi's web search on or off for the open conversation (saved with it).

@@ -3,7 +3,7 @@
 //! ~9.6k tokens`) until the message is sent, which takes them along. Also `/files`: the files
 //! stored on the account.
 
-use crate::api::{Document, FileInfo};
+use crate::api::{Document, FileInfo, Image};
 use crate::catalog;
 use crate::effect::Effect;
 use crate::ids::ConversationId;
@@ -76,6 +76,54 @@ pub fn attached(
         state.flash = Some(failed.join(" "));
     }
     effects
+}
+
+/// The images of `/image` are read: each goes with the message being written (a chip on the
+/// input box's border); one made smaller is said. The `/image` line leaves the box; when no
+/// image could be read, it stays to be mended.
+pub fn images_read(
+    state: &mut AppState,
+    conversation: ConversationId,
+    line: &str,
+    images: Vec<Result<Image, String>>,
+) -> Vec<Effect> {
+    let (read, failed): (Vec<_>, Vec<_>) = images.into_iter().partition(Result::is_ok);
+    let read: Vec<Image> = read.into_iter().filter_map(Result::ok).collect();
+    let mut said: Vec<String> = failed.into_iter().filter_map(Result::err).collect();
+    for image in read.iter().filter(|i| i.downscaled()) {
+        said.push(format!(
+            "{} is {}×{}: sent at {}×{}.",
+            sanitize(&image.name),
+            image.original_width,
+            image.original_height,
+            image.width,
+            image.height
+        ));
+    }
+    if !read.is_empty()
+        && conversation == state.conversations.active_id()
+        && state.input_text() == line
+    {
+        state.input = crate::state::composer::new_textarea(&state.theme);
+        state.pastes.clear();
+    }
+    let model = state
+        .conversations
+        .get(conversation)
+        .map(|c| c.model.clone())
+        .unwrap_or_default();
+    if !read.is_empty() && catalog::accepts_images(&model, &state.models) == Some(false) {
+        said.push(format!(
+            "{model} does not read images: Enter offers another model."
+        ));
+    }
+    if let Some(conv) = state.conversations.get_mut(conversation) {
+        conv.images.extend(read);
+    }
+    if !said.is_empty() {
+        state.flash = Some(said.join(" "));
+    }
+    Vec::new()
 }
 
 /// The conversation and place of upload `upload` among its pending documents.
@@ -179,10 +227,17 @@ pub fn take_for_send(state: &mut AppState) -> Result<Vec<Document>, String> {
         .collect())
 }
 
-/// Removes the last document attached to the message being written (Backspace in an empty
-/// box); an uploaded one is deleted from the account (an upload still going is deleted
-/// when it ends).
+/// Removes the last image, or else the last document, attached to the message being written
+/// (Backspace in an empty box); an uploaded document is deleted from the account (an upload
+/// still going is deleted when it ends).
 pub fn detach_last(state: &mut AppState) -> Vec<Effect> {
+    if let Some(image) = state.active_conversation_mut().images.pop() {
+        state.flash = Some(format!(
+            "{} removed from the message (/image adds it again).",
+            sanitize(&image.name)
+        ));
+        return Vec::new();
+    }
     let Some(doc) = state.active_conversation_mut().documents.pop() else {
         return Vec::new();
     };
@@ -195,21 +250,20 @@ pub fn detach_last(state: &mut AppState) -> Vec<Effect> {
         .unwrap_or_default()
 }
 
-/// `/detach`: removes every document attached to the message being written.
+/// `/detach`: removes every document and image attached to the message being written.
 pub fn detach_all(state: &mut AppState) -> Vec<Effect> {
-    let docs: Vec<PendingDocument> = state
-        .active_conversation_mut()
-        .documents
-        .drain(..)
-        .collect();
-    if docs.is_empty() {
-        state.flash = Some("No document is attached to this message.".into());
+    let conv = state.active_conversation_mut();
+    let docs: Vec<PendingDocument> = conv.documents.drain(..).collect();
+    let images: Vec<Image> = conv.images.drain(..).collect();
+    if docs.is_empty() && images.is_empty() {
+        state.flash = Some("No document or image is attached to this message.".into());
         return Vec::new();
     }
     state.flash = Some(format!(
         "Removed from the message: {}.",
         docs.iter()
-            .map(|d| d.name.as_str())
+            .map(|d| sanitize(&d.name))
+            .chain(images.iter().map(|i| sanitize(&i.name)))
             .collect::<Vec<_>>()
             .join(", ")
     ));

@@ -42,6 +42,8 @@ fn request_from<'a>(
     models: &[ModelInfo],
 ) -> ChatRequest {
     let mut history: Vec<ChatMessage> = Vec::new();
+    // A model known not to read images gets none (sending asked first, for the new message).
+    let images = catalog::accepts_images(&conv.model, models) != Some(false);
     for message in branch {
         match message.role {
             Role::User if !message.content.is_empty() => {
@@ -52,10 +54,28 @@ fn request_from<'a>(
                     content: doc.text.clone(),
                     ..ChatMessage::default()
                 }));
-                history.push(ChatMessage {
-                    role: "user".into(),
-                    content: message.content.clone(),
-                    ..ChatMessage::default()
+                let urls: Vec<String> = message
+                    .images
+                    .iter()
+                    .filter(|i| images && !i.data.is_empty())
+                    .map(crate::api::Image::data_url)
+                    .collect();
+                history.push(if urls.is_empty() {
+                    ChatMessage {
+                        role: "user".into(),
+                        content: message.content.clone(),
+                        ..ChatMessage::default()
+                    }
+                } else {
+                    // Parts: the text, then each image (never a JSON string of them).
+                    ChatMessage {
+                        role: "user".into(),
+                        images: Some(crate::api::ImageParts {
+                            text: message.content.clone(),
+                            urls,
+                        }),
+                        ..ChatMessage::default()
+                    }
                 });
             }
             Role::User => {}
@@ -193,7 +213,12 @@ fn assistant_turn(message: &Message, history: &mut Vec<ChatMessage>) {
 
 /// The local estimate of one message's tokens (text, reasoning, and a little framing).
 fn message_estimate(m: &ChatMessage) -> u64 {
-    catalog::estimate_tokens(&m.content)
+    let images = m.images.as_ref().map_or(0, |parts| {
+        catalog::estimate_tokens(&parts.text)
+            + catalog::IMAGE_TOKENS * u64::try_from(parts.urls.len()).unwrap_or(u64::MAX)
+    });
+    images
+        + catalog::estimate_tokens(&m.content)
         + m.reasoning_content
             .as_deref()
             .map_or(0, catalog::estimate_tokens)

@@ -252,13 +252,92 @@ impl Recorded {
                     .map(|m| {
                         (
                             m["role"].as_str().unwrap_or_default().to_string(),
-                            m["content"].as_str().unwrap_or_default().to_string(),
+                            // Parts: their text.
+                            match &m["content"] {
+                                Value::Array(parts) => parts
+                                    .iter()
+                                    .filter_map(|p| p["text"].as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(""),
+                                other => other.as_str().unwrap_or_default().to_string(),
+                            },
                         )
                     })
                     .collect()
             })
             .unwrap_or_default()
     }
+}
+
+impl Recorded {
+    /// The image URLs of each message (empty for a message without image parts).
+    pub fn images(&self) -> Vec<Vec<String>> {
+        self.body["messages"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|m| {
+                        m["content"]
+                            .as_array()
+                            .map(|parts| {
+                                parts
+                                    .iter()
+                                    .filter_map(|p| p["image_url"]["url"].as_str())
+                                    .map(String::from)
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What the API would say about a request's content parts: image parts must be objects in
+/// an array with a data URL (a JSON-encoded string of parts is what makes the real API answer
+/// "exceeded model token limit").
+fn bad_parts(body: &Value) -> Option<Response> {
+    for m in body["messages"].as_array()? {
+        match &m["content"] {
+            Value::String(text)
+                if text.trim_start().starts_with("[{") && text.contains("image_url") =>
+            {
+                return Some(api_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request_error",
+                    "Invalid request: Your request exceeded model token limit",
+                ));
+            }
+            Value::Array(parts) => {
+                for part in parts {
+                    let ok = match part["type"].as_str() {
+                        Some("text") => part["text"].is_string(),
+                        Some("image_url") => part["image_url"]["url"]
+                            .as_str()
+                            .and_then(|u| u.strip_prefix("data:image/"))
+                            .and_then(|u| u.split_once(";base64,"))
+                            .is_some_and(|(_, data)| {
+                                use base64::Engine as _;
+                                base64::engine::general_purpose::STANDARD
+                                    .decode(data)
+                                    .is_ok()
+                            }),
+                        _ => false,
+                    };
+                    if !ok {
+                        return Some(api_error(
+                            StatusCode::BAD_REQUEST,
+                            "invalid_request_error",
+                            "Invalid request: a content part is not a text or a data URL image",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[derive(Default)]
@@ -482,12 +561,19 @@ pub const MARKDOWN_SAMPLE: &str = "# Heading one\n\n## Heading two\n\nA paragrap
 
 /// The default reply: a little reasoning, then the prompt echoed back word by word.
 fn echo(body: &Value, delay: Duration) -> Reply {
-    let prompt = body["messages"]
+    let last = body["messages"]
         .as_array()
-        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
-        .and_then(|m| m["content"].as_str())
-        .unwrap_or("")
-        .to_string();
+        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"));
+    let prompt = match last.map(|m| &m["content"]) {
+        // Parts: the text, and how many images came with it.
+        Some(Value::Array(parts)) => {
+            let text: String = parts.iter().filter_map(|p| p["text"].as_str()).collect();
+            let images = parts.iter().filter(|p| p["type"] == "image_url").count();
+            format!("{text} (with {images} image(s))")
+        }
+        Some(other) => other.as_str().unwrap_or("").to_string(),
+        None => String::new(),
+    };
     let turns = body["messages"].as_array().map_or(0, std::vec::Vec::len);
     let reasoning = ["The user wrote something. ", "I will echo it back."];
     let answer = if prompt.contains("markdown") {
@@ -560,6 +646,9 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
             .and_then(|v| v.to_str().ok())
             .map(String::from),
     });
+    if let Some(refusal) = bad_parts(&value) {
+        return refusal;
+    }
     let (prompt, cached) = cache_usage(&shared, &value);
     let queued = lock(&shared.replies).pop_front();
     let reply = queued

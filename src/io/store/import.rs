@@ -105,9 +105,10 @@ impl Store {
                 tx.prepare_cached(
                     "INSERT INTO messages (id, conversation_id, parent_id, seq, role, content,
                         reasoning, status, error, finish_reason, model, prompt_tokens,
-                        completion_tokens, created_at, updated_at, chosen_at, uid, documents)
+                        completion_tokens, created_at, updated_at, chosen_at, uid, documents,
+                        images)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15,
-                        ?16, ?17)",
+                        ?16, ?17, ?18)",
                 )?
                 .execute(params![
                     id,
@@ -127,7 +128,9 @@ impl Store {
                     m.chosen_at,
                     m.uid.to_string(),
                     m.documents,
+                    super::images::to_column(&m.images),
                 ])?;
+                super::images::save(&tx, &m.images)?;
                 if m.status != crate::io::store::records::MessageStatus::Streaming {
                     super::index_bigrams(&tx, u64::try_from(id).unwrap_or_default(), &m.content)?;
                 }

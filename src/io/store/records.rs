@@ -59,6 +59,8 @@ pub struct MessageRecord {
     /// The documents sent with a message of yours (`api::Document`s), as JSON; empty when
     /// none.
     pub documents: String,
+    /// The images sent with a message of yours (their bytes in the `images` table, by hash).
+    pub images: Vec<crate::api::Image>,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
@@ -171,6 +173,8 @@ pub struct ImportedMessage {
     pub chosen_at: Millis,
     /// Documents sent with it, as stored (JSON; empty when none).
     pub documents: String,
+    /// Images sent with it, with their bytes.
+    pub images: Vec<crate::api::Image>,
 }
 
 /// What an import did.
