@@ -15,6 +15,7 @@ pub mod editor;
 pub mod files;
 pub mod image;
 pub mod keys;
+pub mod paths;
 pub mod llm;
 pub mod log;
 pub mod sse;

@@ -46,6 +46,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
             Dialog::DeleteMessage { .. } => &[Context::ConfirmPrune],
             Dialog::DeleteFiles { .. } => &[Context::ConfirmFiles],
             Dialog::ImagesNeedModel { .. } => &[Context::ImagesModel],
+            Dialog::AttachDropped { .. } => &[Context::AttachDropped],
             Dialog::Welcome(_) => &[Context::Field],
         })
     } else if let Some(overlay) = state.overlay {
@@ -243,6 +244,7 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::Files
         | Context::ConfirmFiles
         | Context::ImagesModel
+        | Context::AttachDropped
         | Context::Editing => None,
     }
 }

@@ -136,6 +136,8 @@ pub enum ComposerIntent {
     CancelEdit,
     /// Tab: completes a command's name (`/we` → `/web `), else moves the focus.
     Complete,
+    /// The answer to "attach the files dropped?": yes attaches them, no keeps the text.
+    AttachDropped(bool),
 }
 
 /// What the shell's editing keys do in the input box.
@@ -299,6 +301,19 @@ pub enum Report {
         conversation: crate::ids::ConversationId,
         line: String,
         files: Vec<Result<crate::io::attach::Read, String>>,
+    },
+    /// The paste `text` is files dropped on the terminal: each path, and whether it is an
+    /// image.
+    Dropped {
+        text: String,
+        files: Vec<(String, bool)>,
+    },
+    /// Tab after `/attach` or `/image` on `line`: the line completed, and the names that
+    /// matched when there were several.
+    PathCompleted {
+        line: String,
+        completed: String,
+        choices: Vec<String>,
     },
     /// The images of `/image` (typed as `line` in `conversation`): each read, or why not.
     ImagesRead {

@@ -307,6 +307,29 @@ impl Effects {
                     }));
                 });
             }
+            Effect::CheckDropped { text } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    if let Some(files) = crate::io::paths::dropped(&text, home.as_deref()) {
+                        let _ = tx.send(Msg::Report(Report::Dropped { text, files }));
+                    }
+                });
+            }
+            Effect::CompletePath { line } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let (completed, choices) =
+                        crate::io::paths::complete(&line, &cwd, home.as_deref());
+                    let _ = tx.send(Msg::Report(Report::PathCompleted {
+                        line,
+                        completed,
+                        choices,
+                    }));
+                });
+            }
             Effect::ReadImages {
                 conversation,
                 line,

@@ -197,6 +197,12 @@ pub enum Dialog {
         id: u64,
         below: usize,
     },
+    /// The paste `pasted` is files dropped on the terminal: attach them (Enter), or keep the
+    /// text (Esc).
+    AttachDropped {
+        pasted: String,
+        files: Vec<(String, bool)>,
+    },
     /// The conversation's model does not read images: switch to `instead` (if one is known
     /// to), send without them, or go back.
     ImagesNeedModel {

@@ -112,11 +112,31 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                         text: state.message_text(),
                     }];
                 }
-                ComposerIntent::Paste(text) => composer::paste(state, &text),
+                ComposerIntent::Paste(text) => {
+                    composer::paste(state, &text);
+                    // Files dropped on the terminal arrive as a paste of their paths.
+                    let t = text.trim_start();
+                    if t.len() < 16 * 1024
+                        && (t.starts_with('/')
+                            || t.starts_with("~/")
+                            || t.starts_with("'/")
+                            || t.starts_with("\"/")
+                            || t.starts_with("file://"))
+                    {
+                        return vec![Effect::CheckDropped { text }];
+                    }
+                }
                 ComposerIntent::UnfoldPaste => composer::unfold(state),
                 ComposerIntent::CancelEdit => return branches::cancel_edit(state),
+                ComposerIntent::AttachDropped(yes) => return documents::drop_answer(state, yes),
                 ComposerIntent::Complete => {
                     let text = state.input_text();
+                    // A path after /attach or /image: completed from the disk.
+                    if (text.starts_with("/attach ") || text.starts_with("/image "))
+                        && !text.contains('\n')
+                    {
+                        return vec![Effect::CompletePath { line: text }];
+                    }
                     match commands::complete(&text) {
                         Some(done) => {
                             state.input = crate::state::composer::new_textarea(&state.theme);
@@ -159,6 +179,26 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
             line,
             files,
         } => documents::attached(state, conversation, &line, files),
+        Report::Dropped { text, files } => documents::dropped(state, text, files),
+        Report::PathCompleted {
+            line,
+            completed,
+            choices,
+        } => {
+            // Only onto the line it was asked for (a key typed meanwhile wins).
+            if state.input_text() == line {
+                state.flash = match choices.len() {
+                    0 if completed == line => Some("No file name starts like that.".into()),
+                    0 => None,
+                    _ => Some(choices.join("  ")),
+                };
+                if completed != line {
+                    state.input = crate::state::composer::new_textarea(&state.theme);
+                    state.input.insert_str(completed);
+                }
+            }
+            Vec::new()
+        }
         Report::ImagesRead {
             conversation,
             line,

@@ -427,3 +427,102 @@ fn the_store_keeps_documents_with_their_message_and_knows_kimi_tuis_files() {
     assert_eq!(message.documents, [doc("a.pdf", "alpha")]);
     assert_eq!(store.uploaded_file_ids().expect("ids"), ["file_a.pdf"]);
 }
+
+#[test]
+fn tab_completes_a_path_after_attach_and_only_onto_the_line_it_was_asked_for() {
+    let mut state = app();
+    type_line(&mut state, "/attach rep");
+    let effects = update(&mut state, Msg::from(ComposerIntent::Complete), T0);
+    assert_eq!(
+        effects,
+        [Effect::CompletePath {
+            line: "/attach rep".into()
+        }]
+    );
+    let completed = |state: &mut AppState, line: &str, choices: Vec<String>| {
+        update(
+            state,
+            Msg::Report(Report::PathCompleted {
+                line: "/attach rep".into(),
+                completed: line.into(),
+                choices,
+            }),
+            T0,
+        );
+    };
+    completed(
+        &mut state,
+        "/attach report",
+        vec!["report 2026.pdf".into(), "report-old.pdf".into()],
+    );
+    assert_eq!(state.input_text(), "/attach report");
+    assert_eq!(
+        state.flash.as_deref(),
+        Some("report 2026.pdf  report-old.pdf")
+    );
+    // Typed on meanwhile: the answer is for another line and changes nothing.
+    completed(&mut state, "/attach report-old.pdf ", Vec::new());
+    assert_eq!(state.input_text(), "/attach report");
+    // Elsewhere Tab still completes commands, or moves the focus.
+    let mut state = app();
+    type_line(&mut state, "/ima");
+    assert!(update(&mut state, Msg::from(ComposerIntent::Complete), T0).is_empty());
+    assert_eq!(state.input_text(), "/image ");
+}
+
+#[test]
+fn files_dropped_on_the_terminal_are_offered_for_attaching() {
+    let mut state = app();
+    type_line(&mut state, "look at ");
+    let pasted = "'/home/me/My Report.pdf' /home/me/shot.png";
+    let effects = update(&mut state, Msg::from(ComposerIntent::Paste(pasted.into())), T0);
+    assert_eq!(
+        effects,
+        [Effect::CheckDropped {
+            text: pasted.into()
+        }]
+    );
+    // Prose is not looked at.
+    let mut other = app();
+    assert!(update(&mut other, Msg::from(ComposerIntent::Paste("hello".into())), T0).is_empty());
+    let files = vec![
+        ("/home/me/My Report.pdf".to_string(), false),
+        ("/home/me/shot.png".to_string(), true),
+    ];
+    let dropped = |state: &mut AppState| {
+        update(
+            state,
+            Msg::Report(Report::Dropped {
+                text: pasted.into(),
+                files: files.clone(),
+            }),
+            T0,
+        );
+    };
+    dropped(&mut state);
+    assert!(matches!(state.dialog, Some(Dialog::AttachDropped { .. })));
+    assert!(chips(&mut state).contains("Attach My Report.pdf, shot.png to your message?"));
+    // Esc: the paths stay as text.
+    update(&mut state, Msg::from(ComposerIntent::AttachDropped(false)), T0);
+    assert_eq!(state.input_text(), format!("look at {pasted}"));
+    // Enter: attached (each the way its kind goes), the paths leave the box.
+    dropped(&mut state);
+    let conversation = state.conversations.active_id();
+    let effects = update(&mut state, Msg::from(ComposerIntent::AttachDropped(true)), T0);
+    assert_eq!(
+        effects,
+        [
+            Effect::ReadAttachments {
+                conversation,
+                line: String::new(),
+                paths: vec!["/home/me/My Report.pdf".into()],
+            },
+            Effect::ReadImages {
+                conversation,
+                line: String::new(),
+                paths: vec!["/home/me/shot.png".into()],
+            }
+        ]
+    );
+    assert_eq!(state.input_text(), "look at ");
+}

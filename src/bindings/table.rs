@@ -44,10 +44,12 @@ pub enum Context {
     ConfirmFiles,
     /// "This model does not read images."
     ImagesModel,
+    /// "Attach the files dropped?"
+    AttachDropped,
 }
 
 impl Context {
-    pub const ALL: [Context; 20] = [
+    pub const ALL: [Context; 21] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -68,6 +70,7 @@ impl Context {
         Context::Files,
         Context::ConfirmFiles,
         Context::ImagesModel,
+        Context::AttachDropped,
     ];
 
     /// The stable name (`kimi-tui --keys`, config overrides).
@@ -93,6 +96,7 @@ impl Context {
             Context::Files => "files",
             Context::ConfirmFiles => "confirm_delete_files",
             Context::ImagesModel => "images_model",
+            Context::AttachDropped => "attach_dropped",
         }
     }
 
@@ -119,6 +123,7 @@ impl Context {
             Context::Files => "Files on the account (/files)",
             Context::ConfirmFiles => "Delete-files question",
             Context::ImagesModel => "Images the model does not read",
+            Context::AttachDropped => "Files dropped on the terminal",
         }
     }
 }
@@ -353,6 +358,11 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "delete"),
     row(C::ConfirmFiles, &["n", "N", "Esc"], "no", Intent::Files(Files::Confirm(false)),
         "keep them", "cancel"),
+    // Files dropped on the terminal
+    row(C::AttachDropped, &["Enter", "y"], "attach_dropped",
+        Intent::Composer(Composer::AttachDropped(true)), "attach them", "attach"),
+    row(C::AttachDropped, &["Esc", "n"], "keep_text",
+        Intent::Composer(Composer::AttachDropped(false)), "keep the paths as text", "keep text"),
     // Images the conversation's model does not read
     row(C::ImagesModel, &["s", "Enter"], "switch_model",
         Intent::Chat(Chat::Images(ImagesChoice::Switch)),

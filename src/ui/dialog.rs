@@ -174,6 +174,28 @@ pub fn render(state: &AppState, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
             ],
         ),
+        Dialog::AttachDropped { files, .. } => (
+            " Attach? ",
+            vec![
+                Line::from(format!(
+                    "Attach {} to your message?",
+                    files
+                        .iter()
+                        .map(|(path, _)| sanitize(
+                            std::path::Path::new(path)
+                                .file_name()
+                                .map_or(path.as_str(), |n| n.to_str().unwrap_or(path))
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                Line::from(
+                    hint_line(&state.keys, &[Context::AttachDropped])
+                        .trim()
+                        .to_string(),
+                ),
+            ],
+        ),
         Dialog::ImagesNeedModel { model, instead } => (
             " Images ",
             vec![

@@ -70,7 +70,7 @@ pub fn remember(state: &mut AppState, text: &str) {
     state.history.truncate(HISTORY_KEPT);
 }
 
-fn replace_input(state: &mut AppState, text: &str) {
+pub fn replace_input(state: &mut AppState, text: &str) {
     state.input = crate::state::composer::new_textarea(&state.theme);
     state.pastes.clear();
     state.put_text(text);

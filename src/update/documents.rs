@@ -126,6 +126,52 @@ pub fn images_read(
     Vec::new()
 }
 
+/// A paste turned out to be files dropped on the terminal: asks whether to attach them (the
+/// paste stays in the box until then).
+pub fn dropped(state: &mut AppState, pasted: String, files: Vec<(String, bool)>) -> Vec<Effect> {
+    if state.dialog.is_none() && state.overlay.is_none() && state.input_text().contains(&pasted)
+    {
+        state.dialog = Some(Dialog::AttachDropped { pasted, files });
+    }
+    Vec::new()
+}
+
+/// Enter: the dropped files are attached (images with `/image`'s path, the others with
+/// `/attach`'s) and their paths leave the box; Esc: the paths stay as typed text.
+pub fn drop_answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
+    let Some(Dialog::AttachDropped { pasted, files }) = state.dialog.take() else {
+        return Vec::new();
+    };
+    if !yes {
+        return Vec::new();
+    }
+    let text = state.input_text();
+    if let Some(at) = text.rfind(&pasted) {
+        let rest = format!("{}{}", &text[..at], &text[at + pasted.len()..]);
+        super::composer::replace_input(state, &rest);
+    }
+    let conversation = state.conversations.active_id();
+    let (images, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, image)| *image);
+    let paths = |list: Vec<(String, bool)>| list.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+    let mut effects = Vec::new();
+    // `line` is empty: the box is cleared only if nothing else is in it.
+    if !others.is_empty() {
+        effects.push(Effect::ReadAttachments {
+            conversation,
+            line: String::new(),
+            paths: paths(others),
+        });
+    }
+    if !images.is_empty() {
+        effects.push(Effect::ReadImages {
+            conversation,
+            line: String::new(),
+            paths: paths(images),
+        });
+    }
+    effects
+}
+
 /// The conversation and place of upload `upload` among its pending documents.
 fn find(state: &mut AppState, upload: u64) -> Option<(ConversationId, usize)> {
     state.conversations.iter().find_map(|conv| {
