@@ -1012,6 +1012,7 @@ fn tree_store(
             tool_rounds: String::new(),
             documents: String::new(),
             images: Vec::new(),
+            appended: None,
         };
     let mut next = 10_000;
     for seq in 0..1000u32 {
@@ -1263,6 +1264,7 @@ fn memory_save() {
         tool_rounds: String::new(),
         documents: String::new(),
         images: Vec::new(),
+        appended: None,
     };
     let reset = || {
         std::fs::write("/proc/self/clear_refs", "5").expect("clear_refs");

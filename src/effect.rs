@@ -24,9 +24,13 @@ pub enum Effect {
         paths: Vec<String>,
     },
     /// See whether a paste is files dropped on the terminal: `Report::Dropped` if it is.
-    CheckDropped { text: String },
+    CheckDropped {
+        text: String,
+    },
     /// Complete the last path of `line` (`/attach`, `/image`): `Report::PathCompleted`.
-    CompletePath { line: String },
+    CompletePath {
+        line: String,
+    },
     /// Read images for `/image` (typed as `line` in `conversation`): `Report::ImagesRead`.
     ReadImages {
         conversation: ConversationId,

@@ -475,7 +475,11 @@ fn files_dropped_on_the_terminal_are_offered_for_attaching() {
     let mut state = app();
     type_line(&mut state, "look at ");
     let pasted = "'/home/me/My Report.pdf' /home/me/shot.png";
-    let effects = update(&mut state, Msg::from(ComposerIntent::Paste(pasted.into())), T0);
+    let effects = update(
+        &mut state,
+        Msg::from(ComposerIntent::Paste(pasted.into())),
+        T0,
+    );
     assert_eq!(
         effects,
         [Effect::CheckDropped {
@@ -484,7 +488,14 @@ fn files_dropped_on_the_terminal_are_offered_for_attaching() {
     );
     // Prose is not looked at.
     let mut other = app();
-    assert!(update(&mut other, Msg::from(ComposerIntent::Paste("hello".into())), T0).is_empty());
+    assert!(
+        update(
+            &mut other,
+            Msg::from(ComposerIntent::Paste("hello".into())),
+            T0
+        )
+        .is_empty()
+    );
     let files = vec![
         ("/home/me/My Report.pdf".to_string(), false),
         ("/home/me/shot.png".to_string(), true),
@@ -503,12 +514,20 @@ fn files_dropped_on_the_terminal_are_offered_for_attaching() {
     assert!(matches!(state.dialog, Some(Dialog::AttachDropped { .. })));
     assert!(chips(&mut state).contains("Attach My Report.pdf, shot.png to your message?"));
     // Esc: the paths stay as text.
-    update(&mut state, Msg::from(ComposerIntent::AttachDropped(false)), T0);
+    update(
+        &mut state,
+        Msg::from(ComposerIntent::AttachDropped(false)),
+        T0,
+    );
     assert_eq!(state.input_text(), format!("look at {pasted}"));
     // Enter: attached (each the way its kind goes), the paths leave the box.
     dropped(&mut state);
     let conversation = state.conversations.active_id();
-    let effects = update(&mut state, Msg::from(ComposerIntent::AttachDropped(true)), T0);
+    let effects = update(
+        &mut state,
+        Msg::from(ComposerIntent::AttachDropped(true)),
+        T0,
+    );
     assert_eq!(
         effects,
         [

@@ -301,6 +301,7 @@ fn ctrl_n_after_a_restart_saves_the_new_chat_as_its_own_conversation() {
                         tool_rounds: String::new(),
                         documents: String::new(),
                         images: Vec::new(),
+                        appended: None,
                     })
                     .expect("save message");
             }

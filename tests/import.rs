@@ -70,6 +70,7 @@ fn record(
         tool_rounds: String::new(),
         documents: String::new(),
         images: Vec::new(),
+        appended: None,
     }
 }
 

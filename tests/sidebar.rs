@@ -75,6 +75,7 @@ fn record(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRec
         tool_rounds: String::new(),
         documents: String::new(),
         images: Vec::new(),
+        appended: None,
     }
 }
 

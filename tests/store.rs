@@ -59,6 +59,7 @@ fn message(id: u64, conv: u64, seq: u32, role: Role, content: &str) -> MessageRe
         tool_rounds: String::new(),
         documents: String::new(),
         images: Vec::new(),
+        appended: None,
     }
 }
 
@@ -1229,7 +1230,8 @@ fn a_reply_left_streaming_by_a_killed_window_is_marked_interrupted_and_searchabl
     assert_eq!(status(21), "streaming");
 }
 
-/// FTS5's own check of every full-text index.
+/// FTS5's own check of every full-text index (of its structure: the check against the
+/// content table, `rank = 1`, assumes every row is indexed, and streaming ones are not).
 fn assert_indexes_whole(path: &Path) {
     let conn = rusqlite::Connection::open(path).expect("conn");
     for table in ["messages_fts", "messages_bigrams", "message_pieces_fts"] {
@@ -1415,5 +1417,172 @@ fn a_long_reply_left_streaming_by_a_killed_window_is_indexed_in_pieces() {
     let store = Store::open(&path).expect("reopen");
     assert_eq!(store.search("orphan line 12", 10).expect("search").len(), 1);
     assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    assert_indexes_whole(&path);
+}
+
+/// A long reply saved as it streams: first whole, then only what it gained (`appended`).
+fn tail(m: &MessageRecord, from: (usize, usize)) -> MessageRecord {
+    MessageRecord {
+        content: m.content[from.0..].to_string(),
+        reasoning: m.reasoning[from.1..].to_string(),
+        appended: Some(from),
+        ..m.clone()
+    }
+}
+
+#[test]
+fn a_long_reply_saved_as_what_it_gained_reads_back_whole_and_out_of_step_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    let store = Store::open(&path).expect("open");
+    store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+    let text = long_text(6 * 1024 * 1024, "gain");
+    let mut reply = message(11, 1, 0, Role::Assistant, "");
+    reply.status = MessageStatus::Streaming;
+    // Cut points at character boundaries, the first save whole.
+    let cut = |n: usize| {
+        (0..=n)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0)
+    };
+    let (a, b) = (cut(1_500_000), cut(4_000_000));
+    reply.content = text[..a].to_string();
+    reply.reasoning = "思考".into();
+    store.save_message(&reply).expect("whole");
+    reply.content = text[..b].to_string();
+    reply.reasoning = "思考中".into();
+    store
+        .save_message(&tail(&reply, (a, "思考".len())))
+        .expect("gained");
+    // Out of step (a save in between was lost): refused, nothing written.
+    let mut ahead = reply.clone();
+    ahead.content = text.clone();
+    let err = store
+        .save_message(&tail(&ahead, (a, "思考".len())))
+        .expect_err("out of step");
+    assert!(
+        matches!(err, StoreError::Diverged { message: 11, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.load(ConversationId(1)).expect("load")[0].content,
+        text[..b]
+    );
+    // A message the store does not hold at all: refused too.
+    let mut stranger = tail(&ahead, (5, 0));
+    stranger.id = 99;
+    assert!(matches!(
+        store.save_message(&stranger),
+        Err(StoreError::Diverged { message: 99, .. })
+    ));
+    // The rest, finished: whole, searchable, its pairs indexed from what is stored.
+    reply.content = text.clone();
+    reply.status = MessageStatus::Complete;
+    store
+        .save_message(&tail(&reply, (b, "思考中".len())))
+        .expect("done");
+    let back = store.load(ConversationId(1)).expect("load");
+    assert_eq!(back[0].content, text);
+    assert_eq!(back[0].reasoning, "思考中");
+    assert_eq!(
+        store.search("gain line 40000", 10).expect("search").len(),
+        1
+    );
+    assert_eq!(store.search("长城", 10).expect("search").len(), 1);
+    assert_indexes_whole(&path);
+}
+
+#[test]
+fn the_worker_joins_the_ends_of_a_long_reply_it_could_not_write_yet() {
+    let dir = tempfile::tempdir().expect("dir");
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, "not a directory yet").expect("write");
+    let path = blocker.join("conversations.sqlite3");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = store_worker::spawn(path.clone(), None, move |msg| {
+        let _ = tx.send(msg);
+    })
+    .expect("worker");
+    handle.send(StoreCmd::SaveConversation(meta(1, "kept", 1)));
+    let text = long_text(3 * 1024 * 1024, "kept");
+    let cut = |n: usize| {
+        (0..=n)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0)
+    };
+    let (a, b) = (cut(1_000_000), cut(2_000_000));
+    let mut reply = message(11, 1, 0, Role::Assistant, &text[..a]);
+    reply.status = MessageStatus::Streaming;
+    handle.send(StoreCmd::SaveMessage(reply.clone()));
+    reply.content = text[..b].to_string();
+    handle.send(StoreCmd::SaveMessage(tail(&reply, (a, 0))));
+    reply.content = text.clone();
+    reply.status = MessageStatus::Complete;
+    handle.send(StoreCmd::SaveMessage(tail(&reply, (b, 0))));
+    let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
+    assert!(
+        matches!(failing, StoreReport::Status(Some(_))),
+        "{failing:?}"
+    );
+    std::fs::remove_file(&blocker).expect("unblock");
+    let recovered = rx.recv_timeout(Duration::from_secs(20)).expect("report");
+    assert_eq!(recovered, StoreReport::Status(None));
+    handle.close(Duration::from_secs(5));
+    let store = Store::open(&path).expect("open");
+    let back = store.load(ConversationId(1)).expect("load");
+    assert_eq!(back[0].content.len(), text.len());
+    assert!(back[0].content == text);
+    assert_eq!(back[0].status, MessageStatus::Complete);
+}
+
+/// Saving a finished message again (a branch switch writes `chosen_at`) keeps it in the
+/// index. With the update trigger in two halves SQLite ran "put the new text in" before
+/// "take the old text out", which took it out (schema 13 mends it).
+#[test]
+fn a_finished_message_saved_again_stays_searchable() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&db(&dir)).expect("open");
+    store.save_conversation(&meta(1, "chat", 1)).expect("conv");
+    let mut m = message(10, 1, 0, Role::User, "the great wall of china");
+    store.save_message(&m).expect("save");
+    for chosen in [20, 30] {
+        m.chosen_at = chosen;
+        store.save_message(&m).expect("save again");
+        assert_eq!(store.search("great wall", 10).expect("search").len(), 1);
+    }
+    m.content = "the long wall".into();
+    store.save_message(&m).expect("edit");
+    assert!(store.search("great wall", 10).expect("search").is_empty());
+    assert_eq!(store.search("long wall", 10).expect("search").len(), 1);
+}
+
+/// A database of schema 12 whose index lost a message that way is mended by the migration.
+#[test]
+fn the_migration_to_schema_13_puts_lost_messages_back_in_the_index() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    {
+        let conn = Store::create_at_version(&path, 12).expect("v12");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (1, 't', 1, 1);
+             INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at,
+                updated_at, uid) VALUES (10, 1, 0, 'user', 'the great wall', 'complete', 1, 1,
+                '00000000-0000-7000-8000-000000000001');
+             UPDATE messages SET status = 'complete' WHERE id = 10;",
+        )
+        .expect("rows");
+        let found: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH '\"great wall\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("match");
+        assert_eq!(found, 0, "lost from the index, as schema 12 did");
+    }
+    let store = Store::open(&path).expect("migrate");
+    assert_eq!(store.search("great wall", 10).expect("search").len(), 1);
     assert_indexes_whole(&path);
 }

@@ -271,3 +271,96 @@ fn the_real_app_continues_an_interrupted_reply_and_stitches_it() {
     app.keys("\x11");
     app.wait_exit();
 }
+
+/// A long reply is saved as it streams by what it gained, never copied whole each time:
+/// whole the first time, then only its new end (`appended`); a fast one every 4 MB, not only
+/// each second; and whole again when the store says it is out of step.
+#[test]
+fn a_long_streaming_reply_is_saved_by_what_it_gained() {
+    use kimi_tui::effect::Effect;
+    use kimi_tui::io::store::records::MessageRecord;
+    let saves = |effects: Vec<Effect>| -> Vec<MessageRecord> {
+        effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::SaveMessage(r)
+                    if r.role == kimi_tui::io::store::records::Role::Assistant =>
+                {
+                    Some(r)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut state = support::app();
+    let stream = support::send(&mut state, "write a lot", T0).expect("stream");
+    let mb = |n: usize| "长城 is long.\n".repeat(n * 1024 * 1024 / 17);
+    let first = mb(2);
+    update(
+        &mut state,
+        Msg::from(Report::Stream {
+            stream,
+            event: StreamEvent::Content(first.clone()),
+        }),
+        T0 + 100,
+    );
+    let whole = saves(update(&mut state, Msg::Tick, T0 + 1_100));
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0].appended, None);
+    assert_eq!(whole[0].content, first);
+    // 5 MB more within the second: saved at once, only the new end.
+    let more = mb(5);
+    update(
+        &mut state,
+        Msg::from(Report::Stream {
+            stream,
+            event: StreamEvent::Content(more.clone()),
+        }),
+        T0 + 1_150,
+    );
+    let gained = saves(update(&mut state, Msg::Tick, T0 + 1_200));
+    assert_eq!(gained.len(), 1);
+    assert_eq!(gained[0].appended, Some((first.len(), 0)));
+    assert_eq!(gained[0].content, more);
+    // A little more and the end: the last save is the rest, finished.
+    update(
+        &mut state,
+        Msg::from(Report::Stream {
+            stream,
+            event: StreamEvent::Content("THE END".into()),
+        }),
+        T0 + 1_300,
+    );
+    let done = saves(update(
+        &mut state,
+        Msg::from(Report::Stream {
+            stream,
+            event: StreamEvent::Done,
+        }),
+        T0 + 1_300,
+    ));
+    let last = done.last().expect("saved at the end");
+    assert_eq!(last.appended, Some((first.len() + more.len(), 0)));
+    assert_eq!(last.content, "THE END");
+    assert_eq!(
+        last.status,
+        kimi_tui::io::store::records::MessageStatus::Complete
+    );
+    // Out of step in the store: saved whole.
+    let conversation = state.conversations.active_id();
+    let reply = state.active_conversation().messages[1].id;
+    let again = saves(update(
+        &mut state,
+        Msg::from(kimi_tui::io::store_worker::StoreReport::SaveDiverged {
+            id: conversation,
+            message: reply,
+        }),
+        T0 + 2_000,
+    ));
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].appended, None);
+    assert_eq!(
+        again[0].content.len(),
+        first.len() + more.len() + "THE END".len()
+    );
+}

@@ -136,16 +136,28 @@ mod tests {
             shell_words::split(&line).expect("split"),
             ["/attach", "report 2026.pdf"]
         );
-        assert_eq!(complete("/image notes.md sh", d, None).0, "/image notes.md shots/");
+        assert_eq!(
+            complete("/image notes.md sh", d, None).0,
+            "/image notes.md shots/"
+        );
         assert_eq!(
             complete("/image shots/", d, None).0,
             "/image shots/a\\ b.png "
         );
-        assert_eq!(complete("/attach ~/no", Path::new("/"), Some(d)).0, "/attach ~/notes.md ");
+        assert_eq!(
+            complete("/attach ~/no", Path::new("/"), Some(d)).0,
+            "/attach ~/notes.md "
+        );
         // Hidden files only by their dot; nothing matching leaves the line.
         assert_eq!(complete("/attach .h", d, None).0, "/attach .hidden ");
-        assert_eq!(complete("/attach zzz", d, None), ("/attach zzz".into(), Vec::new()));
-        assert_eq!(complete("/attach nowhere/x", d, None).0, "/attach nowhere/x");
+        assert_eq!(
+            complete("/attach zzz", d, None),
+            ("/attach zzz".into(), Vec::new())
+        );
+        assert_eq!(
+            complete("/attach nowhere/x", d, None).0,
+            "/attach nowhere/x"
+        );
     }
 }
 

@@ -26,7 +26,7 @@ mod search;
 pub use search::snippet;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// `PRAGMA application_id` of a kimi-tui database ("Kimi"): set when the database is made,
 /// checked before anything is written, so a file that is someone else's is never changed.
@@ -34,7 +34,7 @@ pub const APPLICATION_ID: i64 = 0x4B69_6D69;
 
 /// Each entry takes the schema from version i to i + 1 (version 5 also runs
 /// `repair::split_merged_chats` first; version 7 then gives every message its `uid`).
-const MIGRATIONS: [&str; 12] = [
+const MIGRATIONS: [&str; 13] = [
     // 0 -> 1: conversations and messages. `parent_id` is there for branches (edit-and-resend,
     // regenerate); `seq` orders the messages of the branch that is shown.
     "CREATE TABLE conversations (
@@ -228,6 +228,32 @@ const MIGRATIONS: [&str; 12] = [
             AND NOT EXISTS (SELECT 1 FROM messages m
                             WHERE m.images != '' AND instr(m.images, images.hash) > 0);
      END;",
+    // 12 -> 13: the two halves of each index's update trigger (take the old text out, put
+    // the new in) become one trigger, in that order. As two triggers (schemas 9 and 10)
+    // SQLite ran the second first, so saving a finished message again (a branch switch
+    // writes it) took it out of the index, or a piece topped up lost its words. The indexes
+    // are made again from what they must hold.
+    "DROP TRIGGER messages_fts_update_old;
+     DROP TRIGGER messages_fts_update_new;
+     CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content)
+            SELECT 'delete', old.id, old.content WHERE old.status != 'streaming';
+        INSERT INTO messages_fts(rowid, content)
+            SELECT new.id, new.content WHERE new.status != 'streaming';
+     END;
+     DROP TRIGGER message_pieces_fts_update_old;
+     DROP TRIGGER message_pieces_fts_update_new;
+     CREATE TRIGGER message_pieces_fts_update AFTER UPDATE OF text, indexed ON message_pieces
+     BEGIN
+        INSERT INTO message_pieces_fts(message_pieces_fts, rowid, text)
+            SELECT 'delete', old.id, old.text WHERE old.indexed;
+        INSERT INTO message_pieces_fts(rowid, text) SELECT new.id, new.text WHERE new.indexed;
+     END;
+     INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');
+     INSERT INTO messages_fts(rowid, content)
+        SELECT id, content FROM messages WHERE status != 'streaming';
+     INSERT INTO message_pieces_fts(message_pieces_fts) VALUES ('delete-all');
+     INSERT INTO message_pieces_fts(rowid, text) SELECT id, text FROM message_pieces WHERE indexed;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -263,6 +289,10 @@ pub enum StoreError {
         "a change was not saved: its id is taken by another window's conversation. It is still on screen; export the conversation (Alt+e) to keep it."
     )]
     IdTaken { id: ConversationId },
+    /// Only the end of a long message was sent, and the store holds another length of it
+    /// (a save before it was lost): the window sends it whole instead.
+    #[error("a long message was saved in parts out of step; it is saved whole instead")]
+    Diverged { id: ConversationId, message: u64 },
     #[error("{0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -295,9 +325,13 @@ pub const ORPHANED_AFTER_MS: i64 = 60_000;
 /// Writes message `id`'s CJK character pairs to the bigram index (schema 9), replacing
 /// what it held for that message.
 pub(crate) fn index_bigrams(conn: &Connection, id: u64, content: &str) -> rusqlite::Result<()> {
+    write_bigrams(conn, id, &search::cjk_bigrams(content))
+}
+
+/// Writes message `id`'s pairs (`search::cjk_bigrams`), replacing what it held.
+fn write_bigrams(conn: &Connection, id: u64, grams: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM messages_bigrams WHERE rowid = ?1")?
         .execute([id])?;
-    let grams = search::cjk_bigrams(content);
     if !grams.is_empty() {
         conn.prepare_cached("INSERT INTO messages_bigrams(rowid, grams) VALUES (?1, ?2)")?
             .execute(params![id, grams])?;
@@ -755,6 +789,7 @@ impl Store {
                 tool_rounds: row.get(19)?,
                 documents: row.get(20)?,
                 images: images::from_column(row.get_ref(21)?.as_str().unwrap_or_default()),
+                appended: None,
             })
         })?;
         let mut records: Vec<MessageRecord> = rows.collect::<Result<_, _>>()?;
@@ -812,6 +847,14 @@ impl Store {
             .query_row([m.id], |_| Ok(()))
             .optional()?
             .is_some();
+        // Only the end of a long message: it follows what the store holds, or nothing is
+        // written.
+        if m.appended.is_some() && !exists {
+            return Err(StoreError::Diverged {
+                id: m.conversation_id,
+                message: m.id,
+            });
+        }
         if !exists {
             let siblings: u32 = tx
                 .prepare_cached(
@@ -825,7 +868,7 @@ impl Store {
             }
         }
         // A long message is written in pieces (pieces.rs): its row keeps the text it had.
-        let pieced = pieces::wanted(&tx, m)?;
+        let pieced = m.appended.is_some() || pieces::wanted(&tx, m)?;
         let sql = if pieced {
             upsert_message!("")
         } else {
@@ -878,17 +921,26 @@ impl Store {
                 id: m.conversation_id,
             });
         }
-        if pieced {
+        if let Some(from) = m.appended {
+            if !pieces::append_tail(&tx, m, from)? {
+                return Err(StoreError::Diverged {
+                    id: m.conversation_id,
+                    message: m.id,
+                });
+            }
+        } else if pieced {
             pieces::append(&tx, m)?;
         }
         images::save(&tx, &m.images)?;
-        // A streaming reply is indexed once it stops (see the migration to schema 9).
-        let content = if m.status == records::MessageStatus::Streaming {
-            ""
+        // A streaming reply is indexed once it stops (see the migration to schema 9); one
+        // saved in parts, from what the store holds.
+        if m.status == records::MessageStatus::Streaming {
+            write_bigrams(&tx, m.id, "")?;
+        } else if m.appended.is_some() {
+            write_bigrams(&tx, m.id, &pieces::stored_bigrams(&tx, m.id)?)?;
         } else {
-            m.content.as_str()
-        };
-        index_bigrams(&tx, m.id, content)?;
+            index_bigrams(&tx, m.id, &m.content)?;
+        }
         tx.commit()?;
         Ok(())
     }

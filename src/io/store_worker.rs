@@ -17,6 +17,10 @@ const RETRY_EVERY: Duration = Duration::from_secs(3);
 /// Search results returned at most.
 const SEARCH_LIMIT: usize = 200;
 
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each command is moved once through the channel; boxing the record buys nothing"
+)]
 pub enum StoreCmd {
     SaveConversation(ConversationMeta),
     SaveMessage(MessageRecord),
@@ -159,6 +163,10 @@ pub fn spawn_with_reader(
     })
 }
 
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a few saves wait here at most, while the disk fails"
+)]
 enum Save {
     Conversation(ConversationMeta),
     Message(MessageRecord),
@@ -336,6 +344,9 @@ impl<R: Fn(StoreReport)> Worker<R> {
         {
             match write(store, &save) {
                 Ok(()) => return,
+                Err(StoreError::Diverged { id, message }) => {
+                    return (self.report)(StoreReport::SaveDiverged { id, message });
+                }
                 Err(
                     err @ (StoreError::ParentGone { id }
                     | StoreError::ChangedElsewhere { id }
@@ -360,7 +371,37 @@ impl<R: Fn(StoreReport)> Worker<R> {
         });
     }
 
+    /// Keeps a save for later; a later save of the same thing takes the place of the one
+    /// kept (the end of a long message joins the text kept before it).
     fn queue(&mut self, save: Save) {
+        if let Save::Message(new) = &save
+            && let Some(from) = new.appended
+            && let Some(Save::Message(kept)) = self
+                .pending
+                .iter_mut()
+                .rev()
+                .find(|s| matches!(s, Save::Message(m) if m.id == new.id))
+        {
+            // What the kept save ends at: the text it holds, after where it starts.
+            let (c, r) = kept.appended.unwrap_or((0, 0));
+            if (c + kept.content.len(), r + kept.reasoning.len()) == from {
+                let Save::Message(mut new) = save else {
+                    return;
+                };
+                let mut content = std::mem::take(&mut kept.content);
+                content.push_str(&new.content);
+                let mut reasoning = std::mem::take(&mut kept.reasoning);
+                reasoning.push_str(&new.reasoning);
+                new.content = content;
+                new.reasoning = reasoning;
+                new.appended = kept.appended;
+                *kept = new;
+                return;
+            }
+            // Out of step: both kept, in order (the store says if they do not join).
+            self.pending.push(save);
+            return;
+        }
         let same = |a: &Save, b: &Save| match (a, b) {
             (Save::Conversation(x), Save::Conversation(y)) => x.id == y.id,
             (Save::Message(x), Save::Message(y)) => x.id == y.id,
@@ -397,9 +438,14 @@ impl<R: Fn(StoreReport)> Worker<R> {
         let mut written = 0;
         let mut error = None;
         let mut refused = Vec::new();
+        let mut diverged = Vec::new();
         for save in &self.pending {
             match write(store, save) {
                 Ok(()) => written += 1,
+                Err(StoreError::Diverged { id, message }) => {
+                    diverged.push((id, message));
+                    written += 1;
+                }
                 Err(
                     err @ (StoreError::ParentGone { id }
                     | StoreError::ChangedElsewhere { id }
@@ -417,6 +463,9 @@ impl<R: Fn(StoreReport)> Worker<R> {
         self.pending.drain(..written);
         for (id, err) in refused {
             self.refuse(id, err);
+        }
+        for (id, message) in diverged {
+            (self.report)(StoreReport::SaveDiverged { id, message });
         }
         match error {
             Some(why) => self.fail(why),
@@ -535,6 +584,12 @@ pub enum StoreReport {
     },
     /// Saving fails (`Some(why)`) or works again (`None`).
     Status(Option<String>),
+    /// Only the end of message `message` was sent, and the store holds another length of
+    /// it: the window sends it whole.
+    SaveDiverged {
+        id: ConversationId,
+        message: u64,
+    },
     /// The store refused a message of conversation `id`: writing it would have put two
     /// messages at one position. Not retried.
     SaveRefused {

@@ -56,6 +56,9 @@ pub struct Message {
     /// When the store was last asked to save this message, and how much text it had then.
     pub saved_at: Millis,
     pub saved_bytes: usize,
+    /// How much of its text and reasoning the store holds: a long reply's next save sends
+    /// only what came after (`MessageRecord::appended`).
+    pub saved_text: (usize, usize),
     /// Rendered, wrapped lines; a cache keyed by width and text length.
     pub layout: MessageLayout,
     /// The tool calls of this reply's earlier rounds (web searches), each where the reply's
@@ -143,6 +146,7 @@ impl Message {
             retry_after: None,
             saved_at: at,
             saved_bytes: 0,
+            saved_text: (0, 0),
             layout: MessageLayout::default(),
             tool_rounds: Vec::new(),
             pending_calls: Vec::new(),

@@ -50,14 +50,42 @@ pub fn meta_of(conv: &Conversation) -> ConversationMeta {
 
 /// The record of `message`, of conversation `conversation`.
 pub fn record_of(conversation: ConversationId, message: &Message) -> MessageRecord {
+    record_from(conversation, message, None)
+}
+
+/// The record of `message` with only its text after `from` (bytes of its text and of its
+/// reasoning the store holds already): see `MessageRecord::appended`. A `from` that is not
+/// a beginning of the text gives the whole record.
+pub fn tail_record_of(
+    conversation: ConversationId,
+    message: &Message,
+    from: (usize, usize),
+) -> MessageRecord {
+    let fits =
+        message.content.is_char_boundary(from.0) && message.reasoning.is_char_boundary(from.1);
+    record_from(conversation, message, fits.then_some(from))
+}
+
+fn record_from(
+    conversation: ConversationId,
+    message: &Message,
+    appended: Option<(usize, usize)>,
+) -> MessageRecord {
+    let (content, reasoning) = match appended {
+        Some((c, r)) => (
+            message.content.get(c..).unwrap_or_default().to_string(),
+            message.reasoning.get(r..).unwrap_or_default().to_string(),
+        ),
+        None => (message.content.clone(), message.reasoning.clone()),
+    };
     MessageRecord {
         id: message.id,
         conversation_id: conversation,
         parent_id: message.parent,
         seq: message.depth,
         role: message.role,
-        content: message.content.clone(),
-        reasoning: message.reasoning.clone(),
+        content,
+        reasoning,
         status: message.status,
         error: message.error.clone(),
         finish_reason: message.finish_reason.clone(),
@@ -81,6 +109,7 @@ pub fn record_of(conversation: ConversationId, message: &Message) -> MessageReco
             serde_json::to_string(&message.documents).unwrap_or_default()
         },
         images: message.images.clone(),
+        appended,
     }
 }
 
@@ -117,6 +146,7 @@ pub fn message_from(record: MessageRecord) -> Message {
         .reasoning_ended_at
         .or(record.reasoning_started_at.map(|_| record.updated_at));
     message.saved_bytes = message.content.len() + message.reasoning.len();
+    message.saved_text = (message.content.len(), message.reasoning.len());
     message.saved_at = record.updated_at;
     message
 }

@@ -10,7 +10,7 @@ use super::retry::retry_delay;
 use crate::api::StreamEvent;
 use crate::ids::{ConversationId, Millis, StreamId};
 use crate::io::store::records::{MessageStatus, Role};
-use crate::state::saved::{meta_of, record_of};
+use crate::state::saved::{meta_of, record_of, tail_record_of};
 use crate::state::{AppState, Conversation, Message, Scroll, StreamPhase};
 use crate::text::plain::shorten;
 
@@ -259,13 +259,22 @@ fn changed_elsewhere(state: &mut AppState, id: ConversationId, stream: StreamId)
     vec![Effect::LoadConversation(id)]
 }
 
-/// Asks the store to save message `id` of `conv` and notes that it did.
+/// Asks the store to save message `id` of `conv` and notes that it did. A long message the
+/// store holds already is sent as what it gained since (the store keeps it in pieces), so a
+/// 20 MB reply is not copied whole each second.
 pub fn save(conv: &mut Conversation, id: u64, now: Millis) -> Option<Effect> {
     let conversation = conv.id;
     let message = conv.message_mut(id)?;
     message.saved_at = now;
     message.saved_bytes = message.content.len() + message.reasoning.len();
-    Some(Effect::SaveMessage(record_of(conversation, message)))
+    let from = message.saved_text;
+    message.saved_text = (message.content.len(), message.reasoning.len());
+    let long = message.saved_bytes > crate::io::store::pieces::WHOLE_LIMIT;
+    Some(Effect::SaveMessage(if long && from != (0, 0) {
+        tail_record_of(conversation, message, from)
+    } else {
+        record_of(conversation, message)
+    }))
 }
 
 /// How much of an error message is kept, shown and saved (a server once sent 5 MB).
@@ -274,7 +283,11 @@ pub const ERROR_KEPT: usize = 4096;
 /// How far a streaming reply's saved copy may lag behind what arrived.
 pub const AUTOSAVE_MILLIS: Millis = 1000;
 
-/// Saves every streaming reply that grew since its last save, at most once a second each.
+/// A streaming reply is saved again once it gained this much, even within the second.
+pub const AUTOSAVE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Saves every streaming reply that grew since its last save: once a second, or sooner once
+/// it gained `AUTOSAVE_BYTES`.
 pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
     let mut ids: Vec<ConversationId> = state.conversations.streams().map(|(_, id)| id).collect();
     ids.sort();
@@ -286,8 +299,13 @@ pub fn autosave(state: &mut AppState, now: Millis) -> Vec<Effect> {
         let Some(reply) = conv.live_reply.and_then(|id| conv.message(id)) else {
             continue;
         };
-        let grown = reply.content.len() + reply.reasoning.len() != reply.saved_bytes;
-        if grown && now.saturating_sub(reply.saved_at) >= AUTOSAVE_MILLIS {
+        let size = reply.content.len() + reply.reasoning.len();
+        let grown = size.saturating_sub(reply.saved_bytes);
+        // Each second; and after every few MB of a reply that streams fast, so that no save
+        // holds (or copies) more than that.
+        if grown > 0
+            && (now.saturating_sub(reply.saved_at) >= AUTOSAVE_MILLIS || grown >= AUTOSAVE_BYTES)
+        {
             let id = reply.id;
             effects.extend(save(conv, id, now));
         }

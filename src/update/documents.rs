@@ -129,8 +129,7 @@ pub fn images_read(
 /// A paste turned out to be files dropped on the terminal: asks whether to attach them (the
 /// paste stays in the box until then).
 pub fn dropped(state: &mut AppState, pasted: String, files: Vec<(String, bool)>) -> Vec<Effect> {
-    if state.dialog.is_none() && state.overlay.is_none() && state.input_text().contains(&pasted)
-    {
+    if state.dialog.is_none() && state.overlay.is_none() && state.input_text().contains(&pasted) {
         state.dialog = Some(Dialog::AttachDropped { pasted, files });
     }
     Vec::new()

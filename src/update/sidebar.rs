@@ -128,6 +128,16 @@ pub fn on_store(state: &mut AppState, report: StoreReport) -> Vec<Effect> {
             }
         }
         StoreReport::Status(error) => state.store_error = error,
+        StoreReport::SaveDiverged { id, message } => {
+            // Saved whole now (and from then on in parts again).
+            let now = state.now;
+            if let Some(conv) = state.conversations.get_mut(id)
+                && let Some(m) = conv.message_mut(message)
+            {
+                m.saved_text = (0, 0);
+                return super::chat::save(conv, message, now).into_iter().collect();
+            }
+        }
         StoreReport::SaveRefused { id, error } => {
             if let Some(conv) = state.conversations.get_mut(id) {
                 conv.notice = Some(format!("Not saved: {error}"));

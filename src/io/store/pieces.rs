@@ -36,28 +36,85 @@ pub fn wanted(conn: &Connection, m: &MessageRecord) -> rusqlite::Result<bool> {
         .is_some())
 }
 
-/// Appends what `m` holds beyond the stored text of its message (its row exists), as pieces.
-pub fn append(conn: &Connection, m: &MessageRecord) -> rusqlite::Result<()> {
+/// How many bytes of message `id`'s text and reasoning are stored (its row's and its
+/// pieces').
+pub fn stored_lengths(conn: &Connection, id: u64) -> rusqlite::Result<(usize, usize)> {
     let (mut content_at, mut reasoning_at): (usize, usize) = conn
         .prepare_cached(
             "SELECT octet_length(content), octet_length(reasoning) FROM messages WHERE id = ?1",
         )?
-        .query_row([m.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    {
-        let mut sums = conn.prepare_cached(
-            "SELECT reasoning, SUM(bytes) FROM message_pieces WHERE message_id = ?1
-             GROUP BY reasoning",
-        )?;
-        let mut rows = sums.query([m.id])?;
-        while let Some(row) = rows.next()? {
-            let bytes: usize = row.get(1)?;
-            if row.get::<_, bool>(0)? {
-                reasoning_at += bytes;
-            } else {
-                content_at += bytes;
-            }
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut sums = conn.prepare_cached(
+        "SELECT reasoning, SUM(bytes) FROM message_pieces WHERE message_id = ?1
+         GROUP BY reasoning",
+    )?;
+    let mut rows = sums.query([id])?;
+    while let Some(row) = rows.next()? {
+        let bytes: usize = row.get(1)?;
+        if row.get::<_, bool>(0)? {
+            reasoning_at += bytes;
+        } else {
+            content_at += bytes;
         }
     }
+    Ok((content_at, reasoning_at))
+}
+
+/// Adds what `m` holds (only what follows the stored text: `MessageRecord::appended`) after
+/// the stored text. False, with nothing written, if the store holds another length.
+pub fn append_tail(
+    conn: &Connection,
+    m: &MessageRecord,
+    from: (usize, usize),
+) -> rusqlite::Result<bool> {
+    if stored_lengths(conn, m.id)? != from {
+        return Ok(false);
+    }
+    let indexed = m.status != MessageStatus::Streaming;
+    push(conn, m.id, false, &m.content, indexed)?;
+    push(conn, m.id, true, &m.reasoning, false)?;
+    Ok(true)
+}
+
+/// Every pair of neighbouring CJK characters in message `id`'s stored text (its row's and
+/// its pieces'), read a piece at a time: for the pair index of a long reply saved in parts.
+pub fn stored_bigrams(conn: &Connection, id: u64) -> rusqlite::Result<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    let mut feed = |text: &str| {
+        for c in text.chars() {
+            let cjk = super::search::is_cjk(c);
+            if let Some(p) = previous
+                && cjk
+                && seen.insert((p, c))
+            {
+                out.push(p);
+                out.push(c);
+                out.push(' ');
+            }
+            previous = cjk.then_some(c);
+        }
+    };
+    let mut row = conn.prepare_cached("SELECT content FROM messages WHERE id = ?1")?;
+    let mut rows = row.query([id])?;
+    if let Some(r) = rows.next()? {
+        feed(r.get_ref(0)?.as_str()?);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT text FROM message_pieces WHERE message_id = ?1 AND reasoning = 0 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        feed(r.get_ref(0)?.as_str()?);
+    }
+    out.pop();
+    Ok(out)
+}
+
+/// Appends what `m` holds beyond the stored text of its message (its row exists), as pieces.
+pub fn append(conn: &Connection, m: &MessageRecord) -> rusqlite::Result<()> {
+    let (mut content_at, mut reasoning_at) = stored_lengths(conn, m.id)?;
     let fits = |stored: usize, text: &str| stored <= text.len() && text.is_char_boundary(stored);
     if !fits(content_at, &m.content) || !fits(reasoning_at, &m.reasoning) {
         // Not a beginning of this text: written again, whole, in pieces.

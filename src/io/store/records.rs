@@ -61,6 +61,12 @@ pub struct MessageRecord {
     pub documents: String,
     /// The images sent with a message of yours (their bytes in the `images` table, by hash).
     pub images: Vec<crate::api::Image>,
+    /// `Some((c, r))`: `content` and `reasoning` are only what follows byte `c` of the
+    /// message's text and byte `r` of its reasoning, which the store holds already (a long
+    /// reply saved as it streams: a save must not copy 20 MB each second). The store refuses
+    /// it (`StoreError::Diverged`) if it holds another length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appended: Option<(usize, usize)>,
 }
 
 /// A conversation as the sidebar lists it (its messages are read when it is opened).
