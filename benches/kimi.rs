@@ -1360,8 +1360,9 @@ fn huge_reply(table: &mut Table, rounds: usize) {
         if wait_screen(&app, "THE END", Duration::from_secs(120)).is_none() {
             eprintln!("the second reply never ended");
         }
-        peak.push(proc_field(app.pid(), "status", "VmHWM:") as f64 / 1024.0);
+        // Once the reply is saved and indexed (the peak is the high-water mark so far).
         std::thread::sleep(Duration::from_millis(1500));
+        peak.push(proc_field(app.pid(), "status", "VmHWM:") as f64 / 1024.0);
         after.push(proc_field(app.pid(), "status", "VmRSS:") as f64 / 1024.0);
         quit(app);
         // Reopen: the last conversation opens at its end.
