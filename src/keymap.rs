@@ -53,6 +53,7 @@ pub fn contexts(state: &AppState) -> Vec<Context> {
         Some(match overlay {
             Overlay::Models { .. } => &[Context::Picker],
             Overlay::Files { .. } => &[Context::Files],
+            Overlay::Pager => &[Context::Pager],
             Overlay::Help => &[Context::Help],
             Overlay::Palette => &[Context::Palette],
         })
@@ -138,6 +139,9 @@ fn mouse_intent(state: &AppState, mouse: &MouseEvent) -> Option<Intent> {
         }
         (Some(Overlay::Models { .. }), Some(up)) => {
             return Some(Intent::Picker(crate::msg::PickerIntent::Move(step(up))));
+        }
+        (Some(Overlay::Pager), Some(up)) => {
+            return Some(Intent::Nav(NavIntent::ScrollPager(cmd(up))));
         }
         (Some(Overlay::Files { .. }), Some(up)) => {
             return Some(Intent::Files(crate::msg::FilesIntent::Move(step(up))));
@@ -245,6 +249,7 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
         | Context::ConfirmFiles
         | Context::ImagesModel
         | Context::AttachDropped
+        | Context::Pager
         | Context::Editing => None,
     }
 }

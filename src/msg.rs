@@ -171,6 +171,8 @@ pub enum NavIntent {
     ToggleHelp,
     /// Scrolls the help overlay.
     ScrollHelp(ScrollCmd),
+    /// Scrolls the pager (a message's attachments).
+    ScrollPager(ScrollCmd),
     CloseOverlay,
     /// The first keys of a multi-key chord were pressed; the next key completes it.
     KeyPrefix(Vec<crate::chord::KeyPress>),

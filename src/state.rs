@@ -56,6 +56,8 @@ pub enum Overlay {
     Help,
     /// The command palette (its query and selection are in `AppState::palette`).
     Palette,
+    /// A message's attachments as text (`AppState::pager`), scrolled by lines.
+    Pager,
     /// The files on the account (`/files`; the list is in `AppState::files`), with the
     /// highlighted row.
     Files {
@@ -67,6 +69,17 @@ pub enum Overlay {
         /// The reply to ask for again with the model picked (opened from the scrollback).
         regenerate: Option<u64>,
     },
+}
+
+/// A text shown whole over the screen: a message's documents, extracted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pager {
+    pub title: String,
+    pub text: String,
+    /// The first line shown.
+    pub scroll: usize,
+    /// How many lines the text has (counted once).
+    pub lines: usize,
 }
 
 /// kimi-k3's reasoning effort.
@@ -261,6 +274,8 @@ pub struct AppState {
     pub pastes: Vec<(String, String)>,
     /// The command palette (shown while `overlay` is `Palette`).
     pub palette: Palette,
+    /// What the pager shows (while `overlay` is `Pager`).
+    pub pager: Pager,
     /// What `/files` listed: `None` while it is asked for.
     pub files: Option<Result<Vec<crate::api::FileInfo>, String>>,
     /// The ids of the files kimi-tui uploaded (from the messages they went with).
@@ -324,6 +339,7 @@ impl AppState {
             keys: std::sync::Arc::new(crate::bindings::KeyTable::default()),
             pending_keys: Vec::new(),
             palette: Palette::default(),
+            pager: Pager::default(),
             files: None,
             our_files: std::collections::HashSet::new(),
             pastes: Vec::new(),

@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod files;
 pub mod help;
 pub mod input;
+pub mod pager;
 pub mod palette;
 pub mod picker;
 pub mod scrollback;
@@ -58,6 +59,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             regenerate,
         }) => picker::render(state, selected, regenerate.is_some(), frame, frame.area()),
         Some(Overlay::Files { selected }) => files::render(state, selected, frame, frame.area()),
+        Some(Overlay::Pager) => pager::render(state, frame, frame.area()),
         None => {}
     }
     if let Some(dialog) = &state.dialog {

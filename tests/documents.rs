@@ -545,3 +545,50 @@ fn files_dropped_on_the_terminal_are_offered_for_attaching() {
     );
     assert_eq!(state.input_text(), "look at ");
 }
+
+#[test]
+fn enter_on_a_message_with_a_document_shows_its_text_in_a_pager() {
+    let mut state = app();
+    let up = attach(&mut state, vec![pdf("report.pdf")]);
+    let lines: Vec<String> = (1..=200)
+        .map(|n| format!("line {n} of the report"))
+        .collect();
+    let body = serde_json::json!({"content": lines.join("\n"), "type": "file"}).to_string();
+    update(
+        &mut state,
+        Msg::Report(Report::Uploaded {
+            upload: up[0].0,
+            result: Ok(doc("report.pdf", &body)),
+        }),
+        T0,
+    );
+    type_line(&mut state, "summarize");
+    submit(&mut state);
+    state.active_conversation_mut().focus = Some(0);
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::TranscriptIntent::ToggleReasoning),
+        T0,
+    );
+    assert_eq!(state.overlay, Some(Overlay::Pager));
+    let screen = chips(&mut state);
+    assert!(screen.contains("line 1 of the report"), "{screen}");
+    assert!(screen.contains("line 1 of 203"), "{screen}");
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::NavIntent::ScrollPager(
+            kimi_tui::msg::ScrollCmd::Bottom,
+        )),
+        T0,
+    );
+    let screen = chips(&mut state);
+    assert!(screen.contains("line 200 of the report"), "{screen}");
+    assert!(!screen.contains("line 1 of the report\n"), "{screen}");
+    update(
+        &mut state,
+        Msg::from(kimi_tui::msg::NavIntent::CloseOverlay),
+        T0,
+    );
+    assert_eq!(state.overlay, None);
+    assert!(state.pager.text.is_empty());
+}

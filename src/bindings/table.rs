@@ -46,10 +46,12 @@ pub enum Context {
     ImagesModel,
     /// "Attach the files dropped?"
     AttachDropped,
+    /// A message's attachments, shown over the screen.
+    Pager,
 }
 
 impl Context {
-    pub const ALL: [Context; 21] = [
+    pub const ALL: [Context; 22] = [
         Context::Anywhere,
         Context::Streaming,
         Context::Global,
@@ -71,6 +73,7 @@ impl Context {
         Context::ConfirmFiles,
         Context::ImagesModel,
         Context::AttachDropped,
+        Context::Pager,
     ];
 
     /// The stable name (`kimi-tui --keys`, config overrides).
@@ -97,6 +100,7 @@ impl Context {
             Context::ConfirmFiles => "confirm_delete_files",
             Context::ImagesModel => "images_model",
             Context::AttachDropped => "attach_dropped",
+            Context::Pager => "pager",
         }
     }
 
@@ -124,6 +128,7 @@ impl Context {
             Context::ConfirmFiles => "Delete-files question",
             Context::ImagesModel => "Images the model does not read",
             Context::AttachDropped => "Files dropped on the terminal",
+            Context::Pager => "A message's documents (Enter on it)",
         }
     }
 }
@@ -283,7 +288,7 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "back to following the end", "follow"),
     row(C::Scrollback, &["Enter"], "toggle_reasoning",
         Intent::Transcript(Transcript::ToggleReasoning),
-        "fold or unfold the outlined reply's reasoning, or a long message of yours", "fold"),
+        "fold or unfold the outlined reply's reasoning, or a long message of yours; show a message's documents", "fold"),
     row(C::Scrollback, &["y"], "copy_message", Intent::Transcript(Transcript::CopyMessage),
         "copy the outlined message", "copy"),
     row(C::Scrollback, &["1"], "copy_code_1", Intent::Transcript(Transcript::CopyCodeBlock(1)),
@@ -358,6 +363,21 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "delete"),
     row(C::ConfirmFiles, &["n", "N", "Esc"], "no", Intent::Files(Files::Confirm(false)),
         "keep them", "cancel"),
+    // A message's attachments
+    row(C::Pager, &["Esc", "q", "Enter"], "close", Intent::Nav(Nav::CloseOverlay), "close",
+        "close"),
+    row(C::Pager, &["Up", "k"], "scroll_up", Intent::Nav(Nav::ScrollPager(ScrollCmd::Up(1))),
+        "scroll up", ""),
+    row(C::Pager, &["Down", "j"], "scroll_down",
+        Intent::Nav(Nav::ScrollPager(ScrollCmd::Down(1))), "scroll down", ""),
+    row(C::Pager, &["PgUp", "b"], "page_up", Intent::Nav(Nav::ScrollPager(ScrollCmd::PageUp)),
+        "a page up", ""),
+    row(C::Pager, &["PgDn", "Space"], "page_down",
+        Intent::Nav(Nav::ScrollPager(ScrollCmd::PageDown)), "a page down", "page"),
+    row(C::Pager, &["Home", "g"], "top", Intent::Nav(Nav::ScrollPager(ScrollCmd::Top)),
+        "the start", ""),
+    row(C::Pager, &["End", "G"], "bottom", Intent::Nav(Nav::ScrollPager(ScrollCmd::Bottom)),
+        "the end", ""),
     // Files dropped on the terminal
     row(C::AttachDropped, &["Enter", "y"], "attach_dropped",
         Intent::Composer(Composer::AttachDropped(true)), "attach them", "attach"),

@@ -438,3 +438,33 @@ pub fn on_files(state: &mut AppState, intent: FilesIntent) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+/// The pager's text for a message's attachments: each document's extracted text under its
+/// chip (the text out of the API's JSON answer when it is one), then each image named.
+pub fn pager_of(message: &crate::state::Message) -> crate::state::Pager {
+    let mut text = String::new();
+    for doc in &message.documents {
+        let body = serde_json::from_str::<serde_json::Value>(&doc.text)
+            .ok()
+            .and_then(|v| v["content"].as_str().map(String::from))
+            .unwrap_or_else(|| doc.text.clone());
+        text.push_str(&crate::layout::transcript::document_chip(doc));
+        text.push_str(&format!("  ({})\n\n", doc.file_id));
+        text.push_str(body.trim_end());
+        text.push_str("\n\n");
+    }
+    for image in &message.images {
+        text.push_str(&crate::layout::transcript::image_chip(image));
+        text.push_str("  (pictures are not drawn in the terminal)\n");
+    }
+    let title = match (message.documents.len(), message.images.len()) {
+        (1, 0) => format!(" {} ", sanitize(&message.documents[0].name)),
+        (d, i) => format!(" {d} document(s), {i} image(s) "),
+    };
+    crate::state::Pager {
+        title,
+        lines: text.lines().count(),
+        text,
+        scroll: 0,
+    }
+}

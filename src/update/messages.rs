@@ -35,7 +35,15 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent, now: Millis) -> Ve
             let Some(index) = conv.focus.or(conv.messages.len().checked_sub(1)) else {
                 return Vec::new();
             };
-            if let Some(message) = conv.messages.get_mut(index)
+            if let Some(message) = conv.messages.get(index)
+                && message.role == crate::io::store::records::Role::User
+                && (!message.documents.is_empty() || !message.images.is_empty())
+            {
+                // Its documents' text, and its images named, over the screen.
+                let pager = super::documents::pager_of(message);
+                state.pager = pager;
+                state.overlay = Some(crate::state::Overlay::Pager);
+            } else if let Some(message) = conv.messages.get_mut(index)
                 && message.role == crate::io::store::records::Role::User
             {
                 message.unfolded = !message.unfolded;

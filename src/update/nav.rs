@@ -50,6 +50,21 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
                 ScrollCmd::Bottom => last,
             };
         }
+        NavIntent::ScrollPager(cmd) => {
+            // The last page fills the pager (its box is the screen less two rows, and
+            // borders).
+            let rows = usize::from(state.height.saturating_sub(4)).max(1);
+            let pager = &mut state.pager;
+            let last = pager.lines.saturating_sub(rows);
+            pager.scroll = match cmd {
+                ScrollCmd::Up(n) => pager.scroll.saturating_sub(n),
+                ScrollCmd::Down(n) => pager.scroll.saturating_add(n).min(last),
+                ScrollCmd::PageUp => pager.scroll.saturating_sub(20),
+                ScrollCmd::PageDown => pager.scroll.saturating_add(20).min(last),
+                ScrollCmd::Top => 0,
+                ScrollCmd::Bottom => last,
+            };
+        }
         NavIntent::ToggleHelp => {
             state.overlay = match state.overlay {
                 Some(Overlay::Help) => None,
@@ -59,6 +74,7 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
         NavIntent::CloseOverlay => {
             state.overlay = None;
             state.help_scroll = 0;
+            state.pager = crate::state::Pager::default();
         }
         NavIntent::KeyPrefix(keys) => state.pending_keys = keys,
         NavIntent::Unbound(keys) => state.flash = Some(format!("{keys} is not bound to anything.")),
