@@ -23,6 +23,11 @@ pub enum Effect {
         line: String,
         paths: Vec<String>,
     },
+    /// Read the image on the clipboard for the message being written in `conversation`:
+    /// `Report::ImagesRead`.
+    PasteImage {
+        conversation: ConversationId,
+    },
     /// See whether a paste is files dropped on the terminal: `Report::Dropped` if it is.
     CheckDropped {
         text: String,

@@ -138,6 +138,8 @@ pub enum ComposerIntent {
     Complete,
     /// The answer to "attach the files dropped?": yes attaches them, no keeps the text.
     AttachDropped(bool),
+    /// Ctrl+V: the image on the clipboard goes with the message.
+    PasteImage,
 }
 
 /// What the shell's editing keys do in the input box.

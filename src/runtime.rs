@@ -307,6 +307,21 @@ impl Effects {
                     }));
                 });
             }
+            Effect::PasteImage { conversation } => {
+                // Read here (the clipboard object lives on this thread); encoded off it.
+                let pixels = self.clipboard.image();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let image = pixels.and_then(|(w, h, rgba)| {
+                        crate::io::image::from_rgba("clipboard.png", w, h, rgba)
+                    });
+                    let _ = tx.send(Msg::Report(Report::ImagesRead {
+                        conversation,
+                        line: String::new(),
+                        images: vec![image.map_err(|why| format!("Not pasted: {why}"))],
+                    }));
+                });
+            }
             Effect::CheckDropped { text } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

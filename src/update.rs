@@ -129,6 +129,11 @@ fn on_intent(state: &mut AppState, intent: Intent, now: Millis) -> Vec<Effect> {
                 ComposerIntent::UnfoldPaste => composer::unfold(state),
                 ComposerIntent::CancelEdit => return branches::cancel_edit(state),
                 ComposerIntent::AttachDropped(yes) => return documents::drop_answer(state, yes),
+                ComposerIntent::PasteImage => {
+                    return vec![Effect::PasteImage {
+                        conversation: state.conversations.active_id(),
+                    }];
+                }
                 ComposerIntent::Complete => {
                     let text = state.input_text();
                     // A path after /attach or /image: completed from the disk.

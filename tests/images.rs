@@ -283,3 +283,39 @@ fn image_end_to_end_with_a_restart() {
         .unwrap_or_default();
     assert_eq!(again.iter().flatten().collect::<Vec<_>>(), urls);
 }
+
+#[test]
+fn ctrl_v_asks_for_the_clipboards_image_and_a_failure_is_said() {
+    let mut state = app();
+    let conversation = state.conversations.active_id();
+    let effects = update(&mut state, Msg::from(ComposerIntent::PasteImage), T0);
+    assert_eq!(effects, [Effect::PasteImage { conversation }]);
+    // Over SSH there is no clipboard to read: said, nothing attached.
+    read(
+        &mut state,
+        vec![Err("Not pasted: there is no clipboard here (over SSH it is the other machine's): drop the file on the terminal, or /image its path.".into())],
+    );
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("Not pasted: there is no clipboard")
+    );
+    assert!(state.active_conversation().images.is_empty());
+    // A screenshot: attached, the text typed so far kept.
+    type_line(&mut state, "what is this");
+    let pixels = kimi_tui::io::image::from_rgba("clipboard.png", 2, 2, vec![9; 16]).expect("rgba");
+    let conversation = state.conversations.active_id();
+    update(
+        &mut state,
+        Msg::Report(Report::ImagesRead {
+            conversation,
+            line: String::new(),
+            images: vec![Ok(pixels)],
+        }),
+        T0,
+    );
+    assert_eq!(state.input_text(), "what is this");
+    assert_eq!(state.active_conversation().images.len(), 1);
+}

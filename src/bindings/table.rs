@@ -217,8 +217,10 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "thinking on/off (kimi-k2.6), or the next reasoning effort (kimi-k3)", ""),
     // Input box
     row(C::Input, &["Enter"], "send", Intent::Chat(Chat::Submit), "send the message", "send"),
+    row(C::Input, &["Ctrl+V"], "paste_image", Intent::Composer(Composer::PasteImage),
+        "put the image on the clipboard in the message (where there is a display)", ""),
     row(C::Input, &["Tab"], "complete_command", Intent::Composer(Composer::Complete),
-        "complete a /command's name (elsewhere Tab moves the focus)", ""),
+        "complete a /command's name, or a path after /attach and /image (elsewhere Tab moves the focus)", ""),
     row(C::Input, &["Shift+Enter", "Alt+Enter", "Ctrl+J"], "new_line",
         Intent::Composer(Composer::NewLine),
         "new line (terminals differ in which they send)", "newline"),

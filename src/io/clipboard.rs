@@ -34,6 +34,30 @@ impl Clipboard {
             let _ = out.write_all(osc52(text).as_bytes());
             let _ = out.flush();
         }
+        match self.native() {
+            // The clipboard object is kept, so on X11 the text stays available after this.
+            Some(native) => native.set_text(text.to_string()).is_ok(),
+            None => false,
+        }
+    }
+
+    /// The image on the native clipboard: its width, height and RGBA pixels, or why there is
+    /// none (no display, as over SSH; no image on it).
+    pub fn image(&mut self) -> Result<(usize, usize, Vec<u8>), String> {
+        let Some(native) = self.native() else {
+            return Err(
+                "there is no clipboard here (over SSH it is the other machine's): drop the file on the terminal, or /image its path."
+                    .into(),
+            );
+        };
+        match native.get_image() {
+            Ok(image) => Ok((image.width, image.height, image.bytes.into_owned())),
+            Err(arboard::Error::ContentNotAvailable) => Err("the clipboard holds no image.".into()),
+            Err(e) => Err(format!("the clipboard could not be read ({e}).")),
+        }
+    }
+
+    fn native(&mut self) -> Option<&mut arboard::Clipboard> {
         if !self.native_tried {
             self.native_tried = true;
             // Without a display (an SSH session, CI) there is no native clipboard to ask.
@@ -44,11 +68,7 @@ impl Clipboard {
                 self.native = arboard::Clipboard::new().ok();
             }
         }
-        match self.native.as_mut() {
-            // The clipboard object is kept, so on X11 the text stays available after this.
-            Some(native) => native.set_text(text.to_string()).is_ok(),
-            None => false,
-        }
+        self.native.as_mut()
     }
 }
 

@@ -71,6 +71,21 @@ pub fn sniff(bytes: &[u8]) -> Option<(image::ImageFormat, &'static str)> {
     }
 }
 
+/// An image from raw RGBA pixels (the clipboard's), as a PNG, downscaled if it must be.
+pub fn from_rgba(name: &str, width: usize, height: usize, rgba: Vec<u8>) -> Result<Image, String> {
+    let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
+        return Err("the image is too large.".into());
+    };
+    let Some(pixels) = image::RgbaImage::from_raw(w, h, rgba) else {
+        return Err("the clipboard's image is not whole.".into());
+    };
+    let mut out = Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgba8(pixels)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| format!("the image could not be encoded ({e})."))?;
+    from_bytes(name, out.into_inner())
+}
+
 /// An image from a file's bytes: sniffed, measured, downscaled if it must be.
 pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Image, String> {
     let Some((format, mime)) = sniff(&bytes) else {
@@ -169,6 +184,13 @@ mod tests {
         let err = from_bytes("cut.png", png(10, 10)[..20].to_vec()).expect_err("cut");
         assert!(err.contains("cannot be read"), "{err}");
         assert!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").is_some());
+        // The clipboard's pixels become a PNG; pixels that do not fill the size are refused.
+        let pasted = from_rgba("clipboard.png", 3, 2, vec![255; 3 * 2 * 4]).expect("rgba");
+        assert_eq!(
+            (pasted.mime.as_str(), pasted.width, pasted.height),
+            ("image/png", 3, 2)
+        );
+        assert!(from_rgba("c.png", 3, 2, vec![0; 5]).is_err());
         assert!(sniff(b"RIFF\0\0\0\0WAVEfmt ").is_none());
     }
 }
