@@ -192,6 +192,10 @@ pub struct Document {
     pub file_id: String,
     /// What `GET /files/{id}/content` answered: the extracted text, as the API gives it.
     pub text: String,
+    /// Its size in the model's tokens, as the token-estimate endpoint counted it (none: the
+    /// local estimate stands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<u64>,
 }
 
 /// A file stored on the account, as `GET /files` lists it.

@@ -49,6 +49,12 @@ pub enum Effect {
         path: std::path::PathBuf,
         name: String,
     },
+    /// Count an uploaded document's tokens (`request` holds it as its one message):
+    /// `Report::DocumentCounted`.
+    CountDocument {
+        upload: u64,
+        request: ChatRequest,
+    },
     /// List the files stored on the account: `Report::Files`.
     ListFiles,
     /// Delete these files from the account: `Report::FilesDeleted`.

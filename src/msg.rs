@@ -336,6 +336,12 @@ pub enum Report {
         upload: u64,
         result: Result<crate::api::Document, String>,
     },
+    /// Upload `upload`'s document counted by the token-estimate endpoint (`None`: it could
+    /// not be).
+    DocumentCounted {
+        upload: u64,
+        tokens: Option<u64>,
+    },
     /// The files stored on the account (`/files`), or why they could not be listed; and the
     /// ids of the files kimi-tui uploaded (kept with the messages they went with).
     Files {

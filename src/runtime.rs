@@ -386,6 +386,14 @@ impl Effects {
                     let _ = tx.send(Msg::Report(Report::Uploaded { upload, result }));
                 });
             }
+            Effect::CountDocument { upload, request } => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let tokens = client.count_tokens(&request).await.ok();
+                    let _ = tx.send(Msg::Report(Report::DocumentCounted { upload, tokens }));
+                });
+            }
             Effect::ListFiles => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

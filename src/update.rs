@@ -215,6 +215,7 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
             total,
         } => documents::progress(state, upload, sent, total),
         Report::Uploaded { upload, result } => documents::uploaded(state, upload, result),
+        Report::DocumentCounted { upload, tokens } => documents::counted(state, upload, tokens),
         Report::Files { result, ours } => documents::files(state, result, ours),
         Report::FilesDeleted { ids, error } => documents::files_deleted(state, &ids, error),
     }

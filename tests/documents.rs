@@ -24,6 +24,7 @@ fn doc(name: &str, text: &str) -> Document {
         bytes: 38 * 1024,
         file_id: format!("file_{name}"),
         text: text.into(),
+        tokens: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn pdf(name: &str) -> Result<Read, String> {
         path: std::path::PathBuf::from(format!("/tmp/{name}")),
         name: name.into(),
         bytes: 38 * 1024,
+        text: false,
     })
 }
 
@@ -591,4 +593,93 @@ fn enter_on_a_message_with_a_document_shows_its_text_in_a_pager() {
     );
     assert_eq!(state.overlay, None);
     assert!(state.pager.text.is_empty());
+}
+
+#[test]
+fn a_text_too_long_for_the_window_is_refused_before_it_goes_up() {
+    let mut state = app();
+    // kimi-k2.6: 262,144 tokens; 2 MB of text is at least 524,288.
+    let started = attach(
+        &mut state,
+        vec![Ok(Read::Document {
+            path: "/tmp/big.log".into(),
+            name: "big.log".into(),
+            bytes: 2 * 1024 * 1024,
+            text: true,
+        })],
+    );
+    assert!(started.is_empty(), "nothing uploaded");
+    let flash = state.flash.clone().unwrap_or_default();
+    assert!(
+        flash.contains("big.log was not attached: at ~524k tokens it is 262k more than kimi-k2.6's 262k-token window"),
+        "{flash}"
+    );
+    // A PDF of that size may hold little text: it goes up, and is judged by its text.
+    let pdf = attach(
+        &mut state,
+        vec![Ok(Read::Document {
+            path: "/tmp/scan.pdf".into(),
+            name: "scan.pdf".into(),
+            bytes: 2 * 1024 * 1024,
+            text: false,
+        })],
+    );
+    assert_eq!(pdf.len(), 1);
+}
+
+#[test]
+fn the_apis_count_of_a_document_replaces_the_estimate_or_refuses_it() {
+    let mut state = app();
+    let up = attach(&mut state, vec![pdf("a.pdf"), pdf("b.pdf")]);
+    let mut counts = Vec::new();
+    for (upload, name) in &up {
+        let effects = update(
+            &mut state,
+            Msg::Report(Report::Uploaded {
+                upload: *upload,
+                result: Ok(doc(name, "short text")),
+            }),
+            T0,
+        );
+        // Counted by the endpoint, with the document as the request's one message.
+        let request = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::CountDocument { upload: u, request } if u == upload => {
+                    Some(request.clone())
+                }
+                _ => None,
+            })
+            .expect("counted");
+        assert_eq!(request.messages.len(), 1);
+        assert_eq!(request.messages[0].content, "short text");
+        counts.push(*upload);
+    }
+    update(
+        &mut state,
+        Msg::Report(Report::DocumentCounted {
+            upload: counts[0],
+            tokens: Some(9_600),
+        }),
+        T0,
+    );
+    assert!(chips(&mut state).contains("a.pdf · 38 KB · ~9.6k tokens"));
+    // Far longer than it looked: taken off after all, and deleted.
+    let effects = update(
+        &mut state,
+        Msg::Report(Report::DocumentCounted {
+            upload: counts[1],
+            tokens: Some(300_000),
+        }),
+        T0,
+    );
+    assert_eq!(effects, [Effect::DeleteFiles(vec!["file_b.pdf".into()])]);
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .unwrap_or_default()
+            .contains("b.pdf was not attached")
+    );
+    assert_eq!(state.active_conversation().documents.len(), 1);
 }

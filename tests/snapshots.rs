@@ -799,6 +799,7 @@ fn documents_on_the_box_and_the_message_and_the_files_overlay() {
         bytes: 38 * 1024,
         file_id: file_id.into(),
         text: "x".repeat(9_600 * 4),
+        tokens: None,
     };
     let attach = |state: &mut AppState, name: &str| -> u64 {
         let conversation = state.conversations.active_id();
@@ -811,6 +812,7 @@ fn documents_on_the_box_and_the_message_and_the_files_overlay() {
                     path: format!("/tmp/{name}").into(),
                     name: name.into(),
                     bytes: 38 * 1024,
+                    text: false,
                 })],
             }),
             T0,

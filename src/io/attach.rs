@@ -34,11 +34,13 @@ pub const MAX_UPLOAD: u64 = 100 * 1024 * 1024;
 pub enum Read {
     /// Text that goes into the message.
     Text(Attachment),
-    /// A document to upload for extraction.
+    /// A document to upload for extraction; `text`: it is text (long, or in another
+    /// encoding), so its size says about how many tokens it is before it goes up.
     Document {
         path: PathBuf,
         name: String,
         bytes: u64,
+        text: bool,
     },
 }
 
@@ -75,7 +77,7 @@ fn read_one(path: &Path, shown: &str) -> Result<Read, String> {
             std::io::Read::read_to_end(&mut std::io::Read::take(file, 8192), &mut head)
         })
         .map_err(|e| format!("{shown}: {}", reason(&e)))?;
-    let upload = || {
+    let upload = |text: bool| {
         if meta.len() > MAX_UPLOAD {
             return Err(format!(
                 "{shown} is {}: the API takes files up to 100 MB.",
@@ -86,10 +88,11 @@ fn read_one(path: &Path, shown: &str) -> Result<Read, String> {
             path: path.to_path_buf(),
             name: name.clone(),
             bytes: meta.len(),
+            text,
         })
     };
     match sniff(&head, &name) {
-        Some(Kind::Document) => return upload(),
+        Some(Kind::Document) => return upload(false),
         Some(Kind::Refused(why)) => return Err(format!("{shown} is {why}")),
         None => {}
     }
@@ -100,13 +103,13 @@ fn read_one(path: &Path, shown: &str) -> Result<Read, String> {
     }
     if meta.len() > MAX_TEXT {
         // Long text: extracted by the API, not pasted into the message.
-        return upload();
+        return upload(true);
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {}", reason(&e)))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Read::Text(Attachment { name, text })),
         // GBK, Latin-1 and the like: the API's extraction reads them.
-        Err(_) => upload(),
+        Err(_) => upload(true),
     }
 }
 

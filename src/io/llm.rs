@@ -361,6 +361,7 @@ impl LlmClient {
             bytes: total,
             file_id: info.id,
             text,
+            tokens: None,
         })
     }
 

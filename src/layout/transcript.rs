@@ -264,7 +264,10 @@ pub fn document_chip(doc: &crate::api::Document) -> String {
         "📎 {} · {} · ~{} tokens",
         sanitize(&doc.name),
         crate::text::plain::size_label(usize::try_from(doc.bytes).unwrap_or(usize::MAX)),
-        token_count(u64::try_from(estimate_tokens(&doc.text)).unwrap_or(u64::MAX))
+        token_count(
+            doc.tokens
+                .unwrap_or_else(|| u64::try_from(estimate_tokens(&doc.text)).unwrap_or(u64::MAX))
+        )
     )
 }
 

@@ -33,7 +33,22 @@ pub fn attached(
             Ok(Read::Document { name, .. }) if !state.settings.kimi_fields => failed.push(format!(
                 "{name}: documents are read by Kimi's file extraction, and this profile's endpoint is not Kimi."
             )),
-            Ok(Read::Document { path, name, bytes }) => {
+            Ok(Read::Document {
+                name, bytes, text, ..
+            }) if text && too_long(state, conversation, bytes).is_some() => {
+                let (tokens, window, model) =
+                    too_long(state, conversation, bytes).unwrap_or_default();
+                failed.push(format!(
+                    "{} was not attached: at ~{} tokens it is {} more than {model}'s {}-token window.",
+                    sanitize(&name),
+                    crate::layout::transcript::token_count(tokens),
+                    crate::layout::transcript::token_count(tokens - window),
+                    crate::layout::transcript::token_count(window),
+                ));
+            }
+            Ok(Read::Document {
+                path, name, bytes, ..
+            }) => {
                 let upload = state.next_id();
                 started.push(PendingDocument {
                     upload,
@@ -76,6 +91,20 @@ pub fn attached(
         state.flash = Some(failed.join(" "));
     }
     effects
+}
+
+/// A text file of `bytes` bytes that is surely longer than the window of `conversation`'s
+/// model (at four bytes a token, the fewest a text takes): (its tokens at that rate, the
+/// window, the model).
+fn too_long(
+    state: &AppState,
+    conversation: ConversationId,
+    bytes: u64,
+) -> Option<(u64, u64, String)> {
+    let model = state.conversations.get(conversation)?.model.clone();
+    let window = catalog::context_length(&model, &state.models)?;
+    let tokens = bytes / 4;
+    (tokens > window).then_some((tokens, window, model))
 }
 
 /// The images of `/image` are read: each goes with the message being written (a chip on the
@@ -245,13 +274,74 @@ pub fn uploaded(
                 ));
                 return vec![Effect::DeleteFiles(vec![doc.file_id])];
             }
+            // The API's own count, where it has one (a Kimi profile); the local estimate
+            // stands meanwhile.
+            let count = crate::api::ChatRequest {
+                model: conv.model.clone(),
+                messages: vec![crate::api::ChatMessage {
+                    role: "system".into(),
+                    content: doc.text.clone(),
+                    ..crate::api::ChatMessage::default()
+                }],
+                stream: false,
+                stream_options: crate::api::StreamOptions {
+                    include_usage: false,
+                },
+                sampling: crate::api::SamplingOptions::default(),
+                thinking: None,
+                reasoning_effort: None,
+                tools: None,
+                prompt_cache_key: None,
+            };
             if let Some(pending) = conv.documents.get_mut(at) {
                 pending.sent = pending.bytes;
                 pending.document = Some(doc);
             }
-            Vec::new()
+            if state.settings.kimi_fields {
+                vec![Effect::CountDocument {
+                    upload,
+                    request: count,
+                }]
+            } else {
+                Vec::new()
+            }
         }
     }
+}
+
+/// The API counted an uploaded document: its chip says so, and one longer than the model's
+/// window is taken off (and deleted) after all.
+pub fn counted(state: &mut AppState, upload: u64, tokens: Option<u64>) -> Vec<Effect> {
+    let Some(tokens) = tokens else {
+        return Vec::new();
+    };
+    let Some((id, at)) = find(state, upload) else {
+        return Vec::new();
+    };
+    let models = state.models.clone();
+    let Some(conv) = state.conversations.get_mut(id) else {
+        return Vec::new();
+    };
+    let window = catalog::context_length(&conv.model, &models);
+    if let Some(window) = window.filter(|&w| tokens > w) {
+        let removed = conv.documents.remove(at);
+        state.flash = Some(format!(
+            "{} was not attached: its text is {} tokens, {} more than {}'s {}-token window.",
+            sanitize(&removed.name),
+            crate::layout::transcript::token_count(tokens),
+            crate::layout::transcript::token_count(tokens - window),
+            conv.model,
+            crate::layout::transcript::token_count(window),
+        ));
+        return removed
+            .document
+            .map(|d| vec![Effect::DeleteFiles(vec![d.file_id])])
+            .unwrap_or_default();
+    }
+    if let Some(doc) = conv.documents.get_mut(at).and_then(|d| d.document.as_mut()) {
+        doc.tokens = Some(tokens);
+    }
+    Vec::new()
 }
 
 /// Takes the active conversation's documents for the message being sent; none while one is
