@@ -175,6 +175,7 @@ fn main() -> ExitCode {
     }
     // A damaged or newer database stops here, untouched. A directory that cannot be written
     // yet (read-only, full) does not: the app runs, keeps everything in memory and retries.
+    say_if_migrating(&db_path);
     let store = match Store::open(&db_path) {
         Ok(store) => Some(store),
         // A database that cannot be written is still listed.
@@ -364,6 +365,7 @@ fn print(
     let store = if args.no_save {
         None
     } else {
+        say_if_migrating(db_path);
         match Store::open(db_path) {
             Ok(store) => Some(store),
             // A damaged or newer database is left alone; the reply still comes.
@@ -527,4 +529,18 @@ fn list(store: Option<&Store>) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// Says so on stderr (the screen is still the shell's) when the database is about to be
+/// brought up to this version: with many messages, rebuilding an index takes seconds, once.
+fn say_if_migrating(db_path: &std::path::Path) {
+    if let Some((from, messages)) = Store::migration_ahead(db_path)
+        && messages >= 10_000
+    {
+        eprintln!(
+            "kimi-tui: bringing {} up to this version (schema {from} to {}, {messages} messages); this happens once and can take a few seconds…",
+            db_path.display(),
+            kimi_tui::io::store::SCHEMA_VERSION
+        );
+    }
 }

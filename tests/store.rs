@@ -1586,3 +1586,22 @@ fn the_migration_to_schema_13_puts_lost_messages_back_in_the_index() {
     assert_eq!(store.search("great wall", 10).expect("search").len(), 1);
     assert_indexes_whole(&path);
 }
+
+#[test]
+fn a_migration_ahead_is_known_before_the_database_is_opened() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db(&dir);
+    assert_eq!(Store::migration_ahead(&path), None, "no database yet");
+    {
+        let conn = Store::create_at_version(&path, 9).expect("v9");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (1, 't', 1, 1);
+             INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at,
+                updated_at) VALUES (10, 1, 0, 'user', 'hi', 'complete', 1, 1);",
+        )
+        .expect("rows");
+    }
+    assert_eq!(Store::migration_ahead(&path), Some((9, 1)));
+    drop(Store::open(&path).expect("migrate"));
+    assert_eq!(Store::migration_ahead(&path), None, "up to date");
+}

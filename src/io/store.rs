@@ -611,6 +611,22 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// The schema of the kimi-tui database at `path` and how many messages it holds, when
+    /// opening it will migrate it (read without changing anything; `None` otherwise).
+    pub fn migration_ahead(path: &Path) -> Option<(i64, u64)> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ok()?;
+        if version == 0 || version >= SCHEMA_VERSION {
+            return None;
+        }
+        let messages: u64 = conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+            .unwrap_or(0);
+        Some((version, messages))
+    }
+
     /// Marks replies still streaming but not saved since `before` as interrupted, and indexes
     /// them for search.
     fn mark_orphaned(&mut self, before: i64) -> rusqlite::Result<()> {
