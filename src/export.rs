@@ -136,14 +136,7 @@ pub fn to_markdown(conv: &Conversation, model: &str) -> String {
             Role::Assistant => out.push_str("## Kimi\n\n"),
         }
         for doc in &message.documents {
-            // The extracted text in a fence longer than any run of backticks inside it.
-            let longest = doc
-                .text
-                .split(|c| c != '`')
-                .map(str::len)
-                .max()
-                .unwrap_or(0);
-            let fence = "`".repeat(longest.max(2) + 1);
+            let fence = crate::text::plain::fence_for(&doc.text);
             out.push_str(&format!(
                 "📎 **{}** ({} bytes, extracted text):\n\n{fence}text\n{}\n{fence}\n\n",
                 doc.name.replace('*', "\\*"),

@@ -117,6 +117,15 @@ pub enum StartError {
     Keys(Vec<String>),
 }
 
+/// Where paths typed in the input box are read from: the working directory, and the home
+/// directory for `~/`.
+fn cwd_and_home() -> (std::path::PathBuf, Option<std::path::PathBuf>) {
+    (
+        std::env::current_dir().unwrap_or_default(),
+        std::env::var_os("HOME").map(std::path::PathBuf::from),
+    )
+}
+
 /// The key table with the config file's `[keys]` in place.
 pub fn key_table(config: &crate::config::Config) -> Result<crate::bindings::KeyTable, Vec<String>> {
     crate::bindings::with_config_keys(&config.keys, &config.keys_text)
@@ -224,6 +233,16 @@ impl Effects {
         }
     }
 
+    /// Runs `work` on the blocking pool (it reads files) and reports what it returns.
+    fn blocking(&self, work: impl FnOnce() -> Option<Report> + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Some(report) = work() {
+                let _ = tx.send(Msg::Report(report));
+            }
+        });
+    }
+
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::StartStream {
@@ -294,74 +313,56 @@ impl Effects {
                 conversation,
                 line,
                 paths,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let cwd = std::env::current_dir().unwrap_or_default();
-                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    let files = crate::io::attach::read(&paths, &cwd, home.as_deref());
-                    let _ = tx.send(Msg::Report(Report::Attached {
-                        conversation,
-                        line,
-                        files,
-                    }));
-                });
-            }
+            } => self.blocking(move || {
+                let (cwd, home) = cwd_and_home();
+                let files = crate::io::attach::read(&paths, &cwd, home.as_deref());
+                Some(Report::Attached {
+                    conversation,
+                    line,
+                    files,
+                })
+            }),
             Effect::PasteImage { conversation } => {
                 // Read here (the clipboard object lives on this thread); encoded off it.
                 let pixels = self.clipboard.image();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
+                self.blocking(move || {
                     let image = pixels.and_then(|(w, h, rgba)| {
                         crate::io::image::from_rgba("clipboard.png", w, h, rgba)
                     });
-                    let _ = tx.send(Msg::Report(Report::ImagesRead {
+                    Some(Report::ImagesRead {
                         conversation,
                         line: String::new(),
                         images: vec![image.map_err(|why| format!("Not pasted: {why}"))],
-                    }));
+                    })
                 });
             }
-            Effect::CheckDropped { text } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    if let Some(files) = crate::io::paths::dropped(&text, home.as_deref()) {
-                        let _ = tx.send(Msg::Report(Report::Dropped { text, files }));
-                    }
-                });
-            }
-            Effect::CompletePath { line } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let cwd = std::env::current_dir().unwrap_or_default();
-                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    let (completed, choices) =
-                        crate::io::paths::complete(&line, &cwd, home.as_deref());
-                    let _ = tx.send(Msg::Report(Report::PathCompleted {
-                        line,
-                        completed,
-                        choices,
-                    }));
-                });
-            }
+            Effect::CheckDropped { text } => self.blocking(move || {
+                let (_, home) = cwd_and_home();
+                crate::io::paths::dropped(&text, home.as_deref())
+                    .map(|files| Report::Dropped { text, files })
+            }),
+            Effect::CompletePath { line } => self.blocking(move || {
+                let (cwd, home) = cwd_and_home();
+                let (completed, choices) = crate::io::paths::complete(&line, &cwd, home.as_deref());
+                Some(Report::PathCompleted {
+                    line,
+                    completed,
+                    choices,
+                })
+            }),
             Effect::ReadImages {
                 conversation,
                 line,
                 paths,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let cwd = std::env::current_dir().unwrap_or_default();
-                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    let images = crate::io::image::read(&paths, &cwd, home.as_deref());
-                    let _ = tx.send(Msg::Report(Report::ImagesRead {
-                        conversation,
-                        line,
-                        images,
-                    }));
-                });
-            }
+            } => self.blocking(move || {
+                let (cwd, home) = cwd_and_home();
+                let images = crate::io::image::read(&paths, &cwd, home.as_deref());
+                Some(Report::ImagesRead {
+                    conversation,
+                    line,
+                    images,
+                })
+            }),
             Effect::UploadDocument { upload, path, name } => {
                 let client = self.client.clone();
                 let tx = self.tx.clone();

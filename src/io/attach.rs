@@ -52,7 +52,8 @@ pub fn read(paths: &[String], cwd: &Path, home: Option<&Path>) -> Vec<Result<Rea
         .collect()
 }
 
-fn resolve(path: &str, cwd: &Path, home: Option<&Path>) -> PathBuf {
+/// `path` as typed: `~/` is the home directory, a relative path is from `cwd`.
+pub fn resolve(path: &str, cwd: &Path, home: Option<&Path>) -> PathBuf {
     match (path.strip_prefix("~/"), home) {
         (Some(rest), Some(home)) => home.join(rest),
         _ => cwd.join(path),
@@ -157,7 +158,8 @@ fn sniff(bytes: &[u8], name: &str) -> Option<Kind> {
         .map(|(_, kind)| kind)
 }
 
-fn reason(e: &std::io::Error) -> String {
+/// Why a file could not be read, in a few words.
+pub fn reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file.".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied.".into(),
@@ -169,13 +171,7 @@ impl Attachment {
     /// The text as it goes into the message: fenced with the file's name, the fence longer
     /// than any run of backticks in the file so nothing in it can close it early.
     pub fn fenced(&self) -> String {
-        let longest = self
-            .text
-            .split(|c| c != '`')
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
-        let fence = "`".repeat(longest.max(2) + 1);
+        let fence = crate::text::plain::fence_for(&self.text);
         let name = crate::text::plain::sanitize(&self.name).replace('`', "'");
         let body = self.text.strip_suffix('\n').unwrap_or(&self.text);
         format!("{fence}{name}\n{body}\n{fence}")

@@ -28,13 +28,7 @@ pub const MAX_FILE: u64 = 50 * 1024 * 1024;
 pub fn read(paths: &[String], cwd: &Path, home: Option<&Path>) -> Vec<Result<Image, String>> {
     paths
         .iter()
-        .map(|shown| {
-            let path = match (shown.strip_prefix("~/"), home) {
-                (Some(rest), Some(home)) => home.join(rest),
-                _ => cwd.join(shown),
-            };
-            read_one(&path, shown)
-        })
+        .map(|shown| read_one(&super::attach::resolve(shown, cwd, home), shown))
         .collect()
 }
 
@@ -42,7 +36,8 @@ fn read_one(path: &Path, shown: &str) -> Result<Image, String> {
     let name = path
         .file_name()
         .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {}", reason(&e)))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("{shown}: {}", super::attach::reason(&e)))?;
     if meta.is_dir() {
         return Err(format!("{shown} is a directory."));
     }
@@ -52,7 +47,8 @@ fn read_one(path: &Path, shown: &str) -> Result<Image, String> {
             crate::text::plain::size_label(usize::try_from(meta.len()).unwrap_or(usize::MAX))
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {}", reason(&e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{shown}: {}", super::attach::reason(&e)))?;
     from_bytes(&name, bytes).map_err(|why| format!("{shown}: {why}"))
 }
 
@@ -142,14 +138,6 @@ fn image(name: &str, mime: &str, size: (u32, u32), original: (u32, u32), data: V
         original_height: original.1,
         hash,
         data: Arc::new(data),
-    }
-}
-
-fn reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file.".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied.".into(),
-        _ => format!("{e}."),
     }
 }
 

@@ -131,6 +131,13 @@ pub fn shorten(text: &str, max: usize) -> String {
     )
 }
 
+/// A code fence for `text`: backticks, one more than its longest run of them (at least
+/// three), so nothing in it can close the fence early.
+pub fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
 /// "820 bytes", "12 KB", "4.9 MB".
 pub fn size_label(bytes: usize) -> String {
     const KB: usize = 1024;

@@ -79,37 +79,20 @@ pub fn append_tail(
 /// Every pair of neighbouring CJK characters in message `id`'s stored text (its row's and
 /// its pieces'), read a piece at a time: for the pair index of a long reply saved in parts.
 pub fn stored_bigrams(conn: &Connection, id: u64) -> rusqlite::Result<String> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::new();
-    let mut previous: Option<char> = None;
-    let mut feed = |text: &str| {
-        for c in text.chars() {
-            let cjk = super::search::is_cjk(c);
-            if let Some(p) = previous
-                && cjk
-                && seen.insert((p, c))
-            {
-                out.push(p);
-                out.push(c);
-                out.push(' ');
-            }
-            previous = cjk.then_some(c);
-        }
-    };
+    let mut pairs = super::search::Bigrams::default();
     let mut row = conn.prepare_cached("SELECT content FROM messages WHERE id = ?1")?;
     let mut rows = row.query([id])?;
     if let Some(r) = rows.next()? {
-        feed(r.get_ref(0)?.as_str()?);
+        pairs.feed(r.get_ref(0)?.as_str()?);
     }
     let mut stmt = conn.prepare_cached(
         "SELECT text FROM message_pieces WHERE message_id = ?1 AND reasoning = 0 ORDER BY id",
     )?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
-        feed(r.get_ref(0)?.as_str()?);
+        pairs.feed(r.get_ref(0)?.as_str()?);
     }
-    out.pop();
-    Ok(out)
+    Ok(pairs.finish())
 }
 
 /// Appends what `m` holds beyond the stored text of its message (its row exists), as pieces.

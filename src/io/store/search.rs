@@ -194,21 +194,37 @@ pub fn is_cjk(c: char) -> bool {
 /// Every pair of neighbouring CJK characters in `text`, each once, separated by spaces:
 /// what the bigram index holds for a message.
 pub fn cjk_bigrams(text: &str) -> String {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::new();
-    let mut previous: Option<char> = None;
-    for c in text.chars() {
-        let cjk = is_cjk(c);
-        if let Some(p) = previous
-            && cjk
-            && seen.insert((p, c))
-        {
-            out.push(p);
-            out.push(c);
-            out.push(' ');
+    let mut pairs = Bigrams::default();
+    pairs.feed(text);
+    pairs.finish()
+}
+
+/// The pairs of a text read in pieces (a pair may span two pieces).
+#[derive(Default)]
+pub struct Bigrams {
+    seen: std::collections::HashSet<(char, char)>,
+    out: String,
+    previous: Option<char>,
+}
+
+impl Bigrams {
+    pub fn feed(&mut self, text: &str) {
+        for c in text.chars() {
+            let cjk = is_cjk(c);
+            if let Some(p) = self.previous
+                && cjk
+                && self.seen.insert((p, c))
+            {
+                self.out.push(p);
+                self.out.push(c);
+                self.out.push(' ');
+            }
+            self.previous = cjk.then_some(c);
         }
-        previous = cjk.then_some(c);
     }
-    out.pop();
-    out
+
+    pub fn finish(mut self) -> String {
+        self.out.pop();
+        self.out
+    }
 }
