@@ -192,8 +192,9 @@ pub struct Document {
     pub file_id: String,
     /// What `GET /files/{id}/content` answered: the extracted text, as the API gives it.
     pub text: String,
-    /// Its size in the model's tokens, as the token-estimate endpoint counted it (none: the
-    /// local estimate stands).
+    /// Its size in the model's tokens: the token-estimate endpoint's count once it answered,
+    /// the local estimate until then (set when the text arrives or is read back, so that no
+    /// frame counts a long text again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<u64>,
 }
@@ -251,6 +252,15 @@ pub struct Image {
     /// them by hash.
     #[serde(skip)]
     pub data: std::sync::Arc<Vec<u8>>,
+}
+
+impl Document {
+    /// Its size in tokens: as counted, or else estimated from its length (never by reading
+    /// the text on a frame).
+    pub fn token_size(&self) -> u64 {
+        self.tokens
+            .unwrap_or_else(|| u64::try_from(self.text.len() / 4).unwrap_or(u64::MAX))
+    }
 }
 
 impl Image {

@@ -426,7 +426,12 @@ fn the_store_keeps_documents_with_their_message_and_knows_kimi_tuis_files() {
     let id = state.conversations.active_id();
     let records = store.load(id).expect("load");
     let message = kimi_tui::state::saved::message_from(records[0].clone());
-    assert_eq!(message.documents, [doc("a.pdf", "alpha")]);
+    // With its size in tokens, counted once when it arrived.
+    let expected = Document {
+        tokens: Some(2),
+        ..doc("a.pdf", "alpha")
+    };
+    assert_eq!(message.documents, [expected]);
     assert_eq!(store.uploaded_file_ids().expect("ids"), ["file_a.pdf"]);
 }
 

@@ -264,10 +264,7 @@ pub fn document_chip(doc: &crate::api::Document) -> String {
         "📎 {} · {} · ~{} tokens",
         sanitize(&doc.name),
         crate::text::plain::size_label(usize::try_from(doc.bytes).unwrap_or(usize::MAX)),
-        token_count(
-            doc.tokens
-                .unwrap_or_else(|| u64::try_from(estimate_tokens(&doc.text)).unwrap_or(u64::MAX))
-        )
+        token_count(doc.token_size())
     )
 }
 
@@ -331,10 +328,10 @@ pub fn pending_chips(
         return short;
     }
     let uploading = documents.iter().filter(|d| d.document.is_none()).count();
-    let tokens: usize = documents
+    let tokens: u64 = documents
         .iter()
         .filter_map(|d| d.document.as_ref())
-        .map(|d| estimate_tokens(&d.text))
+        .map(crate::api::Document::token_size)
         .sum();
     let mut out = if documents.is_empty() {
         String::from(" ")
@@ -342,7 +339,7 @@ pub fn pending_chips(
         format!(
             " 📎 {} · ~{} tokens",
             count(documents.len(), "document"),
-            token_count(u64::try_from(tokens).unwrap_or(u64::MAX))
+            token_count(tokens)
         )
     };
     if !images.is_empty() {

@@ -130,6 +130,11 @@ pub fn message_from(record: MessageRecord) -> Message {
     message.tool_rounds = serde_json::from_str(&record.tool_rounds).unwrap_or_default();
     // Documents that do not read back (a damaged row) are dropped: the text stays.
     message.documents = serde_json::from_str(&record.documents).unwrap_or_default();
+    for doc in &mut message.documents {
+        if doc.tokens.is_none() {
+            doc.tokens = Some(crate::catalog::estimate_tokens(&doc.text));
+        }
+    }
     message.images = record.images;
     message.reasoning = record.reasoning;
     message.status = match record.status {

@@ -251,8 +251,9 @@ pub fn uploaded(
             });
             Vec::new()
         }
-        Ok(doc) => {
+        Ok(mut doc) => {
             let tokens = catalog::estimate_tokens(&doc.text);
+            doc.tokens = Some(tokens);
             let window = catalog::context_length(&conv.model, &models);
             if let Some(window) = window.filter(|&w| tokens > w) {
                 conv.documents.remove(at);
