@@ -322,20 +322,16 @@ impl Effects {
                     files,
                 })
             }),
-            Effect::PasteImage { conversation } => {
-                // Read here (the clipboard object lives on this thread); encoded off it.
-                let pixels = self.clipboard.image();
-                self.blocking(move || {
-                    let image = pixels.and_then(|(w, h, rgba)| {
-                        crate::io::image::from_rgba("clipboard.png", w, h, rgba)
-                    });
-                    Some(Report::ImagesRead {
-                        conversation,
-                        line: String::new(),
-                        images: vec![image.map_err(|why| format!("Not pasted: {why}"))],
-                    })
+            Effect::PasteImage { conversation } => self.blocking(move || {
+                let image = crate::io::clipboard::image().and_then(|(w, h, rgba)| {
+                    crate::io::image::from_rgba("clipboard.png", w, h, rgba)
                 });
-            }
+                Some(Report::ImagesRead {
+                    conversation,
+                    line: String::new(),
+                    images: vec![image.map_err(|why| format!("Not pasted: {why}"))],
+                })
+            }),
             Effect::CheckDropped { text } => self.blocking(move || {
                 let (_, home) = cwd_and_home();
                 crate::io::paths::dropped(&text, home.as_deref())

@@ -58,6 +58,18 @@ fn pdf(name: &str) -> Result<Read, String> {
     })
 }
 
+/// Upload `upload` ended with `document`; returns what the reducer asked for.
+fn uploaded(state: &mut AppState, upload: u64, document: Document) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Report(Report::Uploaded {
+            upload,
+            result: Ok(document),
+        }),
+        T0,
+    )
+}
+
 fn type_line(state: &mut AppState, text: &str) {
     update(state, Msg::from(ComposerIntent::Paste(text.into())), T0);
 }
@@ -232,14 +244,7 @@ fn documents_need_kimi_and_come_off_with_backspace_or_detach() {
     state.settings.kimi_fields = true;
     let uploads = attach(&mut state, vec![pdf("a.pdf"), pdf("b.pdf")]);
     for (upload, name) in &uploads {
-        update(
-            &mut state,
-            Msg::Report(Report::Uploaded {
-                upload: *upload,
-                result: Ok(doc(name, "text")),
-            }),
-            T0,
-        );
+        uploaded(&mut state, *upload, doc(name, "text"));
     }
     // Backspace in the empty box takes off the last, and deletes its file.
     let backspace = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Backspace);
@@ -274,14 +279,7 @@ fn documents_need_kimi_and_come_off_with_backspace_or_detach() {
 fn editing_a_message_brings_its_documents_and_esc_puts_back_the_others() {
     let mut state = app();
     let up = attach(&mut state, vec![pdf("a.pdf")]);
-    update(
-        &mut state,
-        Msg::Report(Report::Uploaded {
-            upload: up[0].0,
-            result: Ok(doc("a.pdf", "alpha")),
-        }),
-        T0,
-    );
+    uploaded(&mut state, up[0].0, doc("a.pdf", "alpha"));
     type_line(&mut state, "first");
     let stream = submit(&mut state)
         .into_iter()
@@ -300,14 +298,7 @@ fn editing_a_message_brings_its_documents_and_esc_puts_back_the_others() {
     );
     // Something attached for the next message, then the first one edited.
     let next = attach(&mut state, vec![pdf("b.pdf")]);
-    update(
-        &mut state,
-        Msg::Report(Report::Uploaded {
-            upload: next[0].0,
-            result: Ok(doc("b.pdf", "beta")),
-        }),
-        T0,
-    );
+    uploaded(&mut state, next[0].0, doc("b.pdf", "beta"));
     state.active_conversation_mut().focus = Some(0);
     update(
         &mut state,
@@ -407,14 +398,7 @@ fn the_store_keeps_documents_with_their_message_and_knows_kimi_tuis_files() {
     let store = Store::open(&dir.path().join("c.sqlite3")).expect("open");
     let mut state = app();
     let up = attach(&mut state, vec![pdf("a.pdf")]);
-    update(
-        &mut state,
-        Msg::Report(Report::Uploaded {
-            upload: up[0].0,
-            result: Ok(doc("a.pdf", "alpha")),
-        }),
-        T0,
-    );
+    uploaded(&mut state, up[0].0, doc("a.pdf", "alpha"));
     type_line(&mut state, "about a");
     for effect in submit(&mut state) {
         match effect {
@@ -561,14 +545,7 @@ fn enter_on_a_message_with_a_document_shows_its_text_in_a_pager() {
         .map(|n| format!("line {n} of the report"))
         .collect();
     let body = serde_json::json!({"content": lines.join("\n"), "type": "file"}).to_string();
-    update(
-        &mut state,
-        Msg::Report(Report::Uploaded {
-            upload: up[0].0,
-            result: Ok(doc("report.pdf", &body)),
-        }),
-        T0,
-    );
+    uploaded(&mut state, up[0].0, doc("report.pdf", &body));
     type_line(&mut state, "summarize");
     submit(&mut state);
     state.active_conversation_mut().focus = Some(0);

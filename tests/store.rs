@@ -502,8 +502,15 @@ fn a_writer_killed_mid_write_leaves_a_readable_database() {
     assert_eq!(check, "ok");
 }
 
-#[test]
-fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
+/// A store worker whose database cannot be made yet: a file stands where its directory
+/// goes (`blocker`).
+fn blocked_worker() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    store_worker::StoreHandle,
+    std::sync::mpsc::Receiver<StoreReport>,
+) {
     let dir = tempfile::tempdir().expect("dir");
     let blocker = dir.path().join("data");
     std::fs::write(&blocker, "not a directory yet").expect("write");
@@ -513,6 +520,27 @@ fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
         let _ = tx.send(msg);
     })
     .expect("worker");
+    (dir, blocker, path, handle, rx)
+}
+
+/// The worker says saving fails; then the problem goes away (the user frees the directory)
+/// and the next retry writes, which it says too.
+fn fails_then_recovers(rx: &std::sync::mpsc::Receiver<StoreReport>, blocker: &Path) {
+    let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
+    assert!(
+        matches!(failing, StoreReport::Status(Some(_))),
+        "{failing:?}"
+    );
+    std::fs::remove_file(blocker).expect("unblock");
+    let recovered = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a second report");
+    assert_eq!(recovered, StoreReport::Status(None));
+}
+
+#[test]
+fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
+    let (_dir, blocker, path, handle, rx) = blocked_worker();
     handle.send(StoreCmd::SaveConversation(meta(1, "kept", 1)));
     handle.send(StoreCmd::SaveMessage(message(
         1,
@@ -521,17 +549,7 @@ fn the_worker_keeps_failed_saves_and_writes_them_once_it_can() {
         Role::User,
         "do not lose me",
     )));
-    let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
-    assert!(
-        matches!(failing, StoreReport::Status(Some(_))),
-        "{failing:?}"
-    );
-    // The problem goes away (the user frees the directory); the next retry writes.
-    std::fs::remove_file(&blocker).expect("unblock");
-    let recovered = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("a second report");
-    assert_eq!(recovered, StoreReport::Status(None));
+    fails_then_recovers(&rx, &blocker);
     handle.close(Duration::from_secs(5));
     let store = Store::open(&path).expect("open");
     assert_eq!(
@@ -1508,15 +1526,7 @@ fn a_long_reply_saved_as_what_it_gained_reads_back_whole_and_out_of_step_is_refu
 
 #[test]
 fn the_worker_joins_the_ends_of_a_long_reply_it_could_not_write_yet() {
-    let dir = tempfile::tempdir().expect("dir");
-    let blocker = dir.path().join("data");
-    std::fs::write(&blocker, "not a directory yet").expect("write");
-    let path = blocker.join("conversations.sqlite3");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let handle = store_worker::spawn(path.clone(), None, move |msg| {
-        let _ = tx.send(msg);
-    })
-    .expect("worker");
+    let (_dir, blocker, path, handle, rx) = blocked_worker();
     handle.send(StoreCmd::SaveConversation(meta(1, "kept", 1)));
     let text = long_text(3 * 1024 * 1024, "kept");
     let cut = |n: usize| {
@@ -1534,14 +1544,7 @@ fn the_worker_joins_the_ends_of_a_long_reply_it_could_not_write_yet() {
     reply.content = text.clone();
     reply.status = MessageStatus::Complete;
     handle.send(StoreCmd::SaveMessage(tail(&reply, (b, 0))));
-    let failing = rx.recv_timeout(Duration::from_secs(20)).expect("a report");
-    assert!(
-        matches!(failing, StoreReport::Status(Some(_))),
-        "{failing:?}"
-    );
-    std::fs::remove_file(&blocker).expect("unblock");
-    let recovered = rx.recv_timeout(Duration::from_secs(20)).expect("report");
-    assert_eq!(recovered, StoreReport::Status(None));
+    fails_then_recovers(&rx, &blocker);
     handle.close(Duration::from_secs(5));
     let store = Store::open(&path).expect("open");
     let back = store.load(ConversationId(1)).expect("load");

@@ -41,34 +41,40 @@ impl Clipboard {
         }
     }
 
-    /// The image on the native clipboard: its width, height and RGBA pixels, or why there is
-    /// none (no display, as over SSH; no image on it).
-    pub fn image(&mut self) -> Result<(usize, usize, Vec<u8>), String> {
-        let Some(native) = self.native() else {
-            return Err(
-                "there is no clipboard here (over SSH it is the other machine's): drop the file on the terminal, or /image its path."
-                    .into(),
-            );
-        };
-        match native.get_image() {
-            Ok(image) => Ok((image.width, image.height, image.bytes.into_owned())),
-            Err(arboard::Error::ContentNotAvailable) => Err("the clipboard holds no image.".into()),
-            Err(e) => Err(format!("the clipboard could not be read ({e}).")),
-        }
-    }
-
     fn native(&mut self) -> Option<&mut arboard::Clipboard> {
         if !self.native_tried {
             self.native_tried = true;
-            // Without a display (an SSH session, CI) there is no native clipboard to ask.
-            let display = std::env::var_os("DISPLAY").is_some()
-                || std::env::var_os("WAYLAND_DISPLAY").is_some()
-                || cfg!(any(target_os = "macos", target_os = "windows"));
-            if display {
+            if has_display() {
                 self.native = arboard::Clipboard::new().ok();
             }
         }
         self.native.as_mut()
+    }
+}
+
+/// Without a display (an SSH session, CI) there is no native clipboard to ask.
+fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || cfg!(any(target_os = "macos", target_os = "windows"))
+}
+
+/// The image on the native clipboard: its width, height and RGBA pixels, or why there is
+/// none (no display, as over SSH; no image on it). A screenshot can take a while to come
+/// over X11: this runs off the loop's thread, with a clipboard connection of its own.
+pub fn image() -> Result<(usize, usize, Vec<u8>), String> {
+    if !has_display() {
+        return Err(
+            "there is no clipboard here (over SSH it is the other machine's): drop the file on the terminal, or /image its path."
+                .into(),
+        );
+    }
+    let mut native = arboard::Clipboard::new()
+        .map_err(|e| format!("the clipboard could not be opened ({e})."))?;
+    match native.get_image() {
+        Ok(image) => Ok((image.width, image.height, image.bytes.into_owned())),
+        Err(arboard::Error::ContentNotAvailable) => Err("the clipboard holds no image.".into()),
+        Err(e) => Err(format!("the clipboard could not be read ({e}).")),
     }
 }
 

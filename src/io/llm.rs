@@ -187,53 +187,55 @@ impl LlmClient {
         made.as_ref().map_err(|e| ApiError::Transport(e.clone()))
     }
 
-    async fn get_json(&self, path: &str) -> Result<String, ApiError> {
+    /// Sends `method` to `path` with the key, `with` adding the body; the answer's headers are
+    /// waited for at most `allowed`. Answers that are not a success are errors, said from
+    /// their bodies.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        allowed: Duration,
+        with: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ApiError> {
         let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
         let url = format!("{}{path}", self.base_url);
-        let send = self.http()?.get(&url).bearer_auth(key.expose()).send();
-        let response = match tokio::time::timeout(self.idle_timeout, send).await {
-            Err(_) => return Err(ApiError::IdleTimeout(self.idle_timeout.as_secs())),
-            Ok(Err(err)) => return Err(transport_error(&url, &err)),
-            Ok(Ok(response)) => response,
-        };
+        let send = with(self.http()?.request(method, &url).bearer_auth(key.expose())).send();
+        let response = tokio::time::timeout(allowed, send)
+            .await
+            .map_err(|_| ApiError::IdleTimeout(allowed.as_secs()))?
+            .map_err(|e| transport_error(&url, &e))?;
         let status = response.status();
-        // Answers are small, but the list of 1,000 files is some 200 KB.
-        let body = read_up_to(response, self.idle_timeout, MAX_JSON).await;
         if status.is_success() {
-            Ok(body)
-        } else {
-            Err(http_error(
-                status.as_u16(),
-                status.canonical_reason().unwrap_or(""),
-                &body,
-            ))
+            return Ok(response);
         }
+        let body = read_capped(response, self.idle_timeout).await;
+        Err(http_error(
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            &body,
+        ))
+    }
+
+    async fn get_json(&self, path: &str) -> Result<String, ApiError> {
+        let response = self
+            .call(reqwest::Method::GET, path, self.idle_timeout, |r| r)
+            .await?;
+        // Answers are small, but the list of 1,000 files is some 200 KB.
+        Ok(read_up_to(response, self.idle_timeout, MAX_JSON).await)
     }
 
     /// POST /tokenizers/estimate-token-count: the prompt's size in the model's tokens.
     pub async fn count_tokens(&self, request: &ChatRequest) -> Result<u64, ApiError> {
-        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
-        let url = format!("{}/tokenizers/estimate-token-count", self.base_url);
         let body = serde_json::json!({"model": request.model, "messages": request.messages});
-        let send = self
-            .http()?
-            .post(&url)
-            .bearer_auth(key.expose())
-            .json(&body)
-            .send();
-        let response = tokio::time::timeout(self.idle_timeout, send)
-            .await
-            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
-            .map_err(|e| transport_error(&url, &e))?;
-        let status = response.status();
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "/tokenizers/estimate-token-count",
+                self.idle_timeout,
+                |r| r.json(&body),
+            )
+            .await?;
         let text = read_capped(response, self.idle_timeout).await;
-        if !status.is_success() {
-            return Err(http_error(
-                status.as_u16(),
-                status.canonical_reason().unwrap_or(""),
-                &text,
-            ));
-        }
         serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v["data"]["total_tokens"].as_u64())
@@ -268,7 +270,8 @@ impl LlmClient {
         name: &str,
         progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> Result<crate::api::Document, ApiError> {
-        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
+        // Without a key, nothing is read or sent.
+        self.api_key.as_ref().ok_or(ApiError::NoKey)?;
         let file = tokio::fs::File::open(path)
             .await
             .map_err(|e| ApiError::Transport(format!("cannot read {name}: {e}")))?;
@@ -300,28 +303,14 @@ impl LlmClient {
         let form = reqwest::multipart::Form::new()
             .text("purpose", "file-extract")
             .part("file", part);
-        let url = format!("{}/files", self.base_url);
         // The body takes as long as the link needs; the answer after it, the idle timeout.
         let allowed = self.idle_timeout + Duration::from_secs(total / (32 * 1024));
-        let send = self
-            .http()?
-            .post(&url)
-            .bearer_auth(key.expose())
-            .multipart(form)
-            .send();
-        let response = tokio::time::timeout(allowed, send)
-            .await
-            .map_err(|_| ApiError::IdleTimeout(allowed.as_secs()))?
-            .map_err(|e| transport_error(&url, &e))?;
-        let status = response.status();
+        let response = self
+            .call(reqwest::Method::POST, "/files", allowed, |r| {
+                r.multipart(form)
+            })
+            .await?;
         let body = read_capped(response, self.idle_timeout).await;
-        if !status.is_success() {
-            return Err(http_error(
-                status.as_u16(),
-                status.canonical_reason().unwrap_or(""),
-                &body,
-            ));
-        }
         let mut info: crate::api::FileInfo = serde_json::from_str(&body).map_err(|e| {
             ApiError::BadAnswer(format!("the upload's answer could not be read: {e}"))
         })?;
@@ -367,22 +356,11 @@ impl LlmClient {
 
     /// GET /files/{id}/content: the text extracted from a file.
     async fn file_content(&self, id: &str) -> Result<String, ApiError> {
-        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
-        let url = format!("{}/files/{id}/content", self.base_url);
-        let send = self.http()?.get(&url).bearer_auth(key.expose()).send();
-        let response = tokio::time::timeout(self.idle_timeout, send)
-            .await
-            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
-            .map_err(|e| transport_error(&url, &e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let body = read_capped(response, self.idle_timeout).await;
-            return Err(http_error(
-                status.as_u16(),
-                status.canonical_reason().unwrap_or(""),
-                &body,
-            ));
-        }
+        let path = format!("/files/{id}/content");
+        let url = format!("{}{path}", self.base_url);
+        let response = self
+            .call(reqwest::Method::GET, &path, self.idle_timeout, |r| r)
+            .await?;
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         loop {
@@ -411,24 +389,21 @@ impl LlmClient {
 
     /// DELETE /files/{id}.
     pub async fn delete_file(&self, id: &str) -> Result<(), ApiError> {
-        let key = self.api_key.as_ref().ok_or(ApiError::NoKey)?;
-        let url = format!("{}/files/{id}", self.base_url);
-        let send = self.http()?.delete(&url).bearer_auth(key.expose()).send();
-        let response = tokio::time::timeout(self.idle_timeout, send)
+        let path = format!("/files/{id}");
+        match self
+            .call(reqwest::Method::DELETE, &path, self.idle_timeout, |r| r)
             .await
-            .map_err(|_| ApiError::IdleTimeout(self.idle_timeout.as_secs()))?
-            .map_err(|e| transport_error(&url, &e))?;
-        let status = response.status();
-        // Gone already is what was asked for.
-        if status.is_success() || status == reqwest::StatusCode::NOT_FOUND {
-            return Ok(());
+        {
+            // Gone already is what was asked for.
+            Ok(_)
+            | Err(
+                ApiError::Http { status: 404, .. }
+                | ApiError::Api {
+                    status: Some(404), ..
+                },
+            ) => Ok(()),
+            Err(err) => Err(err),
         }
-        let body = read_capped(response, self.idle_timeout).await;
-        Err(http_error(
-            status.as_u16(),
-            status.canonical_reason().unwrap_or(""),
-            &body,
-        ))
     }
 }
 
