@@ -132,6 +132,9 @@ pub struct FileConfig {
     pub theme: Option<String>,
     /// On quit, print the open conversation into the terminal's normal screen.
     pub print_on_exit: Option<bool>,
+    /// How images are shown (Enter on a message with images): "auto" (the default: ask the
+    /// terminal), "kitty", "sixel", "iterm2", "blocks", or "off".
+    pub pictures: Option<Pictures>,
     /// Keys by action name: `[keys]` for every context that has the action, `[keys.sidebar]`
     /// and so on for one context (see `kimi-tui --keys`).
     #[serde(default)]
@@ -139,6 +142,21 @@ pub struct FileConfig {
     /// The file's text, to name lines in errors about `[keys]`.
     #[serde(skip)]
     pub text: String,
+}
+
+/// How pictures are drawn (`pictures` in the config file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pictures {
+    /// Ask the terminal; half blocks where it has no picture protocol.
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    /// Coloured half blocks (`▀`), which every terminal with 256 colours shows.
+    Blocks,
+    /// Name and size only.
+    Off,
 }
 
 /// Everything the app runs with, resolved.
@@ -157,6 +175,8 @@ pub struct Config {
     pub no_color: bool,
     /// Print the open conversation when quitting (flag or file).
     pub print_on_exit: bool,
+    /// How images are shown.
+    pub pictures: Pictures,
     /// The config file in use (it may not exist yet): where a theme chosen to keep is written.
     pub config_path: Option<PathBuf>,
     pub max_retries: u32,
@@ -405,6 +425,7 @@ pub fn resolve(args: &Args, file: FileConfig, env: impl Fn(&str) -> Option<Strin
             .or(file.theme.clone())
             .unwrap_or_else(|| "auto".into()),
         print_on_exit: args.print_on_exit || file.print_on_exit.unwrap_or(false),
+        pictures: file.pictures.unwrap_or(Pictures::Auto),
         config_path: None,
         no_color: match args.color.as_deref() {
             Some("never") => true,
@@ -573,6 +594,23 @@ mod tests {
             .to_string();
         assert!(err.contains("modle"), "{err}");
         assert!(err.contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn pictures_are_read_by_name_and_a_wrong_one_names_the_choices() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "pictures = \"sixel\"\n").expect("write");
+        let file = load_file(&path, true).expect("valid");
+        let config = resolve(&args(None), file, |_| None);
+        assert_eq!(config.pictures, Pictures::Sixel);
+        assert_eq!(
+            resolve(&args(None), FileConfig::default(), |_| None).pictures,
+            Pictures::Auto
+        );
+        std::fs::write(&path, "pictures = \"chafa\"\n").expect("write");
+        let err = load_file(&path, true).expect_err("unknown").to_string();
+        assert!(err.contains("chafa") && err.contains("blocks"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod attach;
 pub mod clipboard;
 pub mod editor;
 pub mod files;
+pub mod graphics;
 pub mod image;
 pub mod keys;
 pub mod llm;
