@@ -36,6 +36,14 @@ pub enum Effect {
     CompletePath {
         line: String,
     },
+    /// Draw the image `data` (its hash `hash`) for a box of `cells` in the terminal's picture
+    /// protocol, off the loop's thread: `Report::PictureDrawn`.
+    DrawPicture {
+        graphics: crate::io::graphics::Graphics,
+        hash: String,
+        data: std::sync::Arc<Vec<u8>>,
+        cells: (u16, u16),
+    },
     /// Read images for `/image` (typed as `line` in `conversation`): `Report::ImagesRead`.
     ReadImages {
         conversation: ConversationId,

@@ -237,6 +237,9 @@ fn main() -> ExitCode {
             );
         }
     };
+    // Asked once the screen is taken (anything the terminal prints for a question it does not
+    // know lands there, under the first frame) and before the loop reads a key.
+    state.pictures = pictures(&config);
     let mut host = runtime::TerminalHost {
         mouse: config.mouse,
     };
@@ -257,6 +260,45 @@ fn main() -> ExitCode {
         }
         Err(err) => fail(err, 1),
     }
+}
+
+/// How long the terminal may take to answer the question about pictures. Every terminal
+/// answers its last part at once; this only bounds one that does not.
+const PICTURE_QUERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How images are drawn in this terminal (`pictures` in the config file). The terminal is
+/// asked which protocol it speaks, except over SSH, where its answer could come after the
+/// wait and land in the input box as typed text: there its name (`TERM`, `LC_TERMINAL`)
+/// decides.
+fn pictures(config: &config::Config) -> Option<kimi_tui::io::graphics::Graphics> {
+    use kimi_tui::io::graphics;
+    use kimi_tui::theme::Depth;
+    let env = |name: &str| std::env::var(name).ok();
+    let remote = env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some();
+    let ask = matches!(
+        config.pictures,
+        config::Pictures::Auto
+            | config::Pictures::Kitty
+            | config::Pictures::Sixel
+            | config::Pictures::Iterm2
+    );
+    let answers = (ask && !remote)
+        .then(|| graphics::ask(PICTURE_QUERY))
+        .flatten();
+    let colors = config::color_depth(
+        config.no_color,
+        env("TERM").as_deref(),
+        env("COLORTERM").as_deref(),
+    ) == Depth::Full;
+    let chosen = graphics::decide(
+        config.pictures,
+        answers.as_ref(),
+        &graphics::Env::from_vars(env),
+        graphics::tty_cell(),
+        colors,
+    );
+    tracing::debug!(?answers, ?chosen, "pictures");
+    chosen
 }
 
 /// How long the terminal may take to say its background colour (`theme = "auto"`).

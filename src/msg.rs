@@ -175,6 +175,8 @@ pub enum NavIntent {
     ScrollHelp(ScrollCmd),
     /// Scrolls the pager (a message's attachments).
     ScrollPager(ScrollCmd),
+    /// The pager's next page (true) or the one before.
+    PagerPage(bool),
     CloseOverlay,
     /// The first keys of a multi-key chord were pressed; the next key completes it.
     KeyPrefix(Vec<crate::chord::KeyPress>),
@@ -318,6 +320,13 @@ pub enum Report {
         line: String,
         completed: String,
         choices: Vec<String>,
+    },
+    /// The image `hash` drawn for a box of `cells` (`Effect::DrawPicture`), or why it
+    /// cannot be.
+    PictureDrawn {
+        hash: String,
+        cells: (u16, u16),
+        result: Result<crate::io::graphics::Picture, String>,
     },
     /// The images of `/image` (typed as `line` in `conversation`): each read, or why not.
     ImagesRead {

@@ -322,6 +322,20 @@ impl Effects {
                     files,
                 })
             }),
+            Effect::DrawPicture {
+                graphics,
+                hash,
+                data,
+                cells,
+            } => self.blocking(move || {
+                let id = crate::io::graphics::id_of(&hash);
+                let result = crate::io::graphics::draw(graphics, &data, cells, id);
+                Some(Report::PictureDrawn {
+                    hash,
+                    cells,
+                    result,
+                })
+            }),
             Effect::PasteImage { conversation } => self.blocking(move || {
                 let image = crate::io::clipboard::image().and_then(|(w, h, rgba)| {
                     crate::io::image::from_rgba("clipboard.png", w, h, rgba)
@@ -649,6 +663,8 @@ where
     let mut urgent = false;
     let mut last_draw: Option<Instant> = None;
     let mut laid_out: Option<usize> = None;
+    // The picture in pixels on screen (kitty, sixel, iTerm2), by image and box.
+    let mut pixels_shown: Option<(String, (u16, u16))> = None;
     loop {
         if let Some(text) = effects.edit_request.take() {
             // The editor gets the terminal and every key until it exits; nothing else runs
@@ -658,11 +674,8 @@ where
             let result = crate::io::editor::edit(&editor, &text);
             host.resume()?;
             // The screen came back blank: make ratatui's idea of it blank too, so the next
-            // frame draws every cell. (`Terminal::clear` would ask the terminal where its
-            // cursor is, which not every terminal answers.)
-            terminal
-                .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
-                .map_err(Into::into)?;
+            // frame draws every cell.
+            forget_screen(terminal)?;
             events = host.events();
             apply(state, Msg::Report(Report::Edited(result)), &mut effects);
             dirty = true;
@@ -672,6 +685,17 @@ where
             break;
         }
         if dirty && (urgent || last_draw.is_none_or(|t| t.elapsed() >= FRAME)) {
+            let pixels = pixels_on_screen(state);
+            if pixels_shown.is_some() && pixels_shown != pixels {
+                // A picture drawn in pixels went (or moved): text drawn over its cells may
+                // not erase it in every terminal, so the screen is cleared and drawn whole.
+                terminal
+                    .backend_mut()
+                    .clear_region(ratatui::backend::ClearType::All)
+                    .map_err(Into::into)?;
+                forget_screen(terminal)?;
+            }
+            pixels_shown = pixels;
             terminal
                 .draw(|frame| ui::render(state, frame))
                 .map_err(Into::into)?;
@@ -732,6 +756,32 @@ where
         farewell = store.close(store_worker::CLOSE_WITHIN).message();
     }
     Ok(farewell)
+}
+
+/// Makes ratatui's idea of the screen blank, so the next frame draws every cell. (The screen
+/// is blank already, or is made so by the caller. `Terminal::clear` would ask the terminal
+/// where its cursor is, which not every terminal answers.)
+fn forget_screen<B>(terminal: &mut Terminal<B>) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Into<io::Error>,
+{
+    terminal
+        .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+        .map(|_| ())
+        .map_err(Into::into)
+}
+
+/// The picture drawn in pixels that the state puts on screen, if any: the pager's image.
+fn pixels_on_screen(state: &AppState) -> Option<(String, (u16, u16))> {
+    if state.overlay != Some(crate::state::Overlay::Pager) {
+        return None;
+    }
+    let picture = state.pager.picture.as_ref()?;
+    match &picture.drawn {
+        Some(Ok(drawn)) if drawn.is_pixels() => Some((picture.hash.clone(), picture.cells)),
+        _ => None,
+    }
 }
 
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT, as one future that completes when any arrives. (In

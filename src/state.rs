@@ -71,7 +71,8 @@ pub enum Overlay {
     },
 }
 
-/// A text shown whole over the screen: a message's documents, extracted.
+/// A message's attachments shown whole over the screen, a page each: its documents'
+/// extracted text (one page, when it has documents), then each of its images.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pager {
     pub title: String,
@@ -80,6 +81,42 @@ pub struct Pager {
     pub scroll: usize,
     /// How many lines the text has (counted once).
     pub lines: usize,
+    /// The message's images, a page each after the text.
+    pub images: Vec<crate::api::Image>,
+    /// The page shown.
+    pub page: usize,
+    /// The picture asked for the image shown, for the box it was asked for.
+    pub picture: Option<PagerPicture>,
+}
+
+impl Pager {
+    /// Pages before the first image: one when there is text.
+    pub fn text_pages(&self) -> usize {
+        usize::from(!self.text.is_empty())
+    }
+
+    pub fn pages(&self) -> usize {
+        self.text_pages() + self.images.len()
+    }
+
+    /// The image on the page shown, if it is an image's page.
+    pub fn image(&self) -> Option<&crate::api::Image> {
+        self.page
+            .checked_sub(self.text_pages())
+            .and_then(|i| self.images.get(i))
+    }
+}
+
+/// An image drawn for the terminal (`io::graphics::draw`, off the loop's thread), for one
+/// box of cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagerPicture {
+    /// The image's hash.
+    pub hash: String,
+    /// The box it is drawn for (columns, rows).
+    pub cells: (u16, u16),
+    /// `None` while it is drawn; then the picture, or why it cannot be shown.
+    pub drawn: Option<Result<crate::io::graphics::Picture, String>>,
 }
 
 /// kimi-k3's reasoning effort.
@@ -293,6 +330,9 @@ pub struct AppState {
     pub editing: Option<Editing>,
     /// The themes the palette offers (fitted to the terminal's colours).
     pub themes: Vec<crate::theme::Theme>,
+    /// How this terminal shows pictures (asked as the app started); `None`: they are named,
+    /// not drawn.
+    pub pictures: Option<crate::io::graphics::Graphics>,
     ids: crate::ids::IdSource,
 }
 
@@ -348,6 +388,7 @@ impl AppState {
             epoch: 0,
             editing: None,
             themes: Vec::new(),
+            pictures: None,
             ids,
         }
     }

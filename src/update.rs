@@ -14,6 +14,7 @@ mod messages;
 mod nav;
 mod palette;
 mod picker;
+mod pictures;
 mod request;
 mod retry;
 mod sidebar;
@@ -43,7 +44,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: Millis) -> Vec<Effect> {
         Msg::Report(report) => on_report(state, report, now),
         Msg::Resize { width, height } => {
             nav::resize(state, width, height);
-            Vec::new()
+            // A picture on screen is drawn again for its new box.
+            pictures::wanted(state)
         }
         Msg::Tick => {
             let mut effects = retry::retry_due(state, now);
@@ -204,6 +206,11 @@ fn on_report(state: &mut AppState, report: Report, now: Millis) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Report::PictureDrawn {
+            hash,
+            cells,
+            result,
+        } => pictures::drawn(state, &hash, cells, result),
         Report::ImagesRead {
             conversation,
             line,

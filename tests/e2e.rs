@@ -528,3 +528,51 @@ fn print_on_exit_leaves_the_conversation_in_the_normal_screen() {
         "{after:?}"
     );
 }
+
+/// A terminal that answers kitty's graphics query: the image is sent in kitty's protocol
+/// (transmitted once, placed with unicode placeholders), and the screen is cleared when the
+/// pager closes so no pixels stay behind.
+#[test]
+fn in_kitty_an_image_is_drawn_in_pixels_and_cleared_when_the_pager_closes() {
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("red.png");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        300,
+        150,
+        image::Rgb([200, 0, 0]),
+    ))
+    .write_to(&mut png, image::ImageFormat::Png)
+    .expect("encode");
+    std::fs::write(&path, png.into_inner()).expect("write");
+    let mut app = App::spawn_answering(
+        home.path(),
+        &["--base-url", &mock.base_url()],
+        &[("MOONSHOT_API_KEY", "sk-e2e")],
+        support::pty::KITTY_TERMINAL,
+    );
+    app.wait_for("Type a message below");
+    app.keys(&format!("/image {}\r", path.display()));
+    app.wait_for("red.png · 300×150");
+    app.keys("What is it?\r");
+    app.wait_for("Echo #2: What is it? (with 1 image(s))");
+    // To the transcript, onto your message, and Enter.
+    app.keys("\t");
+    app.keys("\t");
+    app.keys("k");
+    app.keys("k");
+    let before = app.raw.lock().expect("raw").len();
+    app.keys("\r");
+    // Transmitted once, as a virtual placement (`U=1`) in kitty's protocol; then drawn with
+    // placeholders.
+    let sent = app.wait_raw(b"a=T,U=1,f=32", before);
+    app.wait_raw("\u{10EEEE}".as_bytes(), before);
+    app.wait_for("Esc close");
+    app.keys("\x1b");
+    // The whole screen cleared as the picture goes, then drawn again.
+    app.wait_raw(b"\x1b[2J", sent);
+    app.wait_for("Echo #2: What is it?");
+    app.keys("\x11");
+    assert!(app.wait_exit().success());
+}

@@ -128,7 +128,7 @@ impl Context {
             Context::ConfirmFiles => "Delete-files question",
             Context::ImagesModel => "Images the model does not read",
             Context::AttachDropped => "Files dropped on the terminal",
-            Context::Pager => "A message's documents (Enter on it)",
+            Context::Pager => "A message's attachments (Enter on it)",
         }
     }
 }
@@ -380,6 +380,10 @@ pub static DEFAULT_BINDINGS: &[Binding] = &[
         "the start", ""),
     row(C::Pager, &["End", "G"], "bottom", Intent::Nav(Nav::ScrollPager(ScrollCmd::Bottom)),
         "the end", ""),
+    row(C::Pager, &["Right", "l"], "next_attachment", Intent::Nav(Nav::PagerPage(true)),
+        "the next attachment (an image, drawn)", "next"),
+    row(C::Pager, &["Left", "h"], "previous_attachment", Intent::Nav(Nav::PagerPage(false)),
+        "the attachment before", ""),
     // Files dropped on the terminal
     row(C::AttachDropped, &["Enter", "y"], "attach_dropped",
         Intent::Composer(Composer::AttachDropped(true)), "attach them", "attach"),

@@ -114,3 +114,24 @@ pub fn areas(state: &AppState) -> Areas {
         status,
     }
 }
+
+/// The pager's box on a screen of `area`: the screen less a margin, text pages at most 110
+/// columns wide (for reading), image pages as wide as the screen allows.
+pub fn pager_box(area: Rect, image: bool) -> Rect {
+    let width = area.width.saturating_sub(4);
+    let width = if image { width } else { width.min(110) };
+    let height = area.height.saturating_sub(2);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The cells (columns, rows) a picture may take in the pager on a `width`×`height` screen:
+/// its box inside the borders.
+pub fn picture_cells(width: u16, height: u16) -> (u16, u16) {
+    let area = pager_box(Rect::new(0, 0, width, height), true);
+    (area.width.saturating_sub(2), area.height.saturating_sub(2))
+}

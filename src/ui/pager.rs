@@ -1,12 +1,14 @@
-//! The pager: a message's documents (their extracted text) over the screen, scrolled by
-//! lines. Only the lines in view are cleaned and wrapped, whatever the text's length.
+//! The pager: a message's attachments over the screen, a page each. Documents' extracted
+//! text is scrolled by lines (only the lines in view are cleaned and wrapped, whatever the
+//! text's length); an image is drawn in the terminal's picture protocol once the runtime has
+//! encoded it, or named with its size where pictures are not shown.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::bindings::hint_line;
+use crate::bindings::hint_of;
 use crate::bindings::table::Context;
 use crate::state::AppState;
 use crate::text::plain::sanitize;
@@ -14,11 +16,28 @@ use crate::text::plain::sanitize;
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let pager = &state.pager;
-    let popup = super::centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
-    );
+    let hints = hints(state);
+    let of = if pager.pages() > 1 {
+        format!("{} of {} · ", pager.page + 1, pager.pages())
+    } else {
+        String::new()
+    };
+    if let Some(image) = pager.image() {
+        let popup = crate::layout::panes::pager_box(area, true);
+        let title = format!(" {} ", crate::layout::transcript::image_chip(image));
+        frame.render_widget(Clear, popup);
+        let block = super::pane(true, theme)
+            .title(Span::styled(title, theme.title))
+            .title_bottom(Line::styled(
+                format!(" {of}{} ", hints.trim()),
+                theme.header_meta,
+            ));
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        picture(state, frame, inner);
+        return;
+    }
+    let popup = crate::layout::panes::pager_box(area, false);
     let rows = usize::from(popup.height.saturating_sub(2));
     let lines: Vec<Line> = pager
         .text
@@ -28,10 +47,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         .map(|line| Line::from(sanitize(line)))
         .collect();
     let at = format!(
-        " line {} of {} · {} ",
+        " {of}line {} of {} · {} ",
         (pager.scroll + 1).min(pager.lines.max(1)),
         pager.lines,
-        hint_line(&state.keys, &[Context::Pager]).trim()
+        hints.trim()
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(
@@ -41,5 +60,54 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                 .title_bottom(Line::styled(at, theme.header_meta)),
         ),
         popup,
+    );
+}
+
+/// The pager's keys that do something on the page shown.
+fn hints(state: &AppState) -> String {
+    let (table, pager) = (&state.keys, &state.pager);
+    let image = pager.image().is_some();
+    [
+        Some(("close", "close")),
+        (!image).then_some(("page_down", "page")),
+        (pager.page > 0).then_some(("previous_attachment", "back")),
+        (pager.page + 1 < pager.pages()).then_some(("next_attachment", "next")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|(name, word)| hint_of(table, Context::Pager, name, word))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// The image's picture in the middle of `area`, or a line saying why there is none yet.
+fn picture(state: &AppState, frame: &mut Frame, area: Rect) {
+    let said = match (&state.pictures, &state.pager.picture) {
+        (None, _) => "Pictures are not shown in this terminal. Set pictures = \"blocks\", \
+                      \"kitty\", \"sixel\" or \"iterm2\" in the config file to draw them."
+            .to_string(),
+        (Some(_), Some(shown)) => match &shown.drawn {
+            Some(Ok(picture)) => {
+                let (width, height) = picture.size();
+                let at = super::centered(area, width, height);
+                frame.render_widget(ratatui_image::Image::new(&picture.0), at);
+                return;
+            }
+            Some(Err(why)) => format!("It cannot be shown: {}", sanitize(why)),
+            None => "Drawing it…".to_string(),
+        },
+        (Some(_), None) => "Drawing it…".to_string(),
+    };
+    let middle = Rect {
+        y: area.y + area.height / 2,
+        height: (area.height - area.height / 2).min(3),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(said)
+            .style(state.theme.header_meta)
+            .centered()
+            .wrap(Wrap { trim: true }),
+        middle,
     );
 }

@@ -530,8 +530,9 @@ pub fn on_files(state: &mut AppState, intent: FilesIntent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The pager's text for a message's attachments: each document's extracted text under its
-/// chip (the text out of the API's JSON answer when it is one), then each image named.
+/// The pager for a message's attachments: its documents' extracted text on the first page,
+/// each under its chip (the text out of the API's JSON answer when it is one), then a page
+/// for each image.
 pub fn pager_of(message: &crate::state::Message) -> crate::state::Pager {
     let mut text = String::new();
     for doc in &message.documents {
@@ -544,18 +545,17 @@ pub fn pager_of(message: &crate::state::Message) -> crate::state::Pager {
         text.push_str(body.trim_end());
         text.push_str("\n\n");
     }
-    for image in &message.images {
-        text.push_str(&crate::layout::transcript::image_chip(image));
-        text.push_str("  (pictures are not drawn in the terminal)\n");
-    }
-    let title = match (message.documents.len(), message.images.len()) {
-        (1, 0) => format!(" {} ", sanitize(&message.documents[0].name)),
-        (d, i) => format!(" {d} document(s), {i} image(s) "),
+    let title = match message.documents.len() {
+        1 => format!(" {} ", sanitize(&message.documents[0].name)),
+        d => format!(" {d} documents "),
     };
     crate::state::Pager {
         title,
         lines: text.lines().count(),
         text,
         scroll: 0,
+        images: message.images.clone(),
+        page: 0,
+        picture: None,
     }
 }

@@ -43,6 +43,7 @@ pub fn update(state: &mut AppState, intent: TranscriptIntent, now: Millis) -> Ve
                 let pager = super::documents::pager_of(message);
                 state.pager = pager;
                 state.overlay = Some(crate::state::Overlay::Pager);
+                return super::pictures::wanted(state);
             } else if let Some(message) = conv.messages.get_mut(index)
                 && message.role == crate::io::store::records::Role::User
             {

@@ -65,6 +65,7 @@ pub fn update(state: &mut AppState, intent: NavIntent, now: Millis) -> Vec<Effec
                 ScrollCmd::Bottom => last,
             };
         }
+        NavIntent::PagerPage(forward) => return super::pictures::turn(state, forward),
         NavIntent::ToggleHelp => {
             state.overlay = match state.overlay {
                 Some(Overlay::Help) => None,

@@ -22,10 +22,30 @@ pub fn parser() -> vt100::Parser {
     vt100::Parser::new(rows, cols, 0)
 }
 
+/// What a plain terminal answers to kimi-tui's question about pictures (it ends in a status
+/// request every terminal answers): device attributes without sixel, and the status.
+pub const PLAIN_TERMINAL: &[u8] = b"\x1b[?62;22c\x1b[0n";
+/// What kitty answers: its graphics protocol, a 10×20 pixel cell, and the status.
+pub const KITTY_TERMINAL: &[u8] = b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c\x1b[6;20;10t\x1b[0n";
+
+/// The pty's input, shared by the test and the thread that answers the app's queries.
+#[derive(Clone)]
+pub struct Keyboard(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Write for Keyboard {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("keyboard").write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().expect("keyboard").flush()
+    }
+}
+
 pub struct App {
     pub screen: Arc<Mutex<vt100::Parser>>,
     pub raw: Arc<Mutex<Vec<u8>>>,
-    pub writer: Box<dyn Write + Send>,
+    pub writer: Keyboard,
     pub child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
     /// The temp home the app runs in, when it owns it.
@@ -54,6 +74,17 @@ impl App {
     /// Starts the binary with exactly these arguments and (besides PATH, HOME, XDG dirs and
     /// TERM) these environment variables.
     pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)]) -> App {
+        Self::spawn_answering(home, args, env, PLAIN_TERMINAL)
+    }
+
+    /// As `spawn`, with the terminal answering `answer` to the question about pictures (the
+    /// status request, `CSI 5 n`, that ends it).
+    pub fn spawn_answering(
+        home: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        answer: &'static [u8],
+    ) -> App {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -79,18 +110,29 @@ impl App {
         let child = pair.slave.spawn_command(cmd).expect("spawn kimi-tui");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
+        let writer = Keyboard(Arc::new(Mutex::new(
+            pair.master.take_writer().expect("writer"),
+        )));
         let screen = Arc::new(Mutex::new(parser()));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (screen_in, raw_in) = (screen.clone(), raw.clone());
+        let (screen_in, raw_in, mut terminal) = (screen.clone(), raw.clone(), writer.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // Where the next status request is looked for in `raw`.
+            let mut asked = 0;
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
                 screen_in.lock().expect("screen").process(&buf[..n]);
-                raw_in.lock().expect("raw").extend_from_slice(&buf[..n]);
+                let mut raw = raw_in.lock().expect("raw");
+                raw.extend_from_slice(&buf[..n]);
+                // The terminal's part: answer the status request as a terminal would.
+                if let Some(at) = raw[asked..].windows(4).position(|w| w == b"\x1b[5n") {
+                    asked += at + 4;
+                    let _ = terminal.write_all(answer);
+                    let _ = terminal.flush();
+                }
             }
         });
         App {
@@ -160,6 +202,29 @@ impl App {
 }
 
 impl App {
+    /// Waits until what the app wrote, after its first `from` bytes, contains `needle`;
+    /// returns where it ends.
+    pub fn wait_raw(&self, needle: &[u8], from: usize) -> usize {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            {
+                let raw = self.raw.lock().expect("raw");
+                if let Some(at) = raw
+                    .get(from..)
+                    .and_then(|tail| tail.windows(needle.len()).position(|w| w == needle))
+                {
+                    return from + at + needle.len();
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "{:?} was never written; the screen shows:\n{}",
+            String::from_utf8_lossy(needle),
+            self.contents()
+        );
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().unwrap_or(0)
     }
