@@ -1546,6 +1546,20 @@ fn main() {
         println!("{:.3} ms per key", s.median);
         return;
     }
+    if args.iter().any(|a| a == "profile-picture") {
+        // For `perf record`: keys with a picture in the pager (`profile-picture blocks`, or
+        // kitty, sixel, iterm2).
+        let kind = args.iter().rev().find_map(|a| match a.as_str() {
+            "kitty" => Some(kimi_tui::io::graphics::Kind::Kitty),
+            "sixel" => Some(kimi_tui::io::graphics::Kind::Sixel),
+            "iterm2" => Some(kimi_tui::io::graphics::Kind::Iterm2),
+            "blocks" => Some(kimi_tui::io::graphics::Kind::Blocks),
+            _ => None,
+        });
+        let mut table = Table { rows: Vec::new() };
+        picture_keys(&mut table, kind, 50);
+        return;
+    }
     if args.iter().any(|a| a == "profile-delta") {
         // For `perf record`: only the per-delta loop.
         let (_, s) = per_delta(0, 20_000, 1);
@@ -1573,7 +1587,7 @@ fn main() {
     println!("| Scenario | Median | Spread | Target | |");
     println!("|---|---|---|---|---|");
     // `only=NAME[,NAME]` runs some scenarios: start, stream, delta, scroll, memory, db, paste,
-    // tree, idle.
+    // tree, big, pictures, idle.
     let only: Option<Vec<String>> = args
         .iter()
         .find_map(|a| a.strip_prefix("only="))
@@ -1619,7 +1633,125 @@ fn main() {
         code_block_keys(&mut table, rounds);
         huge_reply(&mut table, rounds);
     }
+    if run("pictures") {
+        pictures(&mut table, rounds);
+    }
     if run("idle") {
         idle(&mut table, 3, if quick { 5 } else { 10 });
     }
+}
+
+/// An image in the pager: how long drawing it for the terminal takes (off the loop's
+/// thread), and a key to frame with it on screen, for each protocol, and with pictures off
+/// (the image named) for comparison. The image is a 2048×1536 photo-like picture (the
+/// largest a message carries), at 120x40 with 10×20 cells.
+fn pictures(table: &mut Table, rounds: usize) {
+    use kimi_tui::io::graphics::Kind;
+    picture_keys(table, None, rounds);
+    for kind in [Kind::Sixel, Kind::Kitty, Kind::Iterm2, Kind::Blocks] {
+        picture_keys(table, Some(kind), rounds);
+    }
+}
+
+fn photo() -> kimi_tui::api::Image {
+    let (width, height) = (2048, 1536);
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        // Gradients with a little noise: sixel's palette and PNG's compression both work.
+        let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) % 24;
+        image::Rgb([
+            u8::try_from((x * 255 / width + noise) % 256).unwrap_or(0),
+            u8::try_from((y * 255 / height + noise) % 256).unwrap_or(0),
+            u8::try_from(((x + y) * 255 / (width + height)) % 256).unwrap_or(0),
+        ])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("encode");
+    kimi_tui::io::image::from_bytes("photo.png", png.into_inner()).expect("image")
+}
+
+fn picture_keys(table: &mut Table, kind: Option<kimi_tui::io::graphics::Kind>, rounds: usize) {
+    use kimi_tui::io::graphics::{self, Graphics, Kind};
+    let image = photo();
+    let graphics = kind.map(|kind| Graphics {
+        kind,
+        cell: if kind == Kind::Blocks {
+            (1, 2)
+        } else {
+            (10, 20)
+        },
+    });
+    let (mut state, mut terminal) = blank_state();
+    state.pictures = graphics;
+    let conv = state.active_conversation_mut();
+    let mut message = Message::user(NO_ID, "What is in it?".into(), T0);
+    message.images = vec![image];
+    conv.messages.push(message);
+    conv.focus = Some(0);
+    let effects = update(
+        &mut state,
+        Msg::from(kimi_tui::msg::TranscriptIntent::ToggleReasoning),
+        T0,
+    );
+    let name = kind.map_or("pictures off", Kind::name);
+    if let Some(graphics) = graphics {
+        let Some((hash, data, cells)) = effects.into_iter().find_map(|e| match e {
+            kimi_tui::effect::Effect::DrawPicture {
+                hash, data, cells, ..
+            } => Some((hash, data, cells)),
+            _ => None,
+        }) else {
+            panic!("no picture asked for");
+        };
+        let mut drawing = Vec::new();
+        let mut picture = None;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            picture = Some(graphics::draw(graphics, &data, cells, 1).expect("drawn"));
+            drawing.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        let s = stat(drawing);
+        table.row(
+            &format!("Drawing a 2048×1536 image for the pager, {name} (off the loop's thread)"),
+            &s,
+            "ms",
+            1,
+            "off the loop",
+            None,
+        );
+        update(
+            &mut state,
+            Msg::Report(Report::PictureDrawn {
+                hash,
+                cells,
+                result: Ok(picture.expect("drawn")),
+            }),
+            T0,
+        );
+    }
+    draw(&mut terminal, &state);
+    let mut per_key = Vec::new();
+    for _ in 0..rounds {
+        let keys = 200;
+        let start = Instant::now();
+        for _ in 0..keys {
+            update(
+                &mut state,
+                Msg::from(NavIntent::ScrollPager(ScrollCmd::Down(1))),
+                T0,
+            );
+            draw(&mut terminal, &state);
+        }
+        per_key.push(start.elapsed().as_secs_f64() * 1000.0 / f64::from(keys));
+    }
+    let s = stat(per_key);
+    table.row(
+        &format!("Key to frame with that image in the pager, {name} (120x40)"),
+        &s,
+        "ms",
+        3,
+        "< 0.12 ms",
+        Some(s.median < 0.12),
+    );
 }

@@ -45,11 +45,15 @@ pub fn centered(area: ratatui::layout::Rect, width: u16, height: u16) -> ratatui
 
 pub fn render(state: &AppState, frame: &mut Frame) {
     let areas = layout::areas(state);
-    if let Some(area) = areas.sidebar {
-        sidebar::render(state, frame, area);
+    // The pager covers the panes but for a margin: they are not drawn under it (a key there
+    // costs only what the pager shows).
+    if state.overlay != Some(Overlay::Pager) {
+        if let Some(area) = areas.sidebar {
+            sidebar::render(state, frame, area);
+        }
+        scrollback::render(state, frame, areas.scrollback, areas.transcript);
+        input::render(state, frame, areas.input);
     }
-    scrollback::render(state, frame, areas.scrollback, areas.transcript);
-    input::render(state, frame, areas.input);
     status::render(state, frame, areas.status);
     match state.overlay {
         Some(Overlay::Help) => help::render(state, frame, frame.area()),
