@@ -576,3 +576,42 @@ fn in_kitty_an_image_is_drawn_in_pixels_and_cleared_when_the_pager_closes() {
     app.keys("\x11");
     assert!(app.wait_exit().success());
 }
+
+/// Over SSH the terminal is not asked about pictures (its answer could come after the wait
+/// and land in the input box as typed text); asked locally, it is asked exactly once.
+#[test]
+fn the_terminal_is_asked_about_pictures_locally_and_not_over_ssh() {
+    let query: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q";
+    let count = |app: &App| {
+        let raw = app.raw.lock().expect("raw");
+        raw.windows(query.len()).filter(|w| *w == query).count()
+    };
+    let mock = MockKimi::start();
+    let home = tempfile::tempdir().expect("home");
+    let mut local = App::spawn_answering(
+        home.path(),
+        &["--base-url", &mock.base_url()],
+        &[("MOONSHOT_API_KEY", "sk-e2e")],
+        support::pty::KITTY_TERMINAL,
+    );
+    local.wait_for("Type a message below");
+    // The answer was read by the question, not typed: the input box is empty.
+    local.keys("typed\r");
+    local.wait_for("Echo #2: typed");
+    assert_eq!(count(&local), 1);
+    local.keys("\x11");
+    assert!(local.wait_exit().success());
+    let mut remote = App::spawn_answering(
+        home.path(),
+        &["--base-url", &mock.base_url()],
+        &[
+            ("MOONSHOT_API_KEY", "sk-e2e"),
+            ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
+        ],
+        support::pty::KITTY_TERMINAL,
+    );
+    remote.wait_for("Echo #2: typed");
+    assert_eq!(count(&remote), 0);
+    remote.keys("\x11");
+    assert!(remote.wait_exit().success());
+}
