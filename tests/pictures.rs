@@ -118,18 +118,6 @@ fn screen(state: &mut AppState) -> ratatui::Terminal<ratatui::backend::TestBacke
     support::draw(state, width, height)
 }
 
-fn text_of(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
-}
-
 #[test]
 fn enter_draws_each_image_a_page_at_a_time() {
     let (a, b) = (shot("a.png", 120, 60), shot("b.png", 40, 80));
@@ -141,7 +129,7 @@ fn enter_draws_each_image_a_page_at_a_time() {
     assert_eq!(cells, (74, 20));
     assert_eq!(asked(&effects), Some((a.hash.clone(), cells)));
     // Until it comes back, the page says so.
-    assert!(text_of(&screen(&mut state)).contains("Drawing it…"));
+    assert!(support::screen_text(screen(&mut state).backend().buffer()).contains("Drawing it…"));
     draw_for(&mut state, &effects);
     let terminal = screen(&mut state);
     insta::assert_snapshot!("pager_picture_blocks_80x24", terminal.backend());
@@ -159,7 +147,7 @@ fn enter_draws_each_image_a_page_at_a_time() {
     // The next page: the other image, asked for; the first one's late answer is not kept.
     let effects = update(&mut state, Msg::from(NavIntent::PagerPage(true)), T0);
     assert_eq!(asked(&effects), Some((b.hash.clone(), cells)));
-    let text = text_of(&screen(&mut state));
+    let text = support::screen_text(screen(&mut state).backend().buffer());
     assert!(
         text.contains("b.png · 40×80") && text.contains("2 of 2"),
         "{text}"
@@ -221,7 +209,7 @@ fn without_pictures_the_image_is_named_with_how_to_turn_them_on() {
     assert_eq!(asked(&effects), None);
     let terminal = screen(&mut state);
     insta::assert_snapshot!("pager_picture_off_80x24", terminal.backend());
-    let text = text_of(&terminal);
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("a.png · 64×48"), "{text}");
     assert!(text.contains("Pictures are not shown"), "{text}");
 }
@@ -241,7 +229,7 @@ fn an_image_that_cannot_be_drawn_says_why() {
         }),
         T0,
     );
-    let text = text_of(&screen(&mut state));
+    let text = support::screen_text(screen(&mut state).backend().buffer());
     assert!(
         text.contains("It cannot be shown: cannot decode it: truncated"),
         "{text}"
@@ -264,7 +252,7 @@ fn documents_come_first_then_each_image() {
     let effects = open(&mut state);
     // The text page first: nothing to draw yet.
     assert_eq!(asked(&effects), None);
-    let text = text_of(&screen(&mut state));
+    let text = support::screen_text(screen(&mut state).backend().buffer());
     assert!(
         text.contains("the notes' text") && text.contains("1 of 2"),
         "{text}"
@@ -272,7 +260,7 @@ fn documents_come_first_then_each_image() {
     assert!(text.contains("→ next"), "{text}");
     let effects = update(&mut state, Msg::from(NavIntent::PagerPage(true)), T0);
     assert!(asked(&effects).is_some());
-    let text = text_of(&screen(&mut state));
+    let text = support::screen_text(screen(&mut state).backend().buffer());
     assert!(
         text.contains("a.png · 64×48") && text.contains("2 of 2"),
         "{text}"

@@ -27,17 +27,6 @@ fn both_sizes(name: &str, state: &mut AppState) {
     }
 }
 
-fn screen_text(buffer: &Buffer) -> String {
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
-}
-
 fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     for y in 0..buffer.area.height {
         let row: String = (0..buffer.area.width)
@@ -63,7 +52,7 @@ fn no_key_screen_tells_how_to_set_one() {
     state.settings.has_key = false;
     both_sizes("no_key", &mut state);
     let terminal = draw(&mut state, 120, 40);
-    assert!(screen_text(terminal.backend().buffer()).contains("MOONSHOT_API_KEY"));
+    assert!(support::screen_text(terminal.backend().buffer()).contains("MOONSHOT_API_KEY"));
 }
 
 #[test]
@@ -186,7 +175,7 @@ fn retrying_screen_counts_down() {
     state.now = T0 + 1_200;
     let terminal = draw(&mut state, 80, 24);
     insta::assert_snapshot!("retrying_80x24", terminal.backend());
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("trying again in 4 s"), "{text}");
 }
 
@@ -258,7 +247,7 @@ fn model_output_cannot_put_control_characters_into_cells() {
             cell.symbol()
         );
     }
-    assert!(screen_text(buffer).contains("evil ␛]52;c;aGk=␇ ␛[2J"));
+    assert!(support::screen_text(buffer).contains("evil ␛]52;c;aGk=␇ ␛[2J"));
 }
 
 #[test]
@@ -397,7 +386,7 @@ fn sidebar_search_results_highlight_the_match() {
         "the match is highlighted"
     );
     assert_ne!(buffer[(x, y)].bg, Color::Yellow, "only the match");
-    let title_row = screen_text(buffer)
+    let title_row = support::screen_text(buffer)
         .lines()
         .nth(2)
         .unwrap_or_default()
@@ -439,7 +428,7 @@ fn saving_failure_is_shown_in_the_status_bar() {
         T0,
     );
     let terminal = draw(&mut state, 120, 40);
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("saving failed"), "{text}");
     assert!(text.contains("disk I/O error"));
 }
@@ -485,7 +474,7 @@ fn model_picker_lists_capabilities_profiles_and_the_balance() {
     );
     let terminal = draw(&mut state, 80, 24);
     insta::assert_snapshot!("model_picker_80x24", terminal.backend());
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("1M · reasons"), "{text}");
     assert!(text.contains("profile kimi-cn"), "{text}");
     assert!(text.contains("no key"), "{text}");
@@ -560,7 +549,7 @@ fn a_reply_with_versions_shows_where_it_stands() {
     let mut state = three_versions();
     both_sizes("versions", &mut state);
     let terminal = draw(&mut state, 80, 24);
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("‹ 2/3 ›"), "{text}");
     assert!(text.contains("42"), "{text}");
 }
@@ -588,7 +577,7 @@ fn delete_asks_first_and_says_how_much_goes() {
     );
     both_sizes("delete_message", &mut state);
     let terminal = draw(&mut state, 80, 24);
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(text.contains("the 3 message(s) under it"), "{text}");
     assert!(text.contains("y delete · n cancel"), "{text}");
 }
@@ -732,7 +721,7 @@ fn the_first_start_asks_for_a_key_and_masks_it() {
     );
     both_sizes("welcome", &mut state);
     let terminal = draw(&mut state, 80, 24);
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(
         text.contains("1234") && !text.contains("abcdefgh"),
         "{text}"
@@ -776,7 +765,7 @@ fn a_reply_that_searched_the_web_says_so_line_by_line() {
     );
     both_sizes("web_search", &mut state);
     let terminal = draw(&mut state, 80, 24);
-    let text = screen_text(terminal.backend().buffer());
+    let text = support::screen_text(terminal.backend().buffer());
     assert!(
         text.contains("searched the web · 1,240 tokens of results"),
         "{text}"

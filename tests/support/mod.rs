@@ -68,6 +68,18 @@ pub fn draw(
 }
 
 /// Command-line arguments naming only a base URL (and a profile, if any).
+/// A test terminal's screen as text: every cell's symbol, a line per row.
+pub fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
 pub fn args(base_url: Option<&str>, profile: Option<&str>) -> kimi_tui::config::Args {
     use clap::Parser;
     let mut args = kimi_tui::config::Args::parse_from(["kimi-tui"]);
