@@ -258,7 +258,30 @@ fn unbound_key(context: Context, key: KeyEvent) -> Option<Intent> {
 pub fn hints(state: &AppState) -> Vec<String> {
     let stack: Vec<Context> = contexts(state)
         .into_iter()
-        .filter(|&c| c != Context::Streaming)
+        .filter(|&c| c != Context::Streaming && c != Context::Pager)
         .collect();
-    hints_for(&state.keys, &stack)
+    let mut hints = if state.overlay == Some(Overlay::Pager) {
+        pager_hints(state)
+    } else {
+        Vec::new()
+    };
+    hints.extend(hints_for(&state.keys, &stack));
+    hints
+}
+
+/// The pager's keys that do something on the page shown: no scrolling on an image, no next
+/// page on the last.
+pub fn pager_hints(state: &AppState) -> Vec<String> {
+    let (table, pager) = (&state.keys, &state.pager);
+    let image = pager.image().is_some();
+    [
+        Some(("close", "close")),
+        (!image).then_some(("page_down", "page")),
+        (pager.page > 0).then_some(("previous_attachment", "back")),
+        (pager.page + 1 < pager.pages()).then_some(("next_attachment", "next")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|(name, word)| crate::bindings::hint_of(table, Context::Pager, name, word))
+    .collect()
 }

@@ -8,15 +8,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::bindings::hint_of;
-use crate::bindings::table::Context;
 use crate::state::AppState;
 use crate::text::plain::sanitize;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let pager = &state.pager;
-    let hints = hints(state);
+    let hints = crate::keymap::pager_hints(state).join(" · ");
     let of = if pager.pages() > 1 {
         format!("{} of {} · ", pager.page + 1, pager.pages())
     } else {
@@ -61,23 +59,6 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         ),
         popup,
     );
-}
-
-/// The pager's keys that do something on the page shown.
-fn hints(state: &AppState) -> String {
-    let (table, pager) = (&state.keys, &state.pager);
-    let image = pager.image().is_some();
-    [
-        Some(("close", "close")),
-        (!image).then_some(("page_down", "page")),
-        (pager.page > 0).then_some(("previous_attachment", "back")),
-        (pager.page + 1 < pager.pages()).then_some(("next_attachment", "next")),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(|(name, word)| hint_of(table, Context::Pager, name, word))
-    .collect::<Vec<_>>()
-    .join(" · ")
 }
 
 /// The image's picture in the middle of `area`, or a line saying why there is none yet.
