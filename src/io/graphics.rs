@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use image::DynamicImage;
 use image::imageops::FilterType;
-use ratatui::layout::Size;
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
+use ratatui::layout::{Rect, Size};
+use ratatui::widgets::Widget;
 use ratatui_image::picker::cap_parser::{Parser, QueryStdioOptions, Response};
 use ratatui_image::protocol::Protocol;
 
@@ -272,19 +274,57 @@ pub fn tty_cell() -> Option<(u16, u16)> {
 /// An image encoded for the terminal, ready to be put in cells. Cloning shares it; two are
 /// equal when they are the same encoding.
 #[derive(Clone)]
-pub struct Picture(pub std::sync::Arc<Protocol>);
+pub struct Picture(std::sync::Arc<Encoded>);
+
+enum Encoded {
+    /// Kitty, sixel or iTerm2: an escape sequence in the first cell, the rest skipped.
+    Pixels(Protocol),
+    /// Half blocks, put in cells once: each frame copies them. They are marked one column
+    /// wide, so ratatui's diff does not measure `▀` in each of them on every frame (that
+    /// was a fifth of a key's cost with a picture on screen).
+    Cells { size: (u16, u16), cells: Vec<Cell> },
+}
 
 impl Picture {
     /// Its size in cells.
     pub fn size(&self) -> (u16, u16) {
-        let size = self.0.size();
-        (size.width, size.height)
+        match &*self.0 {
+            Encoded::Pixels(protocol) => {
+                let size = protocol.size();
+                (size.width, size.height)
+            }
+            Encoded::Cells { size, .. } => *size,
+        }
     }
 
     /// Whether it is drawn with pixels (kitty, sixel, iTerm2) rather than in cells: the
     /// screen must then be cleared when it goes, as text over it may not erase it.
     pub fn is_pixels(&self) -> bool {
-        !matches!(*self.0, Protocol::Halfblocks(_))
+        matches!(*self.0, Encoded::Pixels(_))
+    }
+}
+
+/// Puts the picture in the cells of the area (at its top left); nothing when it does not fit.
+impl Widget for &Picture {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (width, height) = self.size();
+        if width > area.width || height > area.height {
+            return;
+        }
+        match &*self.0 {
+            Encoded::Pixels(protocol) => ratatui_image::Image::new(protocol).render(area, buf),
+            Encoded::Cells { cells, .. } => {
+                // A row at a time, as slices: the area is inside the buffer (it fits above).
+                let area = area.intersection(buf.area);
+                let width = usize::from(width.min(area.width));
+                for (y, row) in (area.y..area.bottom()).zip(cells.chunks(width.max(1))) {
+                    let start = buf.index_of(area.x, y);
+                    if let Some(target) = buf.content.get_mut(start..start + row.len()) {
+                        target.clone_from_slice(row);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -364,10 +404,23 @@ pub fn draw(
     let size = Size::new(size.0, size.1);
     let protocol = match graphics.kind {
         // Half blocks scale the image to the cells themselves.
-        Kind::Blocks => Protocol::Halfblocks(
-            ratatui_image::protocol::halfblocks::Halfblocks::new(image, size)
-                .map_err(|e| e.to_string())?,
-        ),
+        Kind::Blocks => {
+            let blocks = Protocol::Halfblocks(
+                ratatui_image::protocol::halfblocks::Halfblocks::new(image, size)
+                    .map_err(|e| e.to_string())?,
+            );
+            let area = Rect::new(0, 0, size.width, size.height);
+            let mut buf = Buffer::empty(area);
+            ratatui_image::Image::new(&blocks).render(area, &mut buf);
+            let mut cells = buf.content;
+            for cell in &mut cells {
+                cell.diff_option = CellDiffOption::ForcedWidth(std::num::NonZeroU16::MIN);
+            }
+            return Ok(Picture(std::sync::Arc::new(Encoded::Cells {
+                size: (size.width, size.height),
+                cells,
+            })));
+        }
         kind => {
             let image = scaled(image, px_w, px_h);
             match kind {
@@ -386,7 +439,7 @@ pub fn draw(
             }
         }
     };
-    Ok(Picture(std::sync::Arc::new(protocol)))
+    Ok(Picture(std::sync::Arc::new(Encoded::Pixels(protocol))))
 }
 
 fn scaled(image: DynamicImage, width: u32, height: u32) -> DynamicImage {

@@ -71,7 +71,7 @@ fn picture(state: &AppState, frame: &mut Frame, area: Rect) {
             Some(Ok(picture)) => {
                 let (width, height) = picture.size();
                 let at = super::centered(area, width, height);
-                frame.render_widget(ratatui_image::Image::new(&picture.0), at);
+                frame.render_widget(picture, at);
                 return;
             }
             Some(Err(why)) => format!("It cannot be shown: {}", sanitize(why)),
