@@ -78,6 +78,15 @@ impl Host for TerminalHost {
     fn resume(&mut self) -> io::Result<()> {
         crate::terminal::resume(self.mouse)
     }
+
+    fn forget_picture(&mut self, id: u32) {
+        use std::io::Write;
+        // Kitty's delete, by id, of the placements and the image's data (`d=I`); `q=2`: no
+        // answer.
+        let mut out = io::stdout();
+        let _ = write!(out, "\x1b_Ga=d,d=I,i={id},q=2\x1b\\");
+        let _ = out.flush();
+    }
 }
 
 /// The terminal the loop runs in, beyond drawing: its events, and handing it to another
@@ -92,6 +101,8 @@ pub trait Host {
     fn suspend(&mut self) -> io::Result<()>;
     /// Takes it back; the loop then redraws everything.
     fn resume(&mut self) -> io::Result<()>;
+    /// A picture kitty holds (by `id`) is no longer shown: the terminal may free it.
+    fn forget_picture(&mut self, _id: u32) {}
 }
 
 /// The database as the app found it.
@@ -664,7 +675,7 @@ where
     let mut last_draw: Option<Instant> = None;
     let mut laid_out: Option<usize> = None;
     // The picture in pixels on screen (kitty, sixel, iTerm2), by image and box.
-    let mut pixels_shown: Option<(String, (u16, u16))> = None;
+    let mut pixels_shown: Option<PixelsShown> = None;
     loop {
         if let Some(text) = effects.edit_request.take() {
             // The editor gets the terminal and every key until it exits; nothing else runs
@@ -686,7 +697,14 @@ where
         }
         if dirty && (urgent || last_draw.is_none_or(|t| t.elapsed() >= FRAME)) {
             let pixels = pixels_on_screen(state);
-            if pixels_shown.is_some() && pixels_shown != pixels {
+            if let Some(shown) = &pixels_shown
+                && pixels_shown != pixels
+            {
+                if shown.kitty {
+                    // Kitty keeps the image's data until told: it is sent again if shown
+                    // again.
+                    host.forget_picture(crate::io::graphics::id_of(&shown.hash));
+                }
                 // A picture drawn in pixels went (or moved): text drawn over its cells may
                 // not erase it in every terminal, so the screen is cleared and drawn whole.
                 terminal
@@ -772,14 +790,26 @@ where
         .map_err(Into::into)
 }
 
+/// A picture drawn in pixels on screen: which image, in which box, and whether kitty holds it.
+#[derive(PartialEq)]
+struct PixelsShown {
+    hash: String,
+    cells: (u16, u16),
+    kitty: bool,
+}
+
 /// The picture drawn in pixels that the state puts on screen, if any: the pager's image.
-fn pixels_on_screen(state: &AppState) -> Option<(String, (u16, u16))> {
+fn pixels_on_screen(state: &AppState) -> Option<PixelsShown> {
     if state.overlay != Some(crate::state::Overlay::Pager) {
         return None;
     }
     let picture = state.pager.picture.as_ref()?;
     match &picture.drawn {
-        Some(Ok(drawn)) if drawn.is_pixels() => Some((picture.hash.clone(), picture.cells)),
+        Some(Ok(drawn)) if drawn.is_pixels() => Some(PixelsShown {
+            hash: picture.hash.clone(),
+            cells: picture.cells,
+            kitty: drawn.is_kitty(),
+        }),
         _ => None,
     }
 }

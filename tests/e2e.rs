@@ -570,8 +570,15 @@ fn in_kitty_an_image_is_drawn_in_pixels_and_cleared_when_the_pager_closes() {
     app.wait_raw("\u{10EEEE}".as_bytes(), before);
     app.wait_for("Esc close");
     app.keys("\x1b");
-    // The whole screen cleared as the picture goes, then drawn again.
-    app.wait_raw(b"\x1b[2J", sent);
+    // Kitty told to free the image, the whole screen cleared as the picture goes, then
+    // drawn again.
+    let id = kimi_tui::io::graphics::id_of(
+        &kimi_tui::io::image::from_bytes("red.png", std::fs::read(&path).expect("read"))
+            .expect("image")
+            .hash,
+    );
+    let freed = app.wait_raw(format!("\x1b_Ga=d,d=I,i={id},q=2\x1b\\").as_bytes(), sent);
+    app.wait_raw(b"\x1b[2J", freed);
     app.wait_for("Echo #2: What is it?");
     app.keys("\x11");
     assert!(app.wait_exit().success());

@@ -302,6 +302,11 @@ impl Picture {
     pub fn is_pixels(&self) -> bool {
         matches!(*self.0, Encoded::Pixels(_))
     }
+
+    /// Whether kitty holds its data (sent once, placed by id).
+    pub fn is_kitty(&self) -> bool {
+        matches!(*self.0, Encoded::Pixels(Protocol::Kitty(_)))
+    }
 }
 
 /// Puts the picture in the cells of the area (at its top left); nothing when it does not fit.
