@@ -767,6 +767,10 @@ where
             }
         }
     }
+    if let Some(shown) = pixels_shown.filter(|shown| shown.kitty) {
+        // Quitting with a kitty picture on screen: kitty may free it too.
+        host.forget_picture(crate::io::graphics::id_of(&shown.hash));
+    }
     let mut farewell = None;
     if let Some(store) = effects.store.take() {
         // Quitting: blocking here briefly is what lets the last saves land. (Every other way
