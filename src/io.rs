@@ -1,5 +1,6 @@
-//! The edge: the network (`llm`, `sse`), the database (`store`, `store_worker`), export files
-//! and the clipboard. Everything here runs inside the runtime's tasks or threads, and reports
+//! The edge: the network (`llm`, `sse`), the database (`store`, `store_worker`), export files,
+//! the clipboard, and the terminal's pictures (`graphics`: asking which protocol it speaks,
+//! encoding an image for it). Everything here runs inside the runtime's tasks or threads, and reports
 //! typed results (`StreamEvent`, `StoreReport`, `ExportReport`, `ApiError`) that the runtime
 //! hands to the reducer as `Msg`s. Nothing here knows the app state.
 

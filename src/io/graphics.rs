@@ -140,8 +140,8 @@ pub fn decide(
     match choice {
         Choice::Off => None,
         Choice::Blocks => Some(blocks),
-        // Asked for by name: drawn even without colours' say, at the size the tty reports
-        // (or a common 8×16 cell when it reports none).
+        // Named in the config: used whatever the terminal answered or its colours, with the
+        // cell size it or the tty reports (a common 8×16 cell when neither does).
         Choice::Kitty | Choice::Sixel | Choice::Iterm2 => Some(Graphics {
             kind: match choice {
                 Choice::Kitty => Kind::Kitty,
